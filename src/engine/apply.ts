@@ -1,0 +1,197 @@
+/**
+ * Applying one migration on the run's connection. A transactional file runs
+ * in one transaction together with its ledger row. A `no-transaction` file
+ * runs statement by statement, each finished statement recorded in the
+ * attempts table, so a run that died half-way resumes after the last
+ * recorded statement. Transient errors are retried with backoff; the rest
+ * fail at once. Every failure is appended to the attempts table.
+ */
+import type pg from 'pg';
+import { isConnectionLost } from './connection.js';
+import { MigrationFailedError, type MigrationFailure } from './errors.js';
+import { insertAttempt, insertLedgerRow, statementsDone, type LedgerTable } from './ledger.js';
+import { backoffDelay, isTransientSqlState, realSleep, type Sleep } from './retry.js';
+import type { Migration } from './source.js';
+import type { Statement } from './splitter.js';
+import { nonTransactionalReason } from './statement-kind.js';
+import { pgDuration } from './duration.js';
+import { dropInvalidIndexBefore } from './invalid-index.js';
+
+/** What applying needs besides the migration. */
+export interface ApplyContext {
+  client: pg.Client;
+  ledger: LedgerTable;
+  appliedBy: string;
+  outOfOrder: boolean;
+  lockTimeoutMs: number;
+  statementTimeoutMs: number;
+  maxRetries: number;
+  sleep?: Sleep;
+  random?: () => number;
+  onRetry?: (m: Migration, error: MigrationFailedError, attempt: number, delayMs: number) => void;
+  onStatement?: (m: Migration, index: number, total: number) => void;
+}
+
+/** Retry backoff for transient failures of one migration. */
+const RETRY_BACKOFF = { baseMs: 250, capMs: 15_000 };
+
+/** Applies `m` and records it; throws MigrationFailedError. */
+export async function applyMigration(ctx: ApplyContext, m: Migration): Promise<void> {
+  if (m.transactional) {
+    await withRetries(ctx, m, () => runTransactional(ctx, m));
+  } else {
+    await runStatementByStatement(ctx, m);
+  }
+}
+
+async function runTransactional(ctx: ApplyContext, m: Migration): Promise<void> {
+  const c = ctx.client;
+  const startedAt = new Date();
+  await c.query(`BEGIN; ${timeouts(ctx, m, 'LOCAL')}`);
+  let current: Statement | null = null;
+  try {
+    for (const s of m.statements) {
+      current = s;
+      await c.query(s.text);
+    }
+    current = null;
+    await insertLedgerRow(c, ctx.ledger, {
+      version: m.version,
+      name: m.name,
+      checksum: m.checksum,
+      kind: 'migration',
+      transactional: true,
+      outOfOrder: ctx.outOfOrder,
+      appliedBy: ctx.appliedBy,
+      startedAt,
+    });
+    await c.query('COMMIT');
+  } catch (err) {
+    await c.query('ROLLBACK').catch(() => undefined);
+    throw failure(m, current, err);
+  }
+}
+
+async function runStatementByStatement(ctx: ApplyContext, m: Migration): Promise<void> {
+  const c = ctx.client;
+  const startedAt = new Date();
+  const done = await statementsDone(c, ctx.ledger, m.version, m.checksum);
+  for (let i = done; i < m.statements.length; i++) {
+    const s = m.statements[i]!;
+    ctx.onStatement?.(m, i, m.statements.length);
+    const progress = {
+      version: m.version,
+      name: m.name,
+      checksum: m.checksum,
+      status: 'progress' as const,
+      statementIndex: i,
+      line: s.line,
+      appliedBy: ctx.appliedBy,
+    };
+    await withRetries(ctx, m, async () => {
+      try {
+        if (nonTransactionalReason(s.text)) {
+          // Cannot share a transaction with its progress row: at-least-once.
+          await dropInvalidIndexBefore(c, s.text);
+          await c.query(timeouts(ctx, m, 'SESSION'));
+          try {
+            await c.query(s.text);
+          } finally {
+            await c.query('RESET lock_timeout; RESET statement_timeout').catch(() => undefined);
+          }
+          await insertAttempt(c, ctx.ledger, progress);
+        } else {
+          // The statement and its progress row commit together: exactly once.
+          await c.query(`BEGIN; ${timeouts(ctx, m, 'LOCAL')}`);
+          await c.query(s.text);
+          await insertAttempt(c, ctx.ledger, progress);
+          await c.query('COMMIT');
+        }
+      } catch (err) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        throw failure(m, s, err);
+      }
+    });
+  }
+  await insertLedgerRow(c, ctx.ledger, {
+    version: m.version,
+    name: m.name,
+    checksum: m.checksum,
+    kind: 'migration',
+    transactional: false,
+    outOfOrder: ctx.outOfOrder,
+    appliedBy: ctx.appliedBy,
+    startedAt,
+  });
+}
+
+/** Runs `attempt` until it succeeds, a non-transient error occurs, or retries run out. */
+async function withRetries(
+  ctx: ApplyContext,
+  m: Migration,
+  attempt: () => Promise<void>,
+): Promise<void> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!(err instanceof MigrationFailedError)) throw err;
+      err.failure.attempts = n;
+      // Without a connection there is nowhere to record it: the run retries from the top.
+      if (err.reason === 'ConnectionError') throw err;
+      await insertAttempt(ctx.client, ctx.ledger, {
+        version: m.version,
+        name: m.name,
+        checksum: m.checksum,
+        status: 'failed',
+        sqlState: err.failure.sqlState,
+        message: err.failure.message,
+        statement: err.failure.statement,
+        line: err.failure.line,
+        appliedBy: ctx.appliedBy,
+      }).catch(() => undefined);
+      if (!err.transient || n > ctx.maxRetries) throw err;
+      const delay = backoffDelay(n - 1, { ...RETRY_BACKOFF, random: ctx.random });
+      ctx.onRetry?.(m, err, n, delay);
+      await (ctx.sleep ?? realSleep)(delay);
+    }
+  }
+}
+
+function timeouts(ctx: ApplyContext, m: Migration, scope: 'LOCAL' | 'SESSION'): string {
+  const lock = pgDuration(m.lockTimeoutMs ?? ctx.lockTimeoutMs);
+  const statement = pgDuration(m.statementTimeoutMs ?? ctx.statementTimeoutMs);
+  return `SET ${scope} lock_timeout = '${lock}'; SET ${scope} statement_timeout = '${statement}'`;
+}
+
+/** Translates a PostgreSQL error into a MigrationFailedError with file, line and SQLSTATE. */
+function failure(m: Migration, s: Statement | null, err: unknown): MigrationFailedError {
+  const e = err as pg.DatabaseError;
+  const sqlState = typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : null;
+  const f: MigrationFailure = {
+    version: m.version,
+    name: m.name,
+    file: m.file,
+    sqlState,
+    message: e.message ?? String(err),
+    statement: s ? excerpt(s.text) : null,
+    line: s ? lineOf(s, e.position) : null,
+    attempts: 1,
+  };
+  if (isConnectionLost(err)) return new MigrationFailedError(f, 'ConnectionError', true, err);
+  if (sqlState === '55P03') return new MigrationFailedError(f, 'LockTimeout', true, err);
+  return new MigrationFailedError(f, 'SQLError', isTransientSqlState(sqlState), err);
+}
+
+/** The script line of the error: the statement's first line, moved down by the server's position. */
+function lineOf(s: Statement, position: string | undefined): number {
+  const p = Number(position);
+  if (!Number.isInteger(p) || p < 1) return s.line;
+  return s.line + (s.text.slice(0, p - 1).match(/\n/g)?.length ?? 0);
+}
+
+/** The first 200 characters of a statement, on one line. */
+function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 200 ? flat.slice(0, 199) + '…' : flat;
+}

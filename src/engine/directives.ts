@@ -1,0 +1,64 @@
+/**
+ * Per-file directives, in the comment lines that open a migration:
+ *
+ *   -- schema-operator: no-transaction
+ *   -- schema-operator: lock-timeout=2s statement-timeout=1h
+ */
+import { parseDuration } from './duration.js';
+import { InvalidSourceError } from './errors.js';
+
+/** What a file's directives ask for; absent timeouts use the run's defaults. */
+export interface Directives {
+  transactional: boolean;
+  lockTimeoutMs?: number;
+  statementTimeoutMs?: number;
+}
+
+const DIRECTIVE = /^--\s*schema-operator:(.*)$/;
+
+/** Reads the directives of `sql` (already normalized); `file` names it in errors. */
+export function parseDirectives(sql: string, file: string): Directives {
+  const result: Directives = { transactional: true };
+  const lines = sql.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '') continue;
+    if (!line.startsWith('--')) break;
+    const m = DIRECTIVE.exec(line);
+    if (!m) continue;
+    for (const word of m[1]!.trim().split(/\s+/).filter(Boolean))
+      applyWord(result, word, file, i + 1);
+  }
+  return result;
+}
+
+function applyWord(d: Directives, word: string, file: string, line: number): void {
+  const [key, value] = word.split('=', 2);
+  const fail = (why: string) => {
+    throw new InvalidSourceError(`${file}:${line}: ${why}`, file, line);
+  };
+  const duration = () => {
+    if (value === undefined) fail(`directive ${key} needs a value, as in ${key}=5s`);
+    try {
+      return parseDuration(value!);
+    } catch (err) {
+      return fail(`directive ${key}: ${(err as Error).message}`);
+    }
+  };
+  switch (key) {
+    case 'no-transaction':
+      if (value !== undefined) fail('directive no-transaction takes no value');
+      d.transactional = false;
+      return;
+    case 'lock-timeout':
+      d.lockTimeoutMs = duration();
+      return;
+    case 'statement-timeout':
+      d.statementTimeoutMs = duration();
+      return;
+    default:
+      fail(
+        `unknown directive "${word}" (known: no-transaction, lock-timeout=DURATION, statement-timeout=DURATION)`,
+      );
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Typed engine errors. Each carries the condition `reason` that the operator
+ * writes to status and whether it is transient (worth retrying by itself).
+ * PostgreSQL and socket errors are translated into these once, in
+ * `connection.ts` and `executor.ts`; callers never match on message text.
+ */
+
+/** The reasons a run can fail, as written to the `Failed` condition. */
+export type FailureReason =
+  | 'SQLError'
+  | 'ChecksumMismatch'
+  | 'OutOfOrder'
+  | 'ConnectionError'
+  | 'LockTimeout'
+  | 'LockBusy'
+  | 'InvalidSource'
+  | 'ExistingSchema';
+
+/** Base class: a failure with a reason and a transient flag. */
+export class EngineError extends Error {
+  readonly reason: FailureReason;
+  readonly transient: boolean;
+
+  constructor(
+    reason: FailureReason,
+    message: string,
+    opts: { transient?: boolean; cause?: unknown } = {},
+  ) {
+    super(message, { cause: opts.cause });
+    this.name = new.target.name;
+    this.reason = reason;
+    this.transient = opts.transient ?? false;
+  }
+}
+
+/** A migration source that cannot be used: bad file name, encoding, directive, duplicate. */
+export class InvalidSourceError extends EngineError {
+  constructor(
+    message: string,
+    readonly file?: string,
+    readonly line?: number,
+  ) {
+    super('InvalidSource', message);
+  }
+}
+
+/** The database cannot be reached, or the connection was lost. */
+export class ConnectionError extends EngineError {
+  constructor(message: string, cause?: unknown) {
+    super('ConnectionError', message, { transient: true, cause });
+  }
+}
+
+/** Another session holds the migration lock for longer than the bounded wait. */
+export class LockBusyError extends EngineError {
+  constructor(
+    message: string,
+    readonly holder: string | null,
+  ) {
+    super('LockBusy', message, { transient: true });
+  }
+}
+
+/** An applied migration whose file has changed since. */
+export interface ChecksumChange {
+  version: string;
+  name: string;
+  applied: string;
+  current: string;
+}
+
+/** Applied migrations were edited: nothing runs until the files are restored or repaired. */
+export class ChecksumMismatchError extends EngineError {
+  constructor(readonly changes: ChecksumChange[]) {
+    super(
+      'ChecksumMismatch',
+      changes
+        .map(
+          (c) =>
+            `applied migration ${c.version}_${c.name} was changed: ` +
+            `the database recorded ${c.applied}, the file now has ${c.current}`,
+        )
+        .join('; '),
+    );
+  }
+}
+
+/** Pending migrations older than the newest applied one, without `outOfOrder`. */
+export class OutOfOrderError extends EngineError {
+  constructor(
+    readonly versions: string[],
+    readonly highestApplied: string,
+  ) {
+    super(
+      'OutOfOrder',
+      `pending migration(s) ${versions.join(', ')} are older than the newest applied ` +
+        `version ${highestApplied}; allow them with --out-of-order (policy.outOfOrder)`,
+    );
+  }
+}
+
+/** A non-empty database with no ledger, and neither baseline nor adoptExisting chosen. */
+export class ExistingSchemaError extends EngineError {
+  constructor(readonly relations: string[]) {
+    super(
+      'ExistingSchema',
+      `the database already has tables (${relations.join(', ')}) but no migration history; ` +
+        'choose --baseline VERSION (policy.baseline) to mark what exists as applied, ' +
+        'or --adopt-existing (policy.adoptExisting) to run re-runnable migrations over it',
+    );
+  }
+}
+
+/** Where and why one migration failed. */
+export interface MigrationFailure {
+  version: string;
+  name: string;
+  file: string;
+  sqlState: string | null;
+  message: string;
+  statement: string | null;
+  line: number | null;
+  attempts: number;
+}
+
+/** A migration failed and was rolled back (or, without a transaction, stopped at a statement). */
+export class MigrationFailedError extends EngineError {
+  constructor(
+    readonly failure: MigrationFailure,
+    reason: 'SQLError' | 'LockTimeout' | 'ConnectionError',
+    transient: boolean,
+    cause?: unknown,
+  ) {
+    const where = failure.line ? `${failure.file}:${failure.line}` : failure.file;
+    const state = failure.sqlState ? ` (SQLSTATE ${failure.sqlState})` : '';
+    super(reason, `while applying ${where}: ${failure.message}${state}`, { transient, cause });
+  }
+}

@@ -1,0 +1,24 @@
+/** The migration engine's public API. It knows nothing of Kubernetes. */
+export { checksum, normalizeSql } from './checksum.js';
+export { parseDuration, DURATION_PATTERN } from './duration.js';
+export * from './errors.js';
+export { inspect, type Inspection } from './inspect.js';
+export { DEFAULT_LEDGER, type LedgerRow, type LedgerTable } from './ledger.js';
+export {
+  migrate,
+  type AppliedMigration,
+  type MigrateObserver,
+  type MigrateResult,
+} from './migrate.js';
+export { DEFAULTS, type RunOptions } from './options.js';
+export { assertSafe, plan, type Plan, type PlanOptions } from './plan.js';
+export {
+  parseMigration,
+  parseMigrations,
+  readMigrationDir,
+  type Migration,
+  type RawFile,
+} from './source.js';
+export { compareVersions, isVersion, versionKey } from './version.js';
+export { redactUrl } from './connection.js';
+export { waitForVersion, type WaitOptions } from './wait.js';

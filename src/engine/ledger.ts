@@ -1,0 +1,213 @@
+/**
+ * The ledger (`schema_operator_history`) and the append-only attempts table
+ * (`schema_operator_attempts`): their DDL and every query on them. Failures
+ * are rows in the attempts table, never a "dirty" flag on the ledger, so a
+ * failed run never blocks the next one.
+ */
+import type pg from 'pg';
+
+/** Where the ledger lives. */
+export interface LedgerTable {
+  schema: string;
+  name: string;
+}
+
+/** The default ledger: public.schema_operator_history. */
+export const DEFAULT_LEDGER: LedgerTable = { schema: 'public', name: 'schema_operator_history' };
+
+/** One row of the ledger. `kind` is `baseline` for the row that `--baseline` records. */
+export interface LedgerRow {
+  installedRank: number;
+  version: string;
+  name: string;
+  checksum: string;
+  kind: 'migration' | 'baseline';
+  transactional: boolean;
+  outOfOrder: boolean;
+  appliedBy: string;
+  startedAt: Date;
+  finishedAt: Date;
+  executionMs: number;
+}
+
+/** A client or a pool: anything that runs queries. */
+export type Queryable = Pick<pg.ClientBase, 'query'>;
+
+/** A double-quoted SQL identifier. */
+export function quoteIdent(s: string): string {
+  return `"${s.replace(/"/g, '""')}"`;
+}
+
+/** The attempts table sits next to the ledger: `x_history` pairs with `x_attempts`. */
+export function attemptsTable(t: LedgerTable): LedgerTable {
+  return {
+    schema: t.schema,
+    name: t.name.endsWith('_history')
+      ? t.name.replace(/_history$/, '_attempts')
+      : `${t.name}_attempts`,
+  };
+}
+
+/** `"schema"."name"` */
+export function qualified(t: LedgerTable): string {
+  return `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
+}
+
+/** Creates the schema (if missing), the ledger and the attempts table. Runs under the migration lock. */
+export async function ensureLedger(c: Queryable, t: LedgerTable): Promise<void> {
+  const a = qualified(attemptsTable(t));
+  await c.query(`
+    CREATE SCHEMA IF NOT EXISTS ${quoteIdent(t.schema)};
+    CREATE TABLE IF NOT EXISTS ${qualified(t)} (
+      installed_rank integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      version        text        NOT NULL UNIQUE,
+      name           text        NOT NULL,
+      checksum       text        NOT NULL,
+      kind           text        NOT NULL DEFAULT 'migration' CHECK (kind IN ('migration', 'baseline')),
+      transactional  boolean     NOT NULL,
+      out_of_order   boolean     NOT NULL DEFAULT false,
+      applied_by     text        NOT NULL,
+      started_at     timestamptz NOT NULL,
+      finished_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+      execution_ms   integer     NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS ${a} (
+      id              bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      version         text        NOT NULL,
+      name            text        NOT NULL,
+      checksum        text        NOT NULL,
+      status          text        NOT NULL CHECK (status IN ('failed', 'progress')),
+      statement_index integer,
+      sqlstate        text,
+      message         text,
+      statement       text,
+      line            integer,
+      applied_by      text        NOT NULL,
+      at              timestamptz NOT NULL DEFAULT clock_timestamp()
+    )`);
+}
+
+/** The ledger's rows in installation order, or null when there is no ledger yet. */
+export async function readLedger(c: Queryable, t: LedgerTable): Promise<LedgerRow[] | null> {
+  const exists = await c.query<{ r: string | null }>('SELECT to_regclass($1) AS r', [qualified(t)]);
+  if (!exists.rows[0]?.r) return null;
+  const { rows } = await c.query(
+    `SELECT installed_rank, version, name, checksum, kind, transactional, out_of_order, applied_by,
+            started_at, finished_at, execution_ms
+       FROM ${qualified(t)} ORDER BY installed_rank`,
+  );
+  return rows.map((r) => ({
+    installedRank: r.installed_rank,
+    version: r.version,
+    name: r.name,
+    checksum: r.checksum,
+    kind: r.kind,
+    transactional: r.transactional,
+    outOfOrder: r.out_of_order,
+    appliedBy: r.applied_by,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    executionMs: r.execution_ms,
+  }));
+}
+
+/** What is recorded when a migration (or the baseline) is applied. */
+export interface NewLedgerRow {
+  version: string;
+  name: string;
+  checksum: string;
+  kind: 'migration' | 'baseline';
+  transactional: boolean;
+  outOfOrder: boolean;
+  appliedBy: string;
+  startedAt: Date;
+}
+
+/** Inserts a ledger row; finished_at and execution_ms come from the server's clock. */
+export async function insertLedgerRow(
+  c: Queryable,
+  t: LedgerTable,
+  row: NewLedgerRow,
+): Promise<void> {
+  await c.query(
+    `INSERT INTO ${qualified(t)}
+       (version, name, checksum, kind, transactional, out_of_order, applied_by, started_at, execution_ms)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz,
+             greatest(0, round(extract(epoch FROM clock_timestamp() - $8::timestamptz) * 1000))::int)`,
+    [
+      row.version,
+      row.name,
+      row.checksum,
+      row.kind,
+      row.transactional,
+      row.outOfOrder,
+      row.appliedBy,
+      row.startedAt,
+    ],
+  );
+}
+
+/** One attempts-table row: a failure, or a finished statement of a no-transaction file. */
+export interface AttemptRow {
+  version: string;
+  name: string;
+  checksum: string;
+  status: 'failed' | 'progress';
+  statementIndex?: number | null;
+  sqlState?: string | null;
+  message?: string | null;
+  statement?: string | null;
+  line?: number | null;
+  appliedBy: string;
+}
+
+/** Appends to the attempts table. */
+export async function insertAttempt(c: Queryable, t: LedgerTable, a: AttemptRow): Promise<void> {
+  await c.query(
+    `INSERT INTO ${qualified(attemptsTable(t))}
+       (version, name, checksum, status, statement_index, sqlstate, message, statement, line, applied_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      a.version,
+      a.name,
+      a.checksum,
+      a.status,
+      a.statementIndex ?? null,
+      a.sqlState ?? null,
+      a.message ?? null,
+      a.statement ?? null,
+      a.line ?? null,
+      a.appliedBy,
+    ],
+  );
+}
+
+/** How many leading statements of this exact file (version and checksum) already ran. */
+export async function statementsDone(
+  c: Queryable,
+  t: LedgerTable,
+  version: string,
+  sum: string,
+): Promise<number> {
+  const { rows } = await c.query<{ n: number | null }>(
+    `SELECT max(statement_index) + 1 AS n FROM ${qualified(attemptsTable(t))}
+      WHERE version = $1 AND checksum = $2 AND status = 'progress'`,
+    [version, sum],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/** Up to `limit` user relations outside the system schemas, the ledger's own tables excepted. */
+export async function userRelations(c: Queryable, t: LedgerTable, limit = 5): Promise<string[]> {
+  const { rows } = await c.query<{ r: string }>(
+    `SELECT format('%I.%I', n.nspname, c.relname) AS r
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+        AND NOT (n.nspname = $1 AND c.relname IN ($2, $3))
+        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')
+      ORDER BY 1 LIMIT $4`,
+    [t.schema, t.name, attemptsTable(t).name, limit],
+  );
+  return rows.map((r) => r.r);
+}

@@ -1,0 +1,154 @@
+/**
+ * A migration run: one dedicated connection, the migration lock, the ledger
+ * read once under it, the plan checked, then each pending migration applied
+ * in version order. A connection lost mid-run is retried from the top (a new
+ * connection, the lock again, the ledger again) with backoff.
+ */
+import type pg from 'pg';
+import { applyMigration, type ApplyContext } from './apply.js';
+import { connect } from './connection.js';
+import { EngineError, ExistingSchemaError, type MigrationFailedError } from './errors.js';
+import { virtualBaseline } from './inspect.js';
+import {
+  ensureLedger,
+  insertLedgerRow,
+  readLedger,
+  userRelations,
+  type LedgerRow,
+} from './ledger.js';
+import { acquireLock, releaseLock } from './lock.js';
+import { resolveOptions, type ResolvedOptions, type RunOptions } from './options.js';
+import { assertSafe, plan, type Plan } from './plan.js';
+import { backoffDelay, realSleep } from './retry.js';
+import type { Migration } from './source.js';
+
+/** Hooks for progress bars, Events and metrics. All optional. */
+export interface MigrateObserver {
+  onLockBusy?(holder: string | null): void;
+  onPlan?(plan: Plan): void;
+  onStart?(m: Migration): void;
+  onApplied?(m: Migration, durationMs: number): void;
+  onStatement?(m: Migration, index: number, total: number): void;
+  onRetry?(m: Migration | null, error: EngineError, attempt: number, delayMs: number): void;
+}
+
+/** One applied migration. */
+export interface AppliedMigration {
+  version: string;
+  name: string;
+  checksum: string;
+  durationMs: number;
+  outOfOrder: boolean;
+}
+
+/** What a run did. */
+export interface MigrateResult {
+  plan: Plan;
+  applied: AppliedMigration[];
+  /** Set when this run recorded the baseline row. */
+  baselined: string | null;
+  lockWaitMs: number;
+}
+
+/** Applies every pending migration; throws an EngineError subclass on failure. */
+export async function migrate(
+  o: RunOptions,
+  observer: MigrateObserver = {},
+): Promise<MigrateResult> {
+  const opts = resolveOptions(o);
+  const done: AppliedMigration[] = [];
+  let connectedOnce = false;
+  for (let attempt = 1; ; attempt++) {
+    let client: pg.Client | null = null;
+    try {
+      client = await connect(opts);
+      connectedOnce = true;
+      const result = await runLocked(client, opts, observer, done);
+      return { ...result, applied: done };
+    } catch (err) {
+      // A database that was never reached is the caller's to retry; one lost mid-run is ours.
+      if (!connectedOnce || !isLostConnection(err) || attempt > opts.maxRetries) throw err;
+      const delay = backoffDelay(attempt - 1, { baseMs: 500, capMs: 15_000, random: opts.random });
+      observer.onRetry?.(null, err as EngineError, attempt, delay);
+      await (opts.sleep ?? realSleep)(delay);
+    } finally {
+      await client?.end().catch(() => undefined);
+    }
+  }
+}
+
+function isLostConnection(err: unknown): boolean {
+  return err instanceof EngineError && err.reason === 'ConnectionError';
+}
+
+async function runLocked(
+  c: pg.Client,
+  opts: ResolvedOptions,
+  observer: MigrateObserver,
+  done: AppliedMigration[],
+): Promise<Omit<MigrateResult, 'applied'>> {
+  const lockWaitMs = await acquireLock(c, opts.ledger, {
+    waitMs: opts.lockWaitMs,
+    sleep: opts.sleep,
+    onBusy: (h) => observer.onLockBusy?.(h),
+  });
+  try {
+    const { rows, baselined } = await prepareLedger(c, opts);
+    const p = plan(opts.migrations, rows, opts);
+    observer.onPlan?.(p);
+    assertSafe(p, opts);
+    const ctx: ApplyContext = {
+      client: c,
+      ledger: opts.ledger,
+      appliedBy: opts.appliedBy,
+      outOfOrder: false,
+      lockTimeoutMs: opts.lockTimeoutMs,
+      statementTimeoutMs: opts.statementTimeoutMs,
+      maxRetries: opts.maxRetries,
+      sleep: opts.sleep,
+      random: opts.random,
+      onRetry: (m, e: MigrationFailedError, n, d) => observer.onRetry?.(m, e, n, d),
+      onStatement: (m, i, t) => observer.onStatement?.(m, i, t),
+    };
+    const outOfOrder = new Set(p.outOfOrder);
+    for (const m of p.pending) {
+      observer.onStart?.(m);
+      const started = performance.now();
+      await applyMigration({ ...ctx, outOfOrder: outOfOrder.has(m) }, m);
+      const durationMs = Math.round(performance.now() - started);
+      done.push({
+        version: m.version,
+        name: m.name,
+        checksum: m.checksum,
+        durationMs,
+        outOfOrder: outOfOrder.has(m),
+      });
+      observer.onApplied?.(m, durationMs);
+    }
+    return { plan: p, baselined, lockWaitMs };
+  } finally {
+    await releaseLock(c, opts.ledger).catch(() => undefined);
+  }
+}
+
+/**
+ * Reads the ledger once, under the lock. A database with tables but no ledger
+ * is refused unless a baseline or adoptExisting was chosen.
+ */
+async function prepareLedger(
+  c: pg.Client,
+  opts: ResolvedOptions,
+): Promise<{ rows: LedgerRow[]; baselined: string | null }> {
+  const existing = await readLedger(c, opts.ledger);
+  if (existing !== null && (existing.length > 0 || !opts.baseline))
+    return { rows: existing, baselined: null };
+  if (existing === null && !opts.baseline && !opts.adoptExisting) {
+    const relations = await userRelations(c, opts.ledger);
+    if (relations.length > 0) throw new ExistingSchemaError(relations);
+  }
+  await ensureLedger(c, opts.ledger);
+  if (!opts.baseline) return { rows: [], baselined: null };
+  const row = virtualBaseline(opts.baseline);
+  await insertLedgerRow(c, opts.ledger, { ...row, startedAt: new Date() });
+  return { rows: [row], baselined: opts.baseline };
+}

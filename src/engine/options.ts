@@ -1,0 +1,72 @@
+/**
+ * The settings of a run, shared by migrate, plan and status, with the
+ * defaults of DESIGN section 2.
+ */
+import { hostname, userInfo } from 'node:os';
+import { DEFAULT_LEDGER, type LedgerTable } from './ledger.js';
+import type { Sleep } from './retry.js';
+import type { Migration } from './source.js';
+
+/** Defaults: lock_timeout 5 s, statement_timeout 30 min, 60 s wait for the migration lock, 10 retries. */
+export const DEFAULTS = {
+  lockTimeoutMs: 5_000,
+  statementTimeoutMs: 30 * 60_000,
+  lockWaitMs: 60_000,
+  maxRetries: 10,
+} as const;
+
+/** What a run is asked to do. */
+export interface RunOptions {
+  url: string;
+  migrations: Migration[];
+  ledger?: LedgerTable;
+  /** Apply nothing past this version. */
+  target?: string;
+  outOfOrder?: boolean;
+  /** Record this version as applied on a database with no ledger; files at or below it never run. */
+  baseline?: string;
+  /** Run every migration over a non-empty database with no ledger (for re-runnable sets). */
+  adoptExisting?: boolean;
+  lockTimeoutMs?: number;
+  statementTimeoutMs?: number;
+  /** How long to wait for another run's migration lock. */
+  lockWaitMs?: number;
+  maxRetries?: number;
+  /** Recorded in the ledger's applied_by. */
+  appliedBy?: string;
+  /** Shown in pg_stat_activity. */
+  applicationName?: string;
+  sleep?: Sleep;
+  random?: () => number;
+}
+
+/** The options with every default filled in. */
+export type ResolvedOptions = Required<
+  Omit<RunOptions, 'target' | 'baseline' | 'sleep' | 'random'>
+> &
+  Pick<RunOptions, 'target' | 'baseline' | 'sleep' | 'random'>;
+
+/** Fills in the defaults. */
+export function resolveOptions(o: RunOptions): ResolvedOptions {
+  return {
+    ...DEFAULTS,
+    ledger: DEFAULT_LEDGER,
+    outOfOrder: false,
+    adoptExisting: false,
+    appliedBy: `${safeUser()}@${hostname()}`,
+    applicationName: 'schema-operator',
+    ...stripUndefined(o),
+  } as ResolvedOptions;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return `uid${process.getuid?.() ?? ''}`;
+  }
+}

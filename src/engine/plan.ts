@@ -1,0 +1,107 @@
+/**
+ * The plan: what the source says against what the ledger says. A pure
+ * function, so every rule is tested with tables. It never decides from the
+ * highest applied version alone: each file is matched to its own ledger row.
+ */
+import {
+  ChecksumMismatchError,
+  InvalidSourceError,
+  OutOfOrderError,
+  type ChecksumChange,
+} from './errors.js';
+import type { LedgerRow } from './ledger.js';
+import type { Migration } from './source.js';
+import { compareVersions, versionKey } from './version.js';
+
+/** Choices that change the plan. */
+export interface PlanOptions {
+  /** Apply nothing past this version (it must be one of the source's). */
+  target?: string;
+  /** Pending migrations older than the newest applied are run instead of refused. */
+  outOfOrder?: boolean;
+}
+
+/** The five sets of DESIGN section 2, plus what the baseline and the target set aside. */
+export interface Plan {
+  applied: Array<{ migration: Migration; row: LedgerRow }>;
+  /** To run, in version order (within the target). */
+  pending: Migration[];
+  changed: ChecksumChange[];
+  /** Ledger rows whose file is no longer in the source: reported, not fatal. */
+  missing: LedgerRow[];
+  /** The pending ones below the highest applied version. */
+  outOfOrder: Migration[];
+  baseline: LedgerRow | null;
+  /** Files at or below the baseline: never run. */
+  belowBaseline: Migration[];
+  /** Pending files past the target. */
+  beyondTarget: Migration[];
+  highestApplied: string | null;
+}
+
+/** Matches each file to its ledger row by version. */
+export function plan(migrations: Migration[], ledger: LedgerRow[], opts: PlanOptions = {}): Plan {
+  if (
+    opts.target !== undefined &&
+    !migrations.some((m) => compareVersions(m.version, opts.target!) === 0)
+  ) {
+    throw new InvalidSourceError(
+      `target version ${opts.target} is not one of the source's migrations`,
+    );
+  }
+  const baseline = ledger.find((r) => r.kind === 'baseline') ?? null;
+  const rows = new Map(
+    ledger.filter((r) => r.kind === 'migration').map((r) => [versionKey(r.version), r]),
+  );
+  const highestApplied = ledger.reduce<string | null>(
+    (max, r) => (max === null || compareVersions(r.version, max) > 0 ? r.version : max),
+    null,
+  );
+  const result: Plan = {
+    applied: [],
+    pending: [],
+    changed: [],
+    missing: [],
+    outOfOrder: [],
+    baseline,
+    belowBaseline: [],
+    beyondTarget: [],
+    highestApplied,
+  };
+  for (const m of migrations) {
+    const row = rows.get(versionKey(m.version));
+    rows.delete(versionKey(m.version));
+    if (row) {
+      result.applied.push({ migration: m, row });
+      if (row.checksum !== m.checksum) {
+        result.changed.push({
+          version: m.version,
+          name: m.name,
+          applied: row.checksum,
+          current: m.checksum,
+        });
+      }
+    } else if (baseline && compareVersions(m.version, baseline.version) <= 0) {
+      result.belowBaseline.push(m);
+    } else if (opts.target !== undefined && compareVersions(m.version, opts.target) > 0) {
+      result.beyondTarget.push(m);
+    } else {
+      result.pending.push(m);
+      if (highestApplied !== null && compareVersions(m.version, highestApplied) < 0)
+        result.outOfOrder.push(m);
+    }
+  }
+  result.missing = [...rows.values()].sort((a, b) => compareVersions(a.version, b.version));
+  return result;
+}
+
+/** Throws when the plan must not run: edited applied files, or out-of-order files not allowed. */
+export function assertSafe(p: Plan, opts: PlanOptions = {}): void {
+  if (p.changed.length > 0) throw new ChecksumMismatchError(p.changed);
+  if (p.outOfOrder.length > 0 && !opts.outOfOrder) {
+    throw new OutOfOrderError(
+      p.outOfOrder.map((m) => m.version),
+      p.highestApplied ?? '',
+    );
+  }
+}

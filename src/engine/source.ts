@@ -1,0 +1,143 @@
+/**
+ * Migration sources. A source is a list of files, each `<version>_<name>.sql`;
+ * it can come from a directory, ConfigMaps or a CR's inline list, so parsing
+ * works on in-memory files and the directory reader is a thin wrapper.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { checksum, normalizeSql } from './checksum.js';
+import { parseDirectives, type Directives } from './directives.js';
+import { InvalidSourceError } from './errors.js';
+import { splitStatements, type Statement } from './splitter.js';
+import { isTransactionControl, nonTransactionalReason } from './statement-kind.js';
+import { compareVersions, versionKey } from './version.js';
+
+/** A file as it arrives from any source. */
+export interface RawFile {
+  /** The file name, `<version>_<name>.sql`. */
+  name: string;
+  content: Uint8Array | string;
+  /** How errors name it (a path, or `configmap ns/name key x`); default the name. */
+  origin?: string;
+}
+
+/** A parsed, validated migration. */
+export interface Migration extends Directives {
+  version: string;
+  name: string;
+  /** How errors name the file. */
+  file: string;
+  /** The normalized SQL text that is checksummed and run. */
+  sql: string;
+  checksum: string;
+  statements: Statement[];
+}
+
+const FILE_NAME = /^(\d+(?:\.\d+)*)_([A-Za-z0-9][A-Za-z0-9_.-]*)\.sql$/;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Parses and validates every file, sorted by version; duplicate versions are refused. */
+export function parseMigrations(files: RawFile[]): Migration[] {
+  const migrations = files
+    .map(parseMigration)
+    .sort((a, b) => compareVersions(a.version, b.version));
+  const seen = new Map<string, Migration>();
+  for (const m of migrations) {
+    const other = seen.get(versionKey(m.version));
+    if (other) {
+      throw new InvalidSourceError(
+        `duplicate version ${m.version}: ${other.file} and ${m.file}`,
+        m.file,
+      );
+    }
+    seen.set(versionKey(m.version), m);
+  }
+  return migrations;
+}
+
+/** Parses one file: name, encoding, directives, statements. */
+export function parseMigration(raw: RawFile): Migration {
+  const file = raw.origin ?? raw.name;
+  const match = FILE_NAME.exec(raw.name);
+  if (!match) {
+    throw new InvalidSourceError(
+      `${file}: bad migration file name; expected <version>_<name>.sql, as in 001_create_users.sql`,
+      file,
+    );
+  }
+  let text: string;
+  try {
+    text = typeof raw.content === 'string' ? raw.content : utf8.decode(raw.content);
+  } catch {
+    throw new InvalidSourceError(`${file}: not valid UTF-8`, file);
+  }
+  const sql = normalizeSql(text);
+  const directives = parseDirectives(sql, file);
+  const statements = splitStatements(sql);
+  if (statements.length === 0) throw new InvalidSourceError(`${file}: has no SQL statements`, file);
+  if (directives.transactional) checkTransactional(statements, file);
+  return {
+    ...directives,
+    version: match[1]!,
+    name: match[2]!,
+    file,
+    sql,
+    checksum: checksum(sql),
+    statements,
+  };
+}
+
+/** Statements that would break or escape the migration's transaction are refused up front. */
+function checkTransactional(statements: Statement[], file: string): void {
+  for (const s of statements) {
+    const reason = nonTransactionalReason(s.text);
+    if (reason) {
+      throw new InvalidSourceError(
+        `${file}:${s.line}: ${reason} cannot run inside a transaction; ` +
+          'put it in its own file that starts with "-- schema-operator: no-transaction"',
+        file,
+        s.line,
+      );
+    }
+    if (isTransactionControl(s.text)) {
+      throw new InvalidSourceError(
+        `${file}:${s.line}: transaction control (BEGIN, COMMIT, ...) is not allowed: ` +
+          'each migration already runs in its own transaction',
+        file,
+        s.line,
+      );
+    }
+  }
+}
+
+/** Reads every `*.sql` file of a directory (other files and subdirectories are ignored). */
+export async function readMigrationDir(dir: string): Promise<Migration[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'ENOTDIR'
+          ? 'is not a directory'
+          : `cannot be read (${code})`;
+    throw new InvalidSourceError(`migrations directory ${dir} ${why}`, dir);
+  }
+  const names = entries.filter((e) => e.isFile() && /\.sql$/i.test(e.name)).map((e) => e.name);
+  const files = await Promise.all(
+    names.map(async (name): Promise<RawFile> => {
+      const path = join(dir, name);
+      try {
+        return { name, content: await readFile(path), origin: path };
+      } catch (err) {
+        throw new InvalidSourceError(
+          `${path}: cannot be read (${(err as NodeJS.ErrnoException).code})`,
+          path,
+        );
+      }
+    }),
+  );
+  return parseMigrations(files);
+}

@@ -1,0 +1,71 @@
+/**
+ * Waiting for a database to reach a version, for init containers: polls the
+ * ledger (no lock, read-only) until a row at or past the version exists and,
+ * when the source is known, every migration up to it is applied. A database
+ * that is not up yet is waited for too.
+ */
+import { withConnection } from './connection.js';
+import { EngineError } from './errors.js';
+import { DEFAULT_LEDGER, readLedger, type LedgerTable } from './ledger.js';
+import { backoffDelay, realSleep, type Sleep } from './retry.js';
+import type { Migration } from './source.js';
+import { compareVersions, versionKey } from './version.js';
+
+/** What to wait for. */
+export interface WaitOptions {
+  url: string;
+  version: string;
+  timeoutMs: number;
+  ledger?: LedgerTable;
+  /** When given, every one of these at or below `version` must be in the ledger. */
+  migrations?: Migration[];
+  sleep?: Sleep;
+  /** Called after each look, with what is still missing (null when the database could not be read). */
+  onPoll?: (state: WaitState) => void;
+}
+
+/** What one look found. */
+export interface WaitState {
+  satisfied: boolean;
+  highestApplied: string | null;
+  error: string | null;
+}
+
+/** Resolves true once satisfied, false when the timeout passes first. */
+export async function waitForVersion(o: WaitOptions): Promise<boolean> {
+  const deadline = Date.now() + o.timeoutMs;
+  const sleep = o.sleep ?? realSleep;
+  for (let attempt = 0; ; attempt++) {
+    const state = await look(o);
+    o.onPoll?.(state);
+    if (state.satisfied) return true;
+    const left = deadline - Date.now();
+    if (left <= 0) return false;
+    await sleep(Math.min(left, backoffDelay(attempt, { baseMs: 200, capMs: 2_000 })));
+  }
+}
+
+async function look(o: WaitOptions): Promise<WaitState> {
+  try {
+    const rows = await withConnection(
+      { url: o.url, applicationName: 'schema-operator wait' },
+      (c) => readLedger(c, o.ledger ?? DEFAULT_LEDGER),
+    );
+    const applied = rows ?? [];
+    const highest = applied.reduce<string | null>(
+      (max, r) => (max === null || compareVersions(r.version, max) > 0 ? r.version : max),
+      null,
+    );
+    const reached = highest !== null && compareVersions(highest, o.version) >= 0;
+    const keys = new Set(applied.map((r) => versionKey(r.version)));
+    const baseline = applied.find((r) => r.kind === 'baseline');
+    const allThere = (o.migrations ?? [])
+      .filter((m) => compareVersions(m.version, o.version) <= 0)
+      .filter((m) => !baseline || compareVersions(m.version, baseline.version) > 0)
+      .every((m) => keys.has(versionKey(m.version)));
+    return { satisfied: reached && allThere, highestApplied: highest, error: null };
+  } catch (err) {
+    if (!(err instanceof EngineError) || !err.transient) throw err;
+    return { satisfied: false, highestApplied: null, error: err.message };
+  }
+}
