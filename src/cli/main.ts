@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+/**
+ * The `schema-operator` command. Each command is registered by its own
+ * module; this file only maps outcomes to exit codes and one-line errors.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import { registerMigrate } from './migrate-command.js';
+import { registerStatus } from './status-command.js';
+import { registerWait } from './wait-command.js';
+import { errorJson, printJson } from './report.js';
+
+const program = new Command('schema-operator')
+  .description(
+    'Keeps a PostgreSQL schema in the state its migration files say (the CLI of the schema operator).',
+  )
+  .version(packageVersion(), '-V, --version', 'print the version')
+  // Program options only before the command, so `wait --version 006` is the wait's own flag.
+  .enablePositionalOptions()
+  .showHelpAfterError()
+  .exitOverride();
+
+registerMigrate(program);
+registerStatus(program);
+registerWait(program);
+program.addHelpText(
+  'after',
+  `
+Exit codes: 0 done, 1 a migration failed or the plan is unsafe, 2 bad arguments
+or input files, 3 transient (cannot connect, lock busy, wait timed out).
+DATABASE_URL may stand for --database-url.`,
+);
+
+function packageVersion(): string {
+  const pkg = new URL('../../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // Help and version are "errors" to commander; they have already printed.
+    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  } else {
+    const json = process.argv.includes('--json');
+    if (json) printJson({ error: errorJson(err) });
+    console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = exitCodeFor(err);
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * `migrate` and `plan` (= `migrate --dry-run`): parse flags, read the source,
+ * run the engine, print. The core is the engine; this is the thin wrapper.
+ */
+import type { Command } from 'commander';
+import {
+  ExistingSchemaError,
+  assertSafe,
+  inspect,
+  migrate,
+  readMigrationDir,
+  redactUrl,
+  type RunOptions,
+} from '../engine/index.js';
+import {
+  countFlag,
+  databaseFlags,
+  databaseUrl,
+  durationFlag,
+  ledgerTable,
+  runFlags,
+  versionFlag,
+} from './flags.js';
+import type { DatabaseFlags } from './flags.js';
+import { UsageError } from './exit-codes.js';
+import { planDetails, planJson, planLine, printJson } from './report.js';
+import { progress } from './progress.js';
+
+interface MigrateFlags extends DatabaseFlags {
+  target?: string;
+  dryRun?: boolean;
+  outOfOrder?: boolean;
+  baseline?: string;
+  adoptExisting?: boolean;
+  lockTimeout: string;
+  statementTimeout: string;
+  lockWait: string;
+  maxRetries: string;
+}
+
+/** Registers `migrate` and `plan` on the program. */
+export function registerMigrate(program: Command): void {
+  const migrateCmd = program
+    .command('migrate')
+    .description(
+      'apply every pending migration of --dir, in version order, each once, under a lock',
+    )
+    .requiredOption('--dir <dir>', 'the directory of <version>_<name>.sql files')
+    .option('--dry-run', 'print the plan and change nothing');
+  runFlags(databaseFlags(migrateCmd)).action((flags: MigrateFlags) => runMigrate(flags));
+
+  const planCmd = program
+    .command('plan')
+    .description('print what migrate would do, and whether it is safe (same as migrate --dry-run)')
+    .requiredOption('--dir <dir>', 'the directory of <version>_<name>.sql files');
+  runFlags(databaseFlags(planCmd)).action((flags: MigrateFlags) =>
+    runMigrate({ ...flags, dryRun: true }),
+  );
+}
+
+/** Turns flags into engine options; every bad value is a UsageError. */
+export async function runOptions(flags: MigrateFlags): Promise<RunOptions> {
+  if (flags.baseline && flags.adoptExisting)
+    throw new UsageError('--baseline and --adopt-existing exclude each other');
+  const url = databaseUrl(flags);
+  const options: RunOptions = {
+    url,
+    migrations: [],
+    ledger: ledgerTable(flags.historyTable),
+    target: versionFlag('target', flags.target),
+    baseline: versionFlag('baseline', flags.baseline),
+    outOfOrder: !!flags.outOfOrder,
+    adoptExisting: !!flags.adoptExisting,
+    lockTimeoutMs: durationFlag('lock-timeout', flags.lockTimeout),
+    statementTimeoutMs: durationFlag('statement-timeout', flags.statementTimeout),
+    lockWaitMs: durationFlag('lock-wait', flags.lockWait),
+    maxRetries: countFlag('max-retries', flags.maxRetries),
+    applicationName: 'schema-operator migrate',
+  };
+  options.migrations = await readMigrationDir(flags.dir!);
+  return options;
+}
+
+async function runMigrate(flags: MigrateFlags): Promise<void> {
+  const options = await runOptions(flags);
+  const database = redactUrl(options.url);
+  const json = !!flags.json;
+  if (flags.dryRun) {
+    const { plan, unmanagedRelations } = await inspect(options);
+    if (json) printJson({ database, dryRun: true, plan: planJson(plan) });
+    else [planLine(plan), ...planDetails(plan)].forEach((l) => console.log(l));
+    if (unmanagedRelations.length > 0) throw new ExistingSchemaError(unmanagedRelations);
+    assertSafe(plan, options);
+    return;
+  }
+  const bar = progress({ quiet: json });
+  try {
+    const result = await migrate(options, bar);
+    bar.stop();
+    const version = result.applied.at(-1)?.version ?? result.plan.highestApplied;
+    if (json) {
+      printJson({
+        database,
+        dryRun: false,
+        plan: planJson(result.plan),
+        applied: result.applied,
+        version,
+      });
+    } else {
+      if (result.baselined) console.log(`recorded baseline ${result.baselined}`);
+      const missing = result.plan.missing.length
+        ? ` (${result.plan.missing.length} in the ledger but not in --dir)`
+        : '';
+      console.log(
+        result.applied.length === 0
+          ? `up to date at version ${version ?? '(none)'}${missing}`
+          : `applied ${result.applied.length} migration(s); database at version ${version}${missing}`,
+      );
+    }
+  } finally {
+    bar.stop();
+  }
+}

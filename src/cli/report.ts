@@ -1,0 +1,86 @@
+/**
+ * What the database commands print: short human lines, or one JSON document.
+ * Nothing here ever sees a password: URLs are redacted before they arrive.
+ */
+import { EngineError, MigrationFailedError, type LedgerRow, type Plan } from '../engine/index.js';
+import { exitCodeFor } from './exit-codes.js';
+
+/** The plan as plain data. */
+export function planJson(p: Plan) {
+  return {
+    applied: p.applied.map((a) => a.migration.version),
+    pending: p.pending.map((m) => ({
+      version: m.version,
+      name: m.name,
+      transactional: m.transactional,
+    })),
+    changed: p.changed,
+    missing: p.missing.map((r) => ({ version: r.version, name: r.name })),
+    outOfOrder: p.outOfOrder.map((m) => m.version),
+    baseline: p.baseline?.version ?? null,
+    beyondTarget: p.beyondTarget.map((m) => m.version),
+    highestApplied: p.highestApplied,
+  };
+}
+
+/** One line: counts of each set. */
+export function planLine(p: Plan): string {
+  const parts = [
+    `${p.applied.length} applied`,
+    `${p.pending.length} pending`,
+    `${p.changed.length} changed`,
+    `${p.missing.length} missing`,
+  ];
+  if (p.outOfOrder.length) parts.push(`${p.outOfOrder.length} out of order`);
+  if (p.baseline) parts.push(`baseline ${p.baseline.version}`);
+  if (p.beyondTarget.length) parts.push(`${p.beyondTarget.length} past the target`);
+  return `plan: ${parts.join(', ')}`;
+}
+
+/** The lines that detail a plan: what would run, what changed, what is missing. */
+export function planDetails(p: Plan): string[] {
+  return [
+    ...p.pending.map(
+      (m) =>
+        `  pending  ${m.version}_${m.name}${m.transactional ? '' : ' (no-transaction)'}` +
+        (p.outOfOrder.includes(m) ? ' (out of order)' : ''),
+    ),
+    ...p.changed.map(
+      (c) => `  changed  ${c.version}_${c.name}: applied ${c.applied}, file ${c.current}`,
+    ),
+    ...p.missing.map((r) => `  missing  ${r.version}_${r.name} (in the ledger, not in the source)`),
+  ];
+}
+
+/** The ledger as plain data. */
+export function ledgerJson(rows: LedgerRow[] | null) {
+  return (
+    rows?.map((r) => ({
+      version: r.version,
+      name: r.name,
+      checksum: r.checksum,
+      kind: r.kind,
+      transactional: r.transactional,
+      outOfOrder: r.outOfOrder,
+      appliedBy: r.appliedBy,
+      finishedAt: r.finishedAt.toISOString(),
+      executionMs: r.executionMs,
+    })) ?? null
+  );
+}
+
+/** An error as plain data, with the failure details when a migration failed. */
+export function errorJson(err: unknown) {
+  const e = err instanceof Error ? err : new Error(String(err));
+  return {
+    reason: err instanceof EngineError ? err.reason : 'Error',
+    message: e.message,
+    exitCode: exitCodeFor(err),
+    ...(err instanceof MigrationFailedError ? { failure: err.failure } : {}),
+  };
+}
+
+/** Writes a JSON document to stdout. */
+export function printJson(doc: unknown): void {
+  process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+}
