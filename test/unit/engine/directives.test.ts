@@ -1,0 +1,39 @@
+import { expect } from 'chai';
+import { parseDirectives } from '../../../src/engine/directives.js';
+import { InvalidSourceError } from '../../../src/engine/errors.js';
+
+describe('directives', () => {
+  it('default to a transaction and the run timeouts', () => {
+    expect(parseDirectives('SELECT 1', 'f.sql')).to.deep.equal({ transactional: true });
+  });
+
+  it('read no-transaction and timeouts from the opening comment lines', () => {
+    const sql =
+      '-- adds an index\n-- schema-operator: no-transaction\n--schema-operator: lock-timeout=2s statement-timeout=1h\n\nSELECT 1';
+    expect(parseDirectives(sql, 'f.sql')).to.deep.equal({
+      transactional: false,
+      lockTimeoutMs: 2000,
+      statementTimeoutMs: 3_600_000,
+    });
+  });
+
+  it('ignore directive-like comments after the first statement', () => {
+    expect(
+      parseDirectives('SELECT 1;\n-- schema-operator: no-transaction', 'f.sql').transactional,
+    ).to.equal(true);
+  });
+
+  const bad: Array<[string, RegExp]> = [
+    ['-- schema-operator: no-transactions', /unknown directive "no-transactions"/],
+    ['-- schema-operator: lock-timeout', /needs a value/],
+    ['-- schema-operator: lock-timeout=5', /not a duration/],
+    ['-- schema-operator: no-transaction=yes', /takes no value/],
+  ];
+  for (const [line, message] of bad) {
+    it(`refuse "${line}" naming the file and line`, () => {
+      const run = () => parseDirectives(`-- header\n${line}\nSELECT 1`, '007_x.sql');
+      expect(run).to.throw(InvalidSourceError, message);
+      expect(run).to.throw(/^007_x\.sql:2: /);
+    });
+  }
+});

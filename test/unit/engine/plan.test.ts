@@ -1,0 +1,97 @@
+import { expect } from 'chai';
+import {
+  ChecksumMismatchError,
+  InvalidSourceError,
+  OutOfOrderError,
+} from '../../../src/engine/errors.js';
+import type { LedgerRow } from '../../../src/engine/ledger.js';
+import { assertSafe, plan } from '../../../src/engine/plan.js';
+import { parseMigration, type Migration } from '../../../src/engine/source.js';
+
+const m = (version: string, sql = `SELECT ${version.replace(/\./g, '')};`): Migration =>
+  parseMigration({ name: `${version}_m.sql`, content: sql });
+const row = (mig: Migration, over: Partial<LedgerRow> = {}): LedgerRow => ({
+  installedRank: 1,
+  version: mig.version,
+  name: mig.name,
+  checksum: mig.checksum,
+  kind: 'migration',
+  transactional: true,
+  outOfOrder: false,
+  appliedBy: 't',
+  startedAt: new Date(0),
+  finishedAt: new Date(0),
+  executionMs: 1,
+  ...over,
+});
+const versions = (ms: Migration[]) => ms.map((x) => x.version);
+
+describe('the plan', () => {
+  const [a, b, c, d] = [m('1'), m('2'), m('3'), m('4')] as [
+    Migration,
+    Migration,
+    Migration,
+    Migration,
+  ];
+
+  it('finds every file pending on an empty ledger', () => {
+    const p = plan([a, b, c], []);
+    expect(versions(p.pending)).to.deep.equal(['1', '2', '3']);
+    expect(p.highestApplied).to.equal(null);
+  });
+
+  it('matches files to ledger rows by version, not by the highest applied', () => {
+    // 2 was never applied although 3 was: it is pending (and out of order).
+    const p = plan([a, b, c, d], [row(a), row(c)]);
+    expect(versions(p.pending)).to.deep.equal(['2', '4']);
+    expect(versions(p.outOfOrder)).to.deep.equal(['2']);
+    expect(p.applied.map((x) => x.migration.version)).to.deep.equal(['1', '3']);
+  });
+
+  it('reports an edited applied file with both checksums', () => {
+    const p = plan([a, b], [row(a, { checksum: 'sha256:old' }), row(b)]);
+    expect(p.changed).to.deep.equal([
+      { version: '1', name: 'm', applied: 'sha256:old', current: a.checksum },
+    ]);
+    expect(() => assertSafe(p)).to.throw(ChecksumMismatchError, /sha256:old.*sha256:[0-9a-f]{64}/);
+  });
+
+  it('reports ledger rows without a file as missing, which is not fatal', () => {
+    const p = plan([b], [row(a), row(b)]);
+    expect(p.missing.map((r) => r.version)).to.deep.equal(['1']);
+    expect(() => assertSafe(p)).to.not.throw();
+  });
+
+  it('refuses out-of-order files unless allowed', () => {
+    const p = plan([a, b, c], [row(a), row(c)]);
+    expect(() => assertSafe(p)).to.throw(OutOfOrderError, /2 .*newest applied version 3/);
+    expect(() => assertSafe(p, { outOfOrder: true })).to.not.throw();
+  });
+
+  it('stops at the target version', () => {
+    const p = plan([a, b, c, d], [row(a)], { target: '3' });
+    expect(versions(p.pending)).to.deep.equal(['2', '3']);
+    expect(versions(p.beyondTarget)).to.deep.equal(['4']);
+  });
+
+  it('refuses a target that is not one of the files', () => {
+    expect(() => plan([a, b], [], { target: '7' })).to.throw(
+      InvalidSourceError,
+      /target version 7/,
+    );
+  });
+
+  it('never runs files at or below the baseline', () => {
+    const base = row(b, { kind: 'baseline', name: 'baseline', checksum: '' });
+    const p = plan([a, b, c], [base]);
+    expect(versions(p.belowBaseline)).to.deep.equal(['1', '2']);
+    expect(versions(p.pending)).to.deep.equal(['3']);
+    expect(p.outOfOrder).to.deep.equal([]);
+  });
+
+  it('matches 001 in the ledger with 1 in the source', () => {
+    const p = plan([a], [row(a, { version: '001' })]);
+    expect(p.pending).to.deep.equal([]);
+    expect(p.missing).to.deep.equal([]);
+  });
+});
