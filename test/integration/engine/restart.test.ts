@@ -24,13 +24,19 @@ for (const major of MAJORS) {
         }),
       );
       const retries: string[] = [];
-      const run = migrate({ url, migrations }, { onRetry: (_m, e: EngineError) => retries.push(e.reason) });
+      const run = migrate(
+        { url, migrations },
+        { onRetry: (_m, e: EngineError) => retries.push(e.reason) },
+      );
       await new Promise((r) => setTimeout(r, 700));
       await server.restart('fast');
       const result = await run;
       expect(retries[0]).to.equal('ConnectionError');
       expect(result.applied.map((a) => a.version)).to.include.members(['002', '003']);
-      const rows = await query<{ version: string }>(url, 'SELECT version FROM schema_operator_history ORDER BY 1');
+      const rows = await query<{ version: string }>(
+        url,
+        'SELECT version FROM schema_operator_history ORDER BY 1',
+      );
       expect(rows.map((r) => r.version)).to.deep.equal(['001', '002', '003']);
     });
   });
