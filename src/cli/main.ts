@@ -11,6 +11,15 @@ import { registerStatus } from './status-command.js';
 import { registerWait } from './wait-command.js';
 import { errorJson, printJson } from './report.js';
 
+// Node 24 comes with the project (the `node` dev dependency, first on PATH in
+// npm scripts and npx); an older Node would fail later in obscure ways.
+if (Number(process.versions.node.split('.')[0]) < 24) {
+  console.error(
+    `error: schema-operator needs Node.js 24 or later, not ${process.version}; run it with npx or an npm script`,
+  );
+  process.exit(EXIT.usage);
+}
+
 const program = new Command('schema-operator')
   .description(
     'Keeps a PostgreSQL schema in the state its migration files say (the CLI of the schema operator).',
