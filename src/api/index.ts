@@ -1,0 +1,61 @@
+/**
+ * The API of the two custom resources: names shared across the project, the
+ * generated TypeScript types, condition helpers and the CRD loader.
+ */
+
+/** The API group of both kinds. */
+export const GROUP = 'schema.streamspace.io';
+/** The served and stored version. */
+export const VERSION = 'v1alpha1';
+/** `apiVersion` of both kinds. */
+export const API_VERSION = `${GROUP}/${VERSION}` as const;
+
+/** Kind, plural and short name of SchemaMigration (namespaced). */
+export const SCHEMA_MIGRATION = {
+  kind: 'SchemaMigration',
+  plural: 'schemamigrations',
+  shortName: 'smig',
+  namespaced: true,
+} as const;
+
+/** Kind, plural and short name of Organization (cluster-scoped). */
+export const ORGANIZATION = {
+  kind: 'Organization',
+  plural: 'organizations',
+  shortName: 'org',
+  namespaced: false,
+} as const;
+
+/** Annotation on a SchemaMigration: any new value asks for one more attempt of a stalled migration. */
+export const RETRY_ANNOTATION = `${GROUP}/retry`;
+/** Label on a gated pod (`"true"`), so the pod-gate controller can watch only those. */
+export const GATED_LABEL = `${GROUP}/gated`;
+/** Scheduling gate name held on an API pod until its schema is applied. */
+export const READY_GATE = `${GROUP}/ready`;
+/** Annotation on a gated pod: the SchemaMigration (same namespace) it waits for. */
+export const MIGRATION_ANNOTATION = `${GROUP}/migration`;
+/** Annotation on a gated pod: the lowest schema version it needs (optional). */
+export const MIN_VERSION_ANNOTATION = `${GROUP}/min-version`;
+
+/** Condition types of a SchemaMigration (DESIGN section 4). */
+export const MigrationConditions = {
+  Applied: 'Applied',
+  Failed: 'Failed',
+  Ready: 'Ready',
+  Reconciling: 'Reconciling',
+  Stalled: 'Stalled',
+} as const;
+
+/** Condition types of an Organization (DESIGN section 5). */
+export const OrganizationConditions = {
+  Ready: 'Ready',
+  NamespaceReady: 'NamespaceReady',
+  DatabaseSynced: 'DatabaseSynced',
+  Suspended: 'Suspended',
+} as const;
+
+export * from './generated.js';
+export type { ObjectMeta } from './meta.js';
+export { getCondition, isConditionTrue, setCondition, type ConditionUpdate } from './conditions.js';
+export { CRD_FILES, crdDir, loadCrds, packageRoot } from './crds.js';
+export type { Crd, CrdVersion, PrinterColumn, SchemaNode, ValidationRule } from './schema.js';
