@@ -13,7 +13,7 @@ import { insertAttempt, insertLedgerRow, statementsDone, type LedgerTable } from
 import { backoffDelay, isTransientSqlState, realSleep, type Sleep } from './retry.js';
 import type { Migration } from './source.js';
 import type { Statement } from './splitter.js';
-import { nonTransactionalReason } from './statement-kind.js';
+import { mayCommitInside, nonTransactionalReason } from './statement-kind.js';
 import { pgDuration } from './duration.js';
 import { dropInvalidIndexBefore } from './invalid-index.js';
 
@@ -90,7 +90,7 @@ async function runStatementByStatement(ctx: ApplyContext, m: Migration): Promise
     };
     await withRetries(ctx, m, async () => {
       try {
-        if (nonTransactionalReason(s.text)) {
+        if (nonTransactionalReason(s.text) || mayCommitInside(s.text)) {
           // Cannot share a transaction with its progress row: at-least-once.
           await dropInvalidIndexBefore(c, s.text);
           await c.query(timeouts(ctx, m, 'SESSION'));

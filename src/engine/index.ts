@@ -21,4 +21,5 @@ export {
 } from './source.js';
 export { compareVersions, isVersion, versionKey } from './version.js';
 export { redactUrl } from './connection.js';
+export { BUNDLED_SETS, bundledDir, type BundledSet } from './bundled.js';
 export { waitForVersion, type WaitOptions } from './wait.js';

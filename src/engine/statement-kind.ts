@@ -220,3 +220,14 @@ function cluster(t: Token[]): string | null {
   else if (isSymbol(t[1], '(')) i = optionList(t, 1).end;
   return i >= t.length ? 'CLUSTER' : null;
 }
+
+/**
+ * True for `DO` blocks and `CALL`s: since PostgreSQL 11 they may COMMIT
+ * inside (a batched backfill does), which works only when they are not
+ * wrapped in a transaction block. In a no-transaction file they therefore
+ * run on their own, like CREATE INDEX CONCURRENTLY.
+ */
+export function mayCommitInside(text: string): boolean {
+  const [first] = tokens(text, 1);
+  return first?.kind === 'word' && (first.value === 'DO' || first.value === 'CALL');
+}
