@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT, exitCodeFor } from './exit-codes.js';
+import { registerLint } from './lint-command.js';
 import { registerMigrate } from './migrate-command.js';
 import { registerStatus } from './status-command.js';
 import { registerWait } from './wait-command.js';
@@ -33,6 +34,7 @@ const program = new Command('schema-operator')
 registerMigrate(program);
 registerStatus(program);
 registerWait(program);
+registerLint(program);
 program.addHelpText(
   'after',
   `

@@ -23,3 +23,4 @@ export { compareVersions, isVersion, versionKey } from './version.js';
 export { redactUrl } from './connection.js';
 export { BUNDLED_SETS, bundledDir, type BundledSet } from './bundled.js';
 export { waitForVersion, type WaitOptions } from './wait.js';
+export { lintMigrations, LINT_RULES, type LintFinding, type LintRule } from './lint.js';

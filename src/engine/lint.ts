@@ -1,0 +1,73 @@
+/**
+ * `schema-operator lint`: flags, with file and line, statements that would
+ * hold strong locks on tables with data (see lint-rules.ts). A finding is
+ * silenced by a comment on the statement's line or the lines just above it:
+ *
+ *   -- lint-ignore set-not-null: the table is empty until the API starts
+ *
+ * The reason is required: an ignore without one is itself a finding.
+ */
+import { checkStatement, LINT_RULES, type LintRule } from './lint-rules.js';
+import type { Migration } from './source.js';
+
+export { LINT_RULES, type LintRule } from './lint-rules.js';
+
+/** One problem in one statement. */
+export interface LintFinding {
+  rule: LintRule | 'lint-ignore-without-reason';
+  file: string;
+  line: number;
+  message: string;
+}
+
+const IGNORE = /^\s*--\s*lint-ignore\s+([a-z-]+)\s*(?::\s*(.*))?$/;
+
+/** Findings of every migration, in file and line order. */
+export function lintMigrations(migrations: Migration[]): LintFinding[] {
+  return migrations.flatMap(lintMigration);
+}
+
+/** Findings of one migration. */
+export function lintMigration(m: Migration): LintFinding[] {
+  const lines = m.sql.split('\n');
+  const created = new Set<string>();
+  const findings: LintFinding[] = [];
+  for (const s of m.statements) {
+    const ignored = ignoresFor(lines, s.line, m.file, findings);
+    for (const rule of checkStatement(s.text, created)) {
+      if (!ignored.has(rule))
+        findings.push({ rule, file: m.file, line: s.line, message: LINT_RULES[rule] });
+    }
+  }
+  return findings;
+}
+
+/** Rules ignored by comments on the statement's line or the comment lines right above it. */
+function ignoresFor(
+  lines: string[],
+  line: number,
+  file: string,
+  findings: LintFinding[],
+): Set<LintRule> {
+  const rules = new Set<LintRule>();
+  const consider = (text: string, at: number) => {
+    const comment = text.includes('--') ? text.slice(text.indexOf('--')) : '';
+    const m = IGNORE.exec(comment);
+    if (!m) return;
+    if (!(m[1]! in LINT_RULES)) return;
+    if (!m[2]?.trim()) {
+      findings.push({
+        rule: 'lint-ignore-without-reason',
+        file,
+        line: at,
+        message: `lint-ignore ${m[1]} needs a reason after a colon`,
+      });
+      return;
+    }
+    rules.add(m[1] as LintRule);
+  };
+  consider(lines[line - 1] ?? '', line);
+  for (let i = line - 2; i >= 0 && lines[i]!.trim().startsWith('--'); i--)
+    consider(lines[i]!, i + 1);
+  return rules;
+}

@@ -1,0 +1,145 @@
+import { expect } from 'chai';
+import { bundledDir, lintMigrations, readMigrationDir } from '../../../src/engine/index.js';
+import { lintMigration } from '../../../src/engine/lint.js';
+import { parseMigration } from '../../../src/engine/source.js';
+
+const lint = (sql: string) => lintMigration(parseMigration({ name: '007_x.sql', content: sql }));
+const rules = (sql: string) => lint(sql).map((f) => f.rule);
+
+describe('lint', () => {
+  const flagged: Array<[string, string, string]> = [
+    [
+      'create-index-not-concurrently',
+      'an index built without CONCURRENTLY on an existing table',
+      'CREATE INDEX i ON sessions (state);',
+    ],
+    [
+      'create-index-not-concurrently',
+      'a unique index on a schema-qualified table',
+      'CREATE UNIQUE INDEX IF NOT EXISTS i ON public.users (email);',
+    ],
+    [
+      'create-index-not-concurrently',
+      'an index on a table made with IF NOT EXISTS (it may hold data)',
+      'CREATE TABLE IF NOT EXISTS t (id int);\nCREATE INDEX i ON t (id);',
+    ],
+    [
+      'foreign-key-not-valid',
+      'a foreign key constraint added without NOT VALID',
+      'ALTER TABLE sessions ADD CONSTRAINT fk FOREIGN KEY (agent_id) REFERENCES agents (agent_id);',
+    ],
+    [
+      'foreign-key-not-valid',
+      'a new column that references another table',
+      'ALTER TABLE users ADD COLUMN org_id text REFERENCES organizations (id);',
+    ],
+    [
+      'check-not-valid',
+      'a CHECK added without NOT VALID',
+      "ALTER TABLE users ADD CONSTRAINT c CHECK (role <> '');",
+    ],
+    [
+      'volatile-default',
+      'a column with a random default',
+      'ALTER TABLE agents ADD COLUMN token uuid DEFAULT gen_random_uuid();',
+    ],
+    [
+      'volatile-default',
+      'a serial column added to an existing table',
+      'ALTER TABLE audit_log ADD COLUMN seq bigserial;',
+    ],
+    ['set-not-null', 'SET NOT NULL', 'ALTER TABLE users ALTER COLUMN org_id SET NOT NULL;'],
+    ['alter-column-type', 'ALTER COLUMN TYPE', 'ALTER TABLE users ALTER COLUMN role TYPE text;'],
+    [
+      'alter-column-type',
+      'SET DATA TYPE',
+      'ALTER TABLE users ALTER role SET DATA TYPE varchar(100);',
+    ],
+    ['unbatched-update', 'an UPDATE with no WHERE', "UPDATE sessions SET org_id = 'default-org';"],
+    [
+      'unbatched-update',
+      'an UPDATE whose WHERE only tests for NULL',
+      "UPDATE sessions SET org_id = 'x' WHERE org_id IS NULL;",
+    ],
+    ['unbatched-update', 'a DELETE with no WHERE', 'DELETE FROM audit_log;'],
+    [
+      'unbatched-update',
+      'an unbounded UPDATE inside a DO block',
+      "DO $$ BEGIN UPDATE sessions SET org_id = 'x' WHERE org_id IS NULL; END $$;",
+    ],
+  ];
+  for (const [rule, what, sql] of flagged) {
+    it(`flags ${what} as ${rule}`, () => expect(rules(sql)).to.deep.equal([rule]));
+  }
+
+  const clean: Array<[string, string]> = [
+    [
+      'an index built CONCURRENTLY',
+      '-- schema-operator: no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON sessions (state);',
+    ],
+    [
+      'an index on a table created earlier in the file',
+      'CREATE TABLE t (id int);\nCREATE INDEX i ON t (id);',
+    ],
+    [
+      'a foreign key added NOT VALID',
+      'ALTER TABLE s ADD CONSTRAINT fk FOREIGN KEY (a) REFERENCES a (id) NOT VALID;',
+    ],
+    ['validating a constraint', 'ALTER TABLE s VALIDATE CONSTRAINT fk;'],
+    [
+      'a column with a constant or stable default',
+      "ALTER TABLE s ADD COLUMN p text DEFAULT 'vnc', ADD COLUMN t timestamp DEFAULT CURRENT_TIMESTAMP;",
+    ],
+    [
+      'a batched UPDATE',
+      "UPDATE sessions SET org_id = 'x' WHERE id IN (SELECT id FROM sessions WHERE org_id IS NULL LIMIT 5000);",
+    ],
+    ['an UPDATE of one row', "UPDATE users SET role = 'admin' WHERE id = 'admin';"],
+    [
+      'a batched UPDATE in a DO block with FOR UPDATE',
+      'DO $$ BEGIN UPDATE s SET a = 1 WHERE id IN (SELECT id FROM s WHERE a IS NULL LIMIT 10 FOR UPDATE); END $$;',
+    ],
+    [
+      'a trigger on UPDATE',
+      'CREATE TRIGGER t BEFORE UPDATE ON s FOR EACH ROW EXECUTE FUNCTION f();',
+    ],
+  ];
+  for (const [what, sql] of clean)
+    it(`accepts ${what}`, () => expect(rules(sql)).to.deep.equal([]));
+
+  it('names the file and the statement line', () => {
+    expect(
+      lint('SELECT 1;\n\nALTER TABLE users\n  ALTER COLUMN org_id SET NOT NULL;'),
+    ).to.deep.equal([
+      {
+        rule: 'set-not-null',
+        file: '007_x.sql',
+        line: 3,
+        message: lint('ALTER TABLE u ALTER c SET NOT NULL;')[0]!.message,
+      },
+    ]);
+  });
+
+  it('honours a lint-ignore comment with a reason', () => {
+    expect(
+      rules(
+        '-- lint-ignore set-not-null: the table is created empty by 006\nALTER TABLE users ALTER org_id SET NOT NULL;',
+      ),
+    ).to.deep.equal([]);
+    expect(
+      rules(
+        'ALTER TABLE users ALTER org_id SET NOT NULL; -- lint-ignore set-not-null: empty table',
+      ),
+    ).to.deep.equal([]);
+  });
+
+  it('reports a lint-ignore comment without a reason', () => {
+    expect(
+      rules('-- lint-ignore set-not-null\nALTER TABLE users ALTER org_id SET NOT NULL;'),
+    ).to.deep.equal(['lint-ignore-without-reason', 'set-not-null']);
+  });
+
+  it('finds nothing in the bundled StreamSpace migrations', async () => {
+    expect(lintMigrations(await readMigrationDir(bundledDir('streamspace')))).to.deep.equal([]);
+  });
+});
