@@ -73,23 +73,24 @@ END $$;
 
 -- Backfill in bounded transactions: this DO block commits after every batch,
 -- which it can because no-transaction files run DO blocks on their own.
+-- Batches walk the primary key, so each one reads only its own rows.
 DO $$
 DECLARE
-  n integer;
+  t text;
+  last_id varchar(255);
+  next_id varchar(255);
 BEGIN
-  LOOP
-    UPDATE users SET org_id = 'default-org'
-     WHERE id IN (SELECT id FROM users WHERE org_id IS NULL LIMIT 5000);
-    GET DIAGNOSTICS n = ROW_COUNT;
-    COMMIT;
-    EXIT WHEN n = 0;
-  END LOOP;
-  LOOP
-    UPDATE sessions SET org_id = 'default-org'
-     WHERE id IN (SELECT id FROM sessions WHERE org_id IS NULL LIMIT 5000);
-    GET DIAGNOSTICS n = ROW_COUNT;
-    COMMIT;
-    EXIT WHEN n = 0;
+  FOREACH t IN ARRAY ARRAY['users', 'sessions'] LOOP
+    last_id := '';
+    LOOP
+      EXECUTE format('SELECT max(id) FROM (SELECT id FROM %I WHERE id > $1 ORDER BY id LIMIT 5000) b', t)
+        INTO next_id USING last_id;
+      EXIT WHEN next_id IS NULL;
+      EXECUTE format('UPDATE %I SET org_id = $3 WHERE id > $1 AND id <= $2 AND org_id IS NULL', t)
+        USING last_id, next_id, 'default-org';
+      COMMIT;
+      last_id := next_id;
+    END LOOP;
   END LOOP;
 END $$;
 
