@@ -523,8 +523,8 @@ export interface Organization {
   /**
    * The organization as its owners declare it.
    *
-   * Validation: rule `!has(oldSelf.namespace) || (has(self.namespace) && self.namespace ==
-   * oldSelf.namespace)`: spec.namespace is immutable once set.
+   * Validation: rule `!has(oldSelf.__namespace__) || (has(self.__namespace__) &&
+   * self.__namespace__ == oldSelf.__namespace__)`: spec.namespace is immutable once set.
    */
   spec: OrganizationSpec;
   /**
@@ -536,8 +536,8 @@ export interface Organization {
 /**
  * The organization as its owners declare it.
  *
- * Validation: rule `!has(oldSelf.namespace) || (has(self.namespace) && self.namespace ==
- * oldSelf.namespace)`: spec.namespace is immutable once set.
+ * Validation: rule `!has(oldSelf.__namespace__) || (has(self.__namespace__) &&
+ * self.__namespace__ == oldSelf.__namespace__)`: spec.namespace is immutable once set.
  */
 export interface OrganizationSpec {
   /**
