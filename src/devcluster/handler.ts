@@ -1,0 +1,283 @@
+/**
+ * The request handler: routes a request to discovery or to a verb on a
+ * resource, applying faults and counters first. Verbs are mapped exactly as
+ * kube-apiserver maps them (GET on a collection is list, or watch with
+ * `watch=true`; DELETE on a collection is deletecollection).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ObjectApi } from './api.js';
+import { openApi } from './openapi.js';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions, VERSION } from './discovery.js';
+import { ApiError, methodNotAllowed, unsupportedMediaType } from './errors.js';
+import { faultStatus, type Faults } from './faults.js';
+import { mediaType, parseBody, readBody, sendError, sendJson, sleep } from './http.js';
+import { listResponse, matching } from './list.js';
+import { isRecord, type KubeObject } from './object.js';
+import type { ResourceType } from './resources.js';
+import { parseRoute, type Route } from './routes.js';
+import { toTable, type IncludeObject } from './table.js';
+import { serveWatch, type WatchRegistry } from './watch.js';
+
+/** What the handler works with. */
+export interface HandlerDeps {
+  api: ObjectApi;
+  faults: Faults;
+  watches: WatchRegistry;
+  bookmarkIntervalMs: number;
+  serverAddress: () => string;
+}
+
+const notFoundPage = (): ApiError =>
+  new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+
+const PATCH_TYPES = new Set([
+  'application/merge-patch+json',
+  'application/json-patch+json',
+  'application/strategic-merge-patch+json',
+]);
+
+/** Handles one HTTP request; never throws. */
+export async function handle(
+  deps: HandlerDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  try {
+    const url = new URL(req.url ?? '/', 'http://devcluster');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const route = parseRoute(url.pathname);
+    deps.faults.record(verbOf(method, route, url), resourceOf(route));
+    await sleep(deps.faults.responseDelayMs);
+    const injected = deps.faults.failureFor(method, url.pathname);
+    if (injected !== undefined) {
+      if (injected === 429) res.setHeader('Retry-After', '1');
+      return sendJson(res, injected, faultStatus(injected));
+    }
+    if (!route) throw notFoundPage();
+    if (route.kind === 'openapi') {
+      const doc = method === 'GET' ? openApi(deps.api.registry, url.pathname) : undefined;
+      if (!doc) throw notFoundPage();
+      return sendJson(res, 200, doc);
+    }
+    if (route.kind !== 'resource') return discovery(deps, route, method, res);
+    await resourceRequest(deps, route, method, url, req, res);
+  } catch (err) {
+    sendError(res, err);
+  }
+}
+
+function verbOf(method: string, route: Route | undefined, url: URL): string {
+  if (!route || route.kind !== 'resource') return method.toLowerCase();
+  const named = route.name !== undefined;
+  switch (method) {
+    case 'GET':
+      if (
+        route.watch ||
+        url.searchParams.get('watch') === 'true' ||
+        url.searchParams.get('watch') === '1'
+      )
+        return 'watch';
+      return named ? 'get' : 'list';
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return named ? 'delete' : 'deletecollection';
+    default:
+      return method.toLowerCase();
+  }
+}
+
+function resourceOf(route: Route | undefined): string {
+  if (!route) return 'unknown';
+  if (route.kind !== 'resource') return route.kind;
+  return route.subresource ? `${route.resource}/${route.subresource}` : route.resource;
+}
+
+function discovery(
+  deps: HandlerDeps,
+  route: Exclude<Route, { kind: 'resource' | 'openapi' }>,
+  method: string,
+  res: ServerResponse,
+): void {
+  if (method !== 'GET') throw methodNotAllowed();
+  const registry = deps.api.registry;
+  let body: object | undefined;
+  switch (route.kind) {
+    case 'version':
+      body = VERSION;
+      break;
+    case 'health':
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end('ok');
+      return;
+    case 'api':
+      body = apiVersions(deps.serverAddress());
+      break;
+    case 'apis':
+      body = apiGroupList(registry);
+      break;
+    case 'group':
+      body = apiGroup(registry, route.group);
+      break;
+    case 'groupVersion':
+      body = apiResourceList(registry, route.group, route.version);
+      break;
+  }
+  if (!body) throw notFoundPage();
+  sendJson(res, 200, body);
+}
+
+type ResourceRoute = Extract<Route, { kind: 'resource' }>;
+
+async function resourceRequest(
+  deps: HandlerDeps,
+  route: ResourceRoute,
+  method: string,
+  url: URL,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const { api } = deps;
+  const t = api.registry.get(route.group, route.version, route.resource);
+  if (!t) throw notFoundPage();
+  if (route.subresource !== undefined && (route.subresource !== 'status' || !t.status))
+    throw notFoundPage();
+  if (route.namespace !== undefined && !t.namespaced) throw notFoundPage();
+  const q = url.searchParams;
+  const ns = route.namespace ?? '';
+  const ctx = api.context({
+    strict: q.get('fieldValidation') === 'Strict',
+    dryRun: q.getAll('dryRun').includes('All'),
+    ...(route.subresource ? { subresource: route.subresource } : {}),
+  });
+  const verb = verbOf(method, route, url);
+  if (t.namespaced && route.namespace === undefined && !['list', 'watch'].includes(verb))
+    throw notFoundPage();
+  const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method)
+    ? await readBody(req)
+    : Buffer.alloc(0);
+  const type = mediaType(req);
+  switch (verb) {
+    case 'get':
+      return respond(res, 200, api.get(t, ns, route.name!), req, t, q);
+    case 'list':
+      return list(deps, t, route.namespace, q, req, res);
+    case 'watch':
+      return serveWatch({
+        api,
+        type: t,
+        namespace: route.namespace,
+        query: Object.fromEntries(q),
+        res,
+        registry: deps.watches,
+        bookmarkIntervalMs: deps.bookmarkIntervalMs,
+      });
+    case 'create':
+      if (route.subresource || route.name !== undefined) throw methodNotAllowed();
+      return sendJson(res, 201, api.create(t, ns, objectBody(body, type), ctx), ctx.warnings);
+    case 'update':
+      return sendJson(
+        res,
+        200,
+        api.update(t, ns, route.name!, objectBody(body, type), ctx),
+        ctx.warnings,
+      );
+    case 'patch':
+      if (!PATCH_TYPES.has(type)) throw unsupportedMediaType(type);
+      return sendJson(
+        res,
+        200,
+        api.patch(t, ns, route.name!, type, parseBody(body, type), ctx),
+        ctx.warnings,
+      );
+    case 'delete': {
+      const opts = deleteOptions(parseBody(body, type));
+      return sendJson(res, 200, api.delete(t, ns, route.name!, opts, ctx));
+    }
+    case 'deletecollection': {
+      const items = matching(api, t, route.namespace, Object.fromEntries(q));
+      for (const o of items) api.delete(t, o.metadata.namespace ?? '', o.metadata.name, {}, ctx);
+      return sendJson(res, 200, { kind: t.listKind, apiVersion: 'v1', metadata: {}, items });
+    }
+    default:
+      throw methodNotAllowed();
+  }
+}
+
+function objectBody(body: Buffer, type: string): KubeObject {
+  if (type !== 'application/json' && type !== 'application/yaml') throw unsupportedMediaType(type);
+  const parsed = parseBody(body, type);
+  if (!isRecord(parsed))
+    throw new ApiError(400, 'BadRequest', 'the body of the request was not an object');
+  return parsed as KubeObject;
+}
+
+function deleteOptions(body: unknown): {
+  preconditions?: { uid?: string; resourceVersion?: string };
+} {
+  if (!isRecord(body) || !isRecord(body.preconditions)) return {};
+  const p = body.preconditions;
+  return {
+    preconditions: {
+      ...(typeof p.uid === 'string' ? { uid: p.uid } : {}),
+      ...(typeof p.resourceVersion === 'string' ? { resourceVersion: p.resourceVersion } : {}),
+    },
+  };
+}
+
+function wantsTable(req: IncomingMessage): boolean {
+  return (req.headers.accept ?? '').includes('as=Table');
+}
+
+function include(q: URLSearchParams): IncludeObject {
+  const v = q.get('includeObject');
+  return v === 'Object' || v === 'None' ? v : 'Metadata';
+}
+
+function respond(
+  res: ServerResponse,
+  code: number,
+  obj: KubeObject,
+  req: IncomingMessage,
+  t: ResourceType,
+  q: URLSearchParams,
+): void {
+  if (!wantsTable(req)) return sendJson(res, code, obj);
+  const resourceVersion = obj.metadata.resourceVersion ?? '';
+  sendJson(
+    res,
+    code,
+    toTable({ type: t, objects: [obj], resourceVersion, include: include(q), now: new Date() }),
+  );
+}
+
+function list(
+  deps: HandlerDeps,
+  t: ResourceType,
+  ns: string | undefined,
+  q: URLSearchParams,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
+  const result = listResponse(deps.api, t, ns, Object.fromEntries(q)) as {
+    metadata: { resourceVersion: string; continue?: string };
+    items: KubeObject[];
+  };
+  if (!wantsTable(req)) return sendJson(res, 200, result);
+  sendJson(
+    res,
+    200,
+    toTable({
+      type: t,
+      objects: result.items,
+      resourceVersion: result.metadata.resourceVersion,
+      include: include(q),
+      now: deps.api.clock(),
+      ...(result.metadata.continue ? { continueToken: result.metadata.continue } : {}),
+    }),
+  );
+}

@@ -1,0 +1,146 @@
+/**
+ * devcluster: an in-memory server speaking the Kubernetes REST API on
+ * 127.0.0.1 for `schema-operator dev` and the test suites (DESIGN.md §8).
+ * Plain HTTP, no authentication; kubectl and @kubernetes/client-node work
+ * against it unchanged through the kubeconfig it writes.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { writeFile } from 'node:fs/promises';
+import { stringify } from 'yaml';
+import { ObjectApi } from './api.js';
+import { crdRules } from './crd.js';
+import { customResourceRules } from './custom.js';
+import { Faults, type FaultInjector } from './faults.js';
+import { handle } from './handler.js';
+import {
+  coreEventRules,
+  eventsV1Rules,
+  INITIAL_NAMESPACES,
+  namespaceRules,
+  secretRules,
+} from './kinds.js';
+import { podRules } from './pods.js';
+import { ResourceRegistry } from './resources.js';
+import { Store } from './store.js';
+import { WatchRegistry } from './watch.js';
+
+export type { FaultInjector, FailNextRule, FailRateRule } from './faults.js';
+
+/** How to start a devcluster. */
+export interface DevClusterOptions {
+  /** Default: a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Watch events kept per resource for resuming (default 5000); older versions get 410. */
+  eventHistory?: number;
+  /** How often watches with `allowWatchBookmarks=true` get a BOOKMARK (default 5000 ms). */
+  bookmarkIntervalMs?: number;
+}
+
+/** A running devcluster. */
+export interface DevCluster {
+  /** `http://127.0.0.1:PORT`. */
+  readonly url: string;
+  /** Kubeconfig YAML pointing at this server (context `devcluster`). */
+  kubeconfig(opts?: { namespace?: string }): string;
+  /** Writes {@link DevCluster.kubeconfig} to `path` (mode 0600). */
+  writeKubeconfig(path: string, opts?: { namespace?: string }): Promise<void>;
+  readonly faults: FaultInjector;
+  /** Ends open watches and closes the listener. */
+  stop(): Promise<void>;
+}
+
+function setup(opts: DevClusterOptions): {
+  api: ObjectApi;
+  faults: Faults;
+  watches: WatchRegistry;
+} {
+  const store = new Store(opts.eventHistory ?? 5000);
+  const api = new ObjectApi(store, new ResourceRegistry());
+  api.setRules('/namespaces', namespaceRules(api));
+  api.setRules('/pods', podRules(api));
+  api.setRules('/secrets', secretRules);
+  api.setRules('/events', coreEventRules);
+  api.setRules('events.k8s.io/events', eventsV1Rules);
+  api.setRules('apiextensions.k8s.io/customresourcedefinitions', crdRules(api));
+  api.customRules = customResourceRules;
+  const nsType = api.registry.get('', 'v1', 'namespaces')!;
+  for (const name of INITIAL_NAMESPACES)
+    api.create(nsType, '', { metadata: { name } }, api.context());
+  const watches = new WatchRegistry();
+  const faults = new Faults({
+    closeWatches: () => watches.closeAll(),
+    compactHistory: () => store.compactAll(),
+  });
+  return { api, faults, watches };
+}
+
+/** Starts a devcluster; resolves once it listens. */
+export async function startDevCluster(opts: DevClusterOptions = {}): Promise<DevCluster> {
+  const host = opts.host ?? '127.0.0.1';
+  const { api, faults, watches } = setup(opts);
+  let address = '';
+  const server: Server = createServer((req, res) => {
+    void handle(
+      {
+        api,
+        faults,
+        watches,
+        bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 5000,
+        serverAddress: () => address,
+      },
+      req,
+      res,
+    );
+  });
+  // Watches are long requests; the real server holds them for 30-60 minutes.
+  server.requestTimeout = 0;
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  address = `${host}:${port}`;
+  const url = `http://${address}`;
+  const kubeconfig = (o: { namespace?: string } = {}): string =>
+    stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      // client-node refuses plain http unless TLS verification is off; kubectl ignores the flag for http.
+      clusters: [
+        { name: 'devcluster', cluster: { server: url, 'insecure-skip-tls-verify': true } },
+      ],
+      users: [{ name: 'devcluster', user: {} }],
+      contexts: [
+        {
+          name: 'devcluster',
+          context: {
+            cluster: 'devcluster',
+            user: 'devcluster',
+            namespace: o.namespace ?? 'default',
+          },
+        },
+      ],
+      'current-context': 'devcluster',
+      preferences: {},
+    });
+  return {
+    url,
+    faults,
+    kubeconfig,
+    async writeKubeconfig(path, o) {
+      await writeFile(path, kubeconfig(o), { mode: 0o600 });
+    },
+    async stop() {
+      faults.dispose();
+      watches.closeAll();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * The hook points through which a kind adds its own rules to the generic
+ * create/update/delete flow (pods, namespaces, secrets, CRDs, custom
+ * resources). Hooks are synchronous and pure except `afterWrite`, which may
+ * schedule follow-up writes.
+ */
+import type { KubeObject } from './object.js';
+import type { ResourceType } from './resources.js';
+import type { FieldGetter } from './selectors.js';
+import type { StoreEvent } from './store.js';
+
+/** Per-request facts a hook may read or add to. */
+export interface WriteContext {
+  now: Date;
+  /** `fieldValidation=Strict`. */
+  strict: boolean;
+  dryRun: boolean;
+  /** Sent back as `Warning` headers. */
+  warnings: string[];
+  /** `status` for writes through the status subresource. */
+  subresource?: string;
+}
+
+/** What a kind adds to the generic flow; every hook is optional. */
+export interface KindRules {
+  /** Fills server-owned fields and validates a new object; may throw ApiError. */
+  onCreate?(t: ResourceType, obj: KubeObject, ctx: WriteContext): KubeObject;
+  /** Validates an update against the stored object; may throw ApiError. */
+  onUpdate?(t: ResourceType, obj: KubeObject, old: KubeObject, ctx: WriteContext): KubeObject;
+  /** Runs once a change is stored (not for dry runs). */
+  afterWrite?(t: ResourceType, ev: StoreEvent): void;
+  /** Replaces the default delete (namespaces); returns the object to answer with. */
+  onDelete?(t: ResourceType, obj: KubeObject, ctx: WriteContext): KubeObject | undefined;
+  /** Field selectors beyond metadata.name/namespace. */
+  fields?: Record<string, FieldGetter>;
+}
