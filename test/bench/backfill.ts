@@ -10,7 +10,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { bundledDir, migrate, readMigrationDir } from '../../src/engine/index.js';
-import { createDatabase, dropDatabase, scratchDir, withClient, type BenchContext } from './context.js';
+import {
+  createDatabase,
+  dropDatabase,
+  scratchDir,
+  withClient,
+  type BenchContext,
+} from './context.js';
 import { markdownTable, millis, quantile, seconds } from './table.js';
 
 const ROWS = Number(process.env.BENCH_BACKFILL_ROWS ?? 1_000_000);
@@ -59,7 +65,13 @@ async function measure(ctx: BenchContext, db: string, dir: string): Promise<Outc
   try {
     await new Promise((r) => setTimeout(r, 500));
     const t = performance.now();
-    await migrate({ url, migrations, lockTimeoutMs: 5_000, statementTimeoutMs: 3_600_000, outOfOrder: false });
+    await migrate({
+      url,
+      migrations,
+      lockTimeoutMs: 5_000,
+      statementTimeoutMs: 3_600_000,
+      outOfOrder: false,
+    });
     const migrationMs = performance.now() - t;
     await new Promise((r) => setTimeout(r, 200));
     return { migrationMs, updates };
@@ -88,20 +100,28 @@ export async function backfillBenchmark(ctx: BenchContext): Promise<string> {
     const rows: string[][] = [];
     for (const [label, dir] of variants) {
       const db = `${template}_${rows.length}`;
-      await withClient(ctx.server.url(), (c) => c.query(`CREATE DATABASE ${db} TEMPLATE ${template}`));
+      await withClient(ctx.server.url(), (c) =>
+        c.query(`CREATE DATABASE ${db} TEMPLATE ${template}`),
+      );
       try {
         const o = await measure(ctx, db, dir);
-        rows.push([label, seconds(o.migrationMs), String(o.updates.length), millis(quantile(o.updates, 0.5)),
-          millis(quantile(o.updates, 0.99)), millis(Math.max(...o.updates))]);
+        rows.push([
+          label,
+          seconds(o.migrationMs),
+          String(o.updates.length),
+          millis(quantile(o.updates, 0.5)),
+          millis(quantile(o.updates, 0.99)),
+          millis(Math.max(...o.updates)),
+        ]);
       } finally {
         await dropDatabase(ctx, db);
       }
       console.error(`backfill: ${label} done`);
     }
-    return markdownTable(
-      ['006 with', 'migration s', 'updates', 'p50 ms', 'p99 ms', 'worst ms'],
-      rows,
-    ) + `\n\n${ROWS} sessions rows; ${CLIENTS} clients running \`UPDATE sessions ... WHERE id = $1\` throughout.`;
+    return (
+      markdownTable(['006 with', 'migration s', 'updates', 'p50 ms', 'p99 ms', 'worst ms'], rows) +
+      `\n\n${ROWS} sessions rows; ${CLIENTS} clients running \`UPDATE sessions ... WHERE id = $1\` throughout.`
+    );
   } finally {
     await dropDatabase(ctx, template);
   }
