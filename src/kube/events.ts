@@ -1,0 +1,146 @@
+/**
+ * Kubernetes Events (events.k8s.io/v1) about the objects the operator
+ * manages, as `kubectl describe` shows them. Repeats of the same
+ * (object, type, reason, note) within the aggregation window update one
+ * Event's series (count, lastObservedTime) instead of creating new ones.
+ * Recording never throws into the caller: an event is worth less than the
+ * reconcile that emits it, so failures are logged.
+ */
+import type { Logger } from '../observability/logger.js';
+import { silentLogger } from '../observability/logger.js';
+import { realClock, type Clock } from './clock.js';
+import { formatMicroTime } from './micro-time.js';
+import type { KubeObject, ResourceClient } from './resource-client.js';
+
+/** The controller name written as reportingController. */
+export const REPORTING_CONTROLLER = 'schema-operator';
+
+/** The events.k8s.io/v1 events resource. */
+export const eventResource = {
+  group: 'events.k8s.io',
+  version: 'v1',
+  plural: 'events',
+  namespaced: true,
+};
+
+/** What `record` needs of the object: it must have been read from the API (uid, resourceVersion). */
+export type EventSubject = Required<Pick<KubeObject, 'apiVersion' | 'kind'>> & KubeObject;
+
+/** Normal or Warning, as the API defines. */
+export type EventType = 'Normal' | 'Warning';
+
+/** Records events about objects. */
+export interface EventRecorder {
+  /** Posts (or aggregates) an event; never throws, never rejects. */
+  record(obj: EventSubject, type: EventType, reason: string, note: string): Promise<void>;
+}
+
+/** Options for `KubeEventRecorder`. */
+export interface EventRecorderOptions {
+  client: ResourceClient<KubeObject>;
+  /** reportingInstance: usually the pod name. */
+  instance: string;
+  /** Events for cluster-scoped objects go here (default `default`). */
+  clusterScopedNamespace?: string;
+  /** Repeats within this window are aggregated (default 10 minutes). */
+  aggregateWindowMs?: number;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+interface Seen {
+  name: string;
+  namespace: string;
+  count: number;
+  last: number;
+}
+
+/** An `EventRecorder` posting events.k8s.io/v1 Events. */
+export class KubeEventRecorder implements EventRecorder {
+  private readonly seen = new Map<string, Seen>();
+  private readonly clock: Clock;
+  private readonly log: Logger;
+
+  constructor(private readonly opts: EventRecorderOptions) {
+    this.clock = opts.clock ?? realClock;
+    this.log = opts.logger ?? silentLogger;
+  }
+
+  async record(obj: EventSubject, type: EventType, reason: string, note: string): Promise<void> {
+    const m = obj.metadata ?? {};
+    const namespace = m.namespace ?? this.opts.clusterScopedNamespace ?? 'default';
+    const key = [obj.apiVersion, obj.kind, m.namespace, m.name, m.uid, type, reason, note].join(
+      '\u0000',
+    );
+    const now = this.clock.now();
+    this.prune(now);
+    try {
+      const prior = this.seen.get(key);
+      if (prior && (await this.bump(prior, now))) return;
+      const created = await this.opts.client.create(
+        this.event(obj, namespace, type, reason, note, now),
+      );
+      this.seen.set(key, { name: created.metadata?.name ?? '', namespace, count: 1, last: now });
+    } catch (err) {
+      this.log.warn('could not record an event', {
+        error: err,
+        reason,
+        object: `${m.namespace ?? ''}/${m.name}`,
+      });
+    }
+  }
+
+  /** Adds one to an existing event's series; false when it is gone and must be created anew. */
+  private async bump(prior: Seen, now: number): Promise<boolean> {
+    const count = prior.count + 1;
+    try {
+      await this.opts.client.mergePatch(
+        { namespace: prior.namespace, name: prior.name },
+        { series: { count, lastObservedTime: formatMicroTime(now) } },
+      );
+    } catch (err) {
+      if ((err as { reason?: string }).reason === 'NotFound') return false;
+      throw err;
+    }
+    prior.count = count;
+    prior.last = now;
+    return true;
+  }
+
+  private prune(now: number): void {
+    const window = this.opts.aggregateWindowMs ?? 600_000;
+    for (const [k, s] of this.seen) if (now - s.last > window) this.seen.delete(k);
+  }
+
+  private event(
+    obj: EventSubject,
+    namespace: string,
+    type: EventType,
+    reason: string,
+    note: string,
+    now: number,
+  ): KubeObject {
+    const m = obj.metadata ?? {};
+    return {
+      apiVersion: 'events.k8s.io/v1',
+      kind: 'Event',
+      metadata: { generateName: `${m.name}.`, namespace },
+      eventTime: formatMicroTime(now),
+      type,
+      reason,
+      // The API caps note at 1 kB.
+      note: note.length > 1024 ? `${note.slice(0, 1021)}...` : note,
+      action: reason,
+      reportingController: REPORTING_CONTROLLER,
+      reportingInstance: this.opts.instance,
+      regarding: {
+        apiVersion: obj.apiVersion,
+        kind: obj.kind,
+        name: m.name,
+        namespace: m.namespace,
+        uid: m.uid,
+        resourceVersion: m.resourceVersion,
+      },
+    };
+  }
+}
