@@ -16,6 +16,7 @@ import type { Statement } from './splitter.js';
 import { mayCommitInside, nonTransactionalReason } from './statement-kind.js';
 import { pgDuration } from './duration.js';
 import { dropInvalidIndexBefore } from './invalid-index.js';
+import { locate, runInOneQuery } from './transactional.js';
 
 /** What applying needs besides the migration. */
 export interface ApplyContext {
@@ -45,30 +46,20 @@ export async function applyMigration(ctx: ApplyContext, m: Migration): Promise<v
 }
 
 async function runTransactional(ctx: ApplyContext, m: Migration): Promise<void> {
-  const c = ctx.client;
-  const startedAt = new Date();
-  await c.query(`BEGIN; ${timeouts(ctx, m, 'LOCAL')}`);
-  let current: Statement | null = null;
+  const o = {
+    client: ctx.client,
+    ledger: ctx.ledger,
+    appliedBy: ctx.appliedBy,
+    outOfOrder: ctx.outOfOrder,
+    timeouts: timeouts(ctx, m, 'LOCAL'),
+  };
   try {
-    for (const s of m.statements) {
-      current = s;
-      await c.query(s.text);
-    }
-    current = null;
-    await insertLedgerRow(c, ctx.ledger, {
-      version: m.version,
-      name: m.name,
-      checksum: m.checksum,
-      kind: 'migration',
-      transactional: true,
-      outOfOrder: ctx.outOfOrder,
-      appliedBy: ctx.appliedBy,
-      startedAt,
-    });
-    await c.query('COMMIT');
+    await runInOneQuery(o, m);
   } catch (err) {
-    await c.query('ROLLBACK').catch(() => undefined);
-    throw failure(m, current, err);
+    if (isConnectionLost(err)) throw failure(m, null, err);
+    const code = (err as { code?: string }).code;
+    const found = await locate(o, m, err, !isTransientSqlState(code));
+    throw failure(m, found.statement, found.error, found.position);
   }
 }
 
@@ -165,7 +156,12 @@ function timeouts(ctx: ApplyContext, m: Migration, scope: 'LOCAL' | 'SESSION'): 
 }
 
 /** Translates a PostgreSQL error into a MigrationFailedError with file, line and SQLSTATE. */
-function failure(m: Migration, s: Statement | null, err: unknown): MigrationFailedError {
+function failure(
+  m: Migration,
+  s: Statement | null,
+  err: unknown,
+  position?: number,
+): MigrationFailedError {
   const e = err as pg.DatabaseError;
   const sqlState = typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : null;
   const f: MigrationFailure = {
@@ -175,7 +171,7 @@ function failure(m: Migration, s: Statement | null, err: unknown): MigrationFail
     sqlState,
     message: e.message ?? String(err),
     statement: s ? excerpt(s.text) : null,
-    line: s ? lineOf(s, e.position) : null,
+    line: s ? lineOf(s, position ?? Number(e.position)) : null,
     attempts: 1,
   };
   if (isConnectionLost(err)) return new MigrationFailedError(f, 'ConnectionError', true, err);
@@ -184,8 +180,7 @@ function failure(m: Migration, s: Statement | null, err: unknown): MigrationFail
 }
 
 /** The script line of the error: the statement's first line, moved down by the server's position. */
-function lineOf(s: Statement, position: string | undefined): number {
-  const p = Number(position);
+function lineOf(s: Statement, p: number): number {
   if (!Number.isInteger(p) || p < 1) return s.line;
   return s.line + (s.text.slice(0, p - 1).match(/\n/g)?.length ?? 0);
 }

@@ -88,7 +88,8 @@ export function isConnectionLost(err: unknown): boolean {
 /** The cause in words; the server's own message where it sent one (wrong password, missing database). */
 function describe(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
-  if (e?.code === 'ECONNREFUSED') return 'connection refused (is the server running and the port right?)';
+  if (e?.code === 'ECONNREFUSED')
+    return 'connection refused (is the server running and the port right?)';
   if (e?.code === 'ENOTFOUND') return 'host not found';
   if (e?.code === 'ETIMEDOUT' || /timeout/i.test(e?.message ?? '')) return 'timed out';
   return e?.message ?? String(err);

@@ -104,7 +104,7 @@ export class ExistingSchemaError extends EngineError {
   constructor(readonly relations: string[]) {
     super(
       'ExistingSchema',
-      `the database already has tables (${relations.join(', ')}) but no migration history; ` +
+      `the schema already has tables (${relations.join(', ')}) but no migration history; ` +
         'choose --baseline VERSION (policy.baseline) to mark what exists as applied, ' +
         'or --adopt-existing (policy.adoptExisting) to run re-runnable migrations over it',
     );

@@ -16,7 +16,9 @@ export {
   parseMigration,
   parseMigrations,
   readMigrationDir,
+  validateMigrations,
   type Migration,
+  type ParseOptions,
   type RawFile,
 } from './source.js';
 export { compareVersions, isVersion, versionKey } from './version.js';
@@ -24,3 +26,4 @@ export { redactUrl } from './connection.js';
 export { BUNDLED_SETS, bundledDir, type BundledSet } from './bundled.js';
 export { waitForVersion, type WaitOptions } from './wait.js';
 export { lintMigrations, LINT_RULES, type LintFinding, type LintRule } from './lint.js';
+export { ensureDatabase } from './admin.js';

@@ -7,6 +7,7 @@ import { withConnection } from './connection.js';
 import { readLedger, userRelations, type LedgerRow } from './ledger.js';
 import { resolveOptions, type RunOptions } from './options.js';
 import { plan, type Plan } from './plan.js';
+import { validateMigrations } from './source.js';
 
 /** What the database and the source say. */
 export interface Inspection {
@@ -27,7 +28,9 @@ export async function inspect(o: RunOptions): Promise<Inspection> {
         ? await userRelations(c, opts.ledger)
         : [];
     const rows = ledger ?? (opts.baseline ? [virtualBaseline(opts.baseline)] : []);
-    return { ledger, plan: plan(opts.migrations, rows, opts), unmanagedRelations: unmanaged };
+    const p = plan(opts.migrations, rows, opts);
+    validateMigrations(p.pending);
+    return { ledger, plan: p, unmanagedRelations: unmanaged };
   });
 }
 

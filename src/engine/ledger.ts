@@ -197,14 +197,17 @@ export async function statementsDone(
   return rows[0]?.n ?? 0;
 }
 
-/** Up to `limit` user relations outside the system schemas, the ledger's own tables excepted. */
+/**
+ * Up to `limit` relations in the ledger's schema, the ledger's own tables
+ * excepted: a non-empty schema with no ledger is refused. Other schemas are
+ * other applications' business (a second ledger may live beside them).
+ */
 export async function userRelations(c: Queryable, t: LedgerTable, limit = 5): Promise<string[]> {
   const { rows } = await c.query<{ r: string }>(
     `SELECT format('%I.%I', n.nspname, c.relname) AS r
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
-        AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
-        AND NOT (n.nspname = $1 AND c.relname IN ($2, $3))
+      WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname = $1
+        AND c.relname NOT IN ($2, $3)
         AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')
       ORDER BY 1 LIMIT $4`,
     [t.schema, t.name, attemptsTable(t).name, limit],

@@ -20,7 +20,7 @@ import { acquireLock, releaseLock } from './lock.js';
 import { resolveOptions, type ResolvedOptions, type RunOptions } from './options.js';
 import { assertSafe, plan, type Plan } from './plan.js';
 import { backoffDelay, realSleep } from './retry.js';
-import type { Migration } from './source.js';
+import { validateMigrations, type Migration } from './source.js';
 
 /** Hooks for progress bars, Events and metrics. All optional. */
 export interface MigrateObserver {
@@ -93,10 +93,15 @@ async function runLocked(
     onBusy: (h) => observer.onLockBusy?.(h),
   });
   try {
-    const { rows, baselined } = await prepareLedger(c, opts);
+    const existing = await readLedger(c, opts.ledger);
+    const needsBaseline = !!opts.baseline && (existing === null || existing.length === 0);
+    const rows = needsBaseline ? [virtualBaseline(opts.baseline!)] : (existing ?? []);
     const p = plan(opts.migrations, rows, opts);
     observer.onPlan?.(p);
+    // Every refusal comes before the first write, the ledger's own tables included.
     assertSafe(p, opts);
+    validateMigrations(p.pending);
+    const baselined = await prepareLedger(c, opts, existing, needsBaseline);
     const ctx: ApplyContext = {
       client: c,
       ledger: opts.ledger,
@@ -132,23 +137,25 @@ async function runLocked(
 }
 
 /**
- * Reads the ledger once, under the lock. A database with tables but no ledger
- * is refused unless a baseline or adoptExisting was chosen.
+ * Creates the ledger on first use and records the baseline. A schema with
+ * tables but no ledger is refused unless a baseline or adoptExisting was chosen.
  */
 async function prepareLedger(
   c: pg.Client,
   opts: ResolvedOptions,
-): Promise<{ rows: LedgerRow[]; baselined: string | null }> {
-  const existing = await readLedger(c, opts.ledger);
-  if (existing !== null && (existing.length > 0 || !opts.baseline))
-    return { rows: existing, baselined: null };
+  existing: LedgerRow[] | null,
+  needsBaseline: boolean,
+): Promise<string | null> {
+  if (existing !== null && !needsBaseline) return null;
   if (existing === null && !opts.baseline && !opts.adoptExisting) {
     const relations = await userRelations(c, opts.ledger);
     if (relations.length > 0) throw new ExistingSchemaError(relations);
   }
   await ensureLedger(c, opts.ledger);
-  if (!opts.baseline) return { rows: [], baselined: null };
-  const row = virtualBaseline(opts.baseline);
-  await insertLedgerRow(c, opts.ledger, { ...row, startedAt: new Date() });
-  return { rows: [row], baselined: opts.baseline };
+  if (!needsBaseline) return null;
+  await insertLedgerRow(c, opts.ledger, {
+    ...virtualBaseline(opts.baseline!),
+    startedAt: new Date(),
+  });
+  return opts.baseline!;
 }
