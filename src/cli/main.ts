@@ -6,8 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT, exitCodeFor } from './exit-codes.js';
+import { registerDev } from './dev-command.js';
 import { registerLint } from './lint-command.js';
 import { registerMigrate } from './migrate-command.js';
+import { registerRun } from './run-command.js';
 import { registerStatus } from './status-command.js';
 import { registerWait } from './wait-command.js';
 import { errorJson, printJson } from './report.js';
@@ -35,6 +37,8 @@ registerMigrate(program);
 registerStatus(program);
 registerWait(program);
 registerLint(program);
+registerRun(program);
+registerDev(program);
 program.addHelpText(
   'after',
   `

@@ -77,7 +77,7 @@ export async function runOptions(flags: MigrateFlags): Promise<RunOptions> {
     maxRetries: countFlag('max-retries', flags.maxRetries),
     applicationName: 'schema-operator migrate',
   };
-  options.migrations = await readMigrationDir(flags.dir!);
+  options.migrations = await readMigrationDir(flags.dir!, { validate: false });
   return options;
 }
 
@@ -93,7 +93,7 @@ async function runMigrate(flags: MigrateFlags): Promise<void> {
     assertSafe(plan, options);
     return;
   }
-  const bar = progress({ quiet: json });
+  const bar = await progress({ quiet: json });
   try {
     const result = await migrate(options, bar);
     bar.stop();

@@ -2,7 +2,7 @@
  * Progress of a run on a terminal: a bar on stderr when it is a TTY, plain
  * lines otherwise (logs, CI). Either way stdout stays free for --json.
  */
-import { SingleBar, Presets } from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 import type { Migration, MigrateObserver, Plan } from '../engine/index.js';
 
 /** An observer that shows progress, plus a hook to call when the run ends. */
@@ -10,8 +10,13 @@ export interface Progress extends MigrateObserver {
   stop(): void;
 }
 
-/** Lines to stderr, or a bar when stderr is a terminal and the run is long enough to need one. */
-export function progress(opts: { quiet: boolean }): Progress {
+/**
+ * Lines to stderr, or a bar when stderr is a terminal and the run is long
+ * enough to need one. The bar's library is loaded only for a terminal: a run
+ * from a script or an init container does not pay for it.
+ */
+export async function progress(opts: { quiet: boolean }): Promise<Progress> {
+  const bars = !opts.quiet && process.stderr.isTTY ? await import('cli-progress') : null;
   const err = (s: string) => process.stderr.write(s + '\n');
   let bar: SingleBar | null = null;
   const say = (s: string) => {
@@ -23,10 +28,10 @@ export function progress(opts: { quiet: boolean }): Progress {
     onLockBusy: (holder) =>
       say(`waiting for the migration lock, held by ${holder ?? 'another session'}`),
     onPlan(p: Plan) {
-      if (opts.quiet || !process.stderr.isTTY || p.pending.length < 2) return;
-      bar = new SingleBar(
+      if (!bars || p.pending.length < 2) return;
+      bar = new bars.SingleBar(
         { format: '{bar} {value}/{total} {name}', stream: process.stderr, hideCursor: true },
-        Presets.shades_classic,
+        bars.Presets.shades_classic,
       );
       bar.start(p.pending.length, 0, { name: '' });
     },

@@ -19,7 +19,7 @@ export function registerStatus(program: Command): void {
       .requiredOption('--dir <dir>', 'the directory of <version>_<name>.sql files'),
   ).action(async (flags: DatabaseFlags) => {
     const url = databaseUrl(flags);
-    const migrations = await readMigrationDir(flags.dir!);
+    const migrations = await readMigrationDir(flags.dir!, { validate: false });
     const result = await inspect({ url, migrations, ledger: ledgerTable(flags.historyTable) });
     const { ledger, plan } = result;
     if (flags.json) {

@@ -36,7 +36,7 @@ export function registerWait(program: Command): void {
     if (!version) throw new UsageError('wait needs --version');
     const timeoutMs = durationFlag('timeout', flags.timeout);
     const migrations: Migration[] | undefined = flags.dir
-      ? await readMigrationDir(flags.dir)
+      ? await readMigrationDir(flags.dir, { validate: false })
       : undefined;
     const target = `${redactUrl(url)} to reach version ${version}`;
     console.error(`waiting up to ${flags.timeout} for ${target}`);

@@ -1,0 +1,65 @@
+/**
+ * Engine errors as status failures and Events: the one place that turns a
+ * thrown error into a condition reason, a failure record and an Event reason.
+ */
+import type { MigrationFailure } from '../../api/index.js';
+import { EngineError, MigrationFailedError } from '../../engine/index.js';
+
+/** Reasons beyond the engine's: the operator's own failures. */
+export type OperatorReason = 'SecretNotFound' | 'Conflict';
+
+/** A failure with its reason, whether it waits for a change, and the Event to record. */
+export interface Classified {
+  failure: Omit<MigrationFailure, 'since'>;
+  terminal: boolean;
+  event: 'MigrationFailed' | 'ChecksumMismatch' | 'LockBusy';
+}
+
+/** An operator-level failure (no engine error behind it). */
+export function operatorFailure(
+  reason: OperatorReason,
+  message: string,
+  terminal: boolean,
+): Classified {
+  return { failure: { reason, message }, terminal, event: 'MigrationFailed' };
+}
+
+/** Classifies anything a run threw. Unknown errors are transient: they get retried, never stall. */
+export function classify(err: unknown): Classified {
+  if (err instanceof MigrationFailedError) {
+    const f = err.failure;
+    return {
+      failure: {
+        reason: err.reason,
+        version: f.version,
+        name: f.name,
+        message: err.message,
+        ...(f.sqlState ? { sqlState: f.sqlState } : {}),
+        ...(f.statement ? { statement: f.statement } : {}),
+        ...(f.line ? { line: f.line } : {}),
+        attempts: f.attempts,
+      },
+      terminal: !err.transient,
+      event: 'MigrationFailed',
+    };
+  }
+  if (err instanceof EngineError) {
+    const event =
+      err.reason === 'ChecksumMismatch'
+        ? 'ChecksumMismatch'
+        : err.reason === 'LockBusy'
+          ? 'LockBusy'
+          : 'MigrationFailed';
+    return {
+      failure: { reason: err.reason, message: err.message },
+      terminal: !err.transient,
+      event,
+    };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return {
+    failure: { reason: 'ConnectionError', message },
+    terminal: false,
+    event: 'MigrationFailed',
+  };
+}

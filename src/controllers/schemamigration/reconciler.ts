@@ -1,0 +1,251 @@
+/**
+ * The SchemaMigration reconciler: the database follows the CR, and the CR's
+ * status tells the truth. A flat run of steps, each returning early:
+ * gone or deleting → suspended → database URL → source → stalled and
+ * unchanged → conflict → run the engine → status and Events.
+ *
+ * Deleting a SchemaMigration never touches the database: there is no
+ * finalizer. Domain failures go to status; transient ones are thrown so the
+ * controller retries them with backoff.
+ */
+import { createHash } from 'node:crypto';
+import type { SchemaMigration } from '../../api/index.js';
+import { RETRY_ANNOTATION } from '../../api/index.js';
+import {
+  InvalidSourceError,
+  migrate,
+  redactUrl,
+  type Migration,
+  type MigrateResult,
+  type RunOptions,
+} from '../../engine/index.js';
+import type { EventRecorder, EventSubject, ReconcileContext, Result } from '../../kube/index.js';
+import type { OperatorMetrics } from '../../observability/index.js';
+import { classify, operatorFailure, type Classified } from './failure.js';
+import { ledgerOf, runOptions } from './options.js';
+import { loadSource, type ConfigMapReader } from './source.js';
+import {
+  markApplied,
+  markApplying,
+  markFailed,
+  markSuspended,
+  startStatus,
+  type PlanSummary,
+} from './status.js';
+import type { StatusWriter } from './status-writer.js';
+import { planSummary } from './summary.js';
+
+/** Everything the reconciler reads and writes, injected. */
+export interface SchemaMigrationDeps {
+  /** The informer cache. */
+  get(key: string): SchemaMigration | undefined;
+  list(): SchemaMigration[];
+  readConfigMap: ConfigMapReader;
+  /** The decoded value of a Secret key in a namespace, or undefined when the Secret or key is missing. */
+  readSecretKey(namespace: string, name: string, key: string): Promise<string | undefined>;
+  statusWriter: StatusWriter;
+  events: EventRecorder;
+  metrics?: OperatorMetrics;
+  now?: () => Date;
+  /** The engine, replaceable in tests. */
+  migrate?: typeof migrate;
+  appliedBy: string;
+}
+
+/** A thrown transient failure: the controller logs it and retries with backoff. */
+export class RetryLater extends Error {}
+
+/** Builds the reconcile function with its per-process memory of stalls and claims. */
+export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
+  const now = deps.now ?? (() => new Date());
+  const run = deps.migrate ?? migrate;
+  /** What a stalled CR last tried: it waits until one of these changes. */
+  const stalledOn = new Map<string, string>();
+  /** The database and ledger each CR targets, for the Conflict rule. */
+  const targets = new Map<string, string>();
+
+  return async function reconcile(ctx: ReconcileContext, key: string): Promise<Result> {
+    const obj = deps.get(key);
+    if (!obj || obj.metadata?.deletionTimestamp) {
+      stalledOn.delete(key);
+      targets.delete(key);
+      return {};
+    }
+    const gen = obj.metadata?.generation ?? 0;
+    const ns = obj.metadata!.namespace!;
+    const status = startStatus(obj.status, gen, now());
+    const write = () => deps.statusWriter.write(obj, status);
+
+    if (obj.spec.suspend) {
+      markSuspended(status, gen, now());
+      await write();
+      return {};
+    }
+
+    const ref = obj.spec.database.urlSecretRef;
+    const secretKey = ref.key ?? 'url';
+    const url = await deps.readSecretKey(ns, ref.name, secretKey);
+    if (!url) {
+      const why = `Secret ${ns}/${ref.name} or its key "${secretKey}" does not exist (spec.database.urlSecretRef)`;
+      await fail(obj, status, operatorFailure('SecretNotFound', why, false), gen);
+      throw new RetryLater(why);
+    }
+
+    let migrations: Migration[];
+    try {
+      migrations = await loadSource(obj.spec.source, ns, deps.readConfigMap);
+    } catch (err) {
+      if (!(err instanceof InvalidSourceError)) throw err;
+      stalledOn.set(key, attemptKey(obj, url, 'invalid'));
+      await fail(obj, status, classify(err), gen);
+      return {};
+    }
+
+    const attempt = attemptKey(obj, url, digest(migrations));
+    if (stalledOn.get(key) === attempt && isStalled(obj)) return {};
+    stalledOn.delete(key);
+
+    const target = `${redactUrl(url)}#${ledgerOf(obj).schema}.${ledgerOf(obj).name}`;
+    targets.set(key, target);
+    const owner = olderClaimant(obj, target);
+    if (owner) {
+      stalledOn.set(key, attempt);
+      const why = `SchemaMigration ${owner} already manages this database and history table; only the oldest one works`;
+      await fail(obj, status, operatorFailure('Conflict', why, true), gen);
+      return {};
+    }
+
+    let result: MigrateResult;
+    const options: RunOptions = runOptions(obj, url, migrations, deps.appliedBy);
+    try {
+      result = await run(options, {
+        onPlan: (p) => {
+          deps.metrics?.pendingMigrations.set(
+            { namespace: ns, name: obj.metadata!.name! },
+            p.pending.length,
+          );
+          if (p.pending.length > 0) {
+            markApplying(status, planSummary(p, migrations, obj, []), gen, now());
+            void write();
+          }
+        },
+        onApplied: (m, ms) => {
+          const labels = { namespace: ns, name: obj.metadata!.name! };
+          deps.metrics?.migrationsApplied.inc(labels);
+          deps.metrics?.migrationDuration.observe(labels, ms / 1000);
+          void deps.events.record(
+            subject(obj),
+            'Normal',
+            'MigrationApplied',
+            `applied ${m.version}_${m.name} in ${ms} ms`,
+          );
+          status.appliedVersion = m.version;
+          status.lastApplied = {
+            version: m.version,
+            name: m.name,
+            checksum: m.checksum,
+            appliedAt: rfc3339(now()),
+            durationMs: ms,
+          };
+          void deps.statusWriter.writeThrottled(obj, status);
+        },
+        onLockBusy: (holder) =>
+          void deps.events.record(
+            subject(obj),
+            'Normal',
+            'LockBusy',
+            `waiting for the migration lock held by ${holder ?? 'another session'}`,
+          ),
+      });
+    } catch (err) {
+      const c = classify(err);
+      deps.metrics?.migrationFailures.inc({
+        namespace: ns,
+        name: obj.metadata!.name!,
+        reason: c.failure.reason,
+      });
+      if (c.terminal) stalledOn.set(key, attempt);
+      await fail(obj, status, c, gen);
+      if (!c.terminal) throw new RetryLater(c.failure.message, { cause: err });
+      return {};
+    }
+
+    deps.metrics?.lockWait.observe(
+      { namespace: ns, name: obj.metadata!.name! },
+      result.lockWaitMs / 1000,
+    );
+    const summary: PlanSummary = planSummary(result.plan, migrations, obj, result.applied);
+    deps.metrics?.pendingMigrations.set(
+      { namespace: ns, name: obj.metadata!.name! },
+      summary.pending,
+    );
+    markApplied(status, summary, gen, now());
+    await write();
+    ctx.log.debug('applied', { version: summary.appliedVersion, newly: result.applied.length });
+    return {};
+  };
+
+  async function fail(
+    obj: SchemaMigration,
+    status: NonNullable<SchemaMigration['status']>,
+    c: Classified,
+    gen: number,
+  ) {
+    const before = obj.status?.failure;
+    markFailed(status, c.failure, c.terminal, gen, now());
+    await deps.statusWriter.write(obj, status);
+    // One Event per new failure, not one per retry.
+    if (before?.reason !== c.failure.reason || before?.message !== c.failure.message) {
+      void deps.events.record(subject(obj), 'Warning', c.event, c.failure.message);
+    }
+  }
+
+  function olderClaimant(obj: SchemaMigration, target: string): string | null {
+    const mine = order(obj);
+    for (const other of deps.list()) {
+      const k = `${other.metadata!.namespace}/${other.metadata!.name}`;
+      if (k === `${obj.metadata!.namespace}/${obj.metadata!.name}` || targets.get(k) !== target)
+        continue;
+      if (other.metadata?.deletionTimestamp) continue;
+      if (order(other) < mine) return k;
+    }
+    return null;
+  }
+}
+
+function order(o: SchemaMigration): string {
+  return `${o.metadata?.creationTimestamp ?? ''}|${o.metadata?.namespace}/${o.metadata?.name}`;
+}
+
+function isStalled(obj: SchemaMigration): boolean {
+  return obj.status?.conditions?.some((c) => c.type === 'Stalled' && c.status === 'True') ?? false;
+}
+
+function attemptKey(obj: SchemaMigration, url: string, source: string): string {
+  const retry = obj.metadata?.annotations?.[RETRY_ANNOTATION] ?? '';
+  return [obj.metadata?.generation, source, retry, digestText(url)].join('|');
+}
+
+function digest(migrations: Migration[]): string {
+  return digestText(
+    migrations.map((m) => `${m.version}:${m.checksum}:${m.transactional}`).join(','),
+  );
+}
+
+function digestText(s: string): string {
+  return createHash('sha256').update(s).digest('hex').slice(0, 16);
+}
+
+/** What an Event is about: the CR's identity only. */
+function subject(obj: SchemaMigration): EventSubject {
+  const { name, namespace, uid, resourceVersion } = obj.metadata ?? {};
+  return {
+    apiVersion: obj.apiVersion,
+    kind: obj.kind,
+    metadata: { name, namespace, uid, resourceVersion },
+  };
+}
+
+function rfc3339(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
