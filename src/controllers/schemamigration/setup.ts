@@ -89,10 +89,7 @@ export function setupSchemaMigrations(
   });
   const controller = new Controller({
     name: 'schemamigration',
-    reconcile: async (ctx, key) => {
-      const result = await reconcile(ctx, key);
-      return result;
-    },
+    reconcile,
     workers: s.workers ?? 4,
     logger: s.logger,
     metrics: s.metrics,
