@@ -1,0 +1,50 @@
+import { expect } from 'chai';
+import { loadCrds, type Crd } from '../../../src/api/index.js';
+import { validate } from '../api/validate.js';
+import { runHealthScript } from './lua.js';
+import { HEALTH_CHECKS, readCases, readInput, readScript } from './scripts.js';
+
+for (const check of HEALTH_CHECKS) {
+  describe(`the Argo CD health check of ${check.kind}`, () => {
+    const script = readScript(check);
+    const cases = readCases(check);
+
+    for (const { inputPath, healthStatus } of cases) {
+      it(`reports ${healthStatus.status} for ${inputPath}, saying "${healthStatus.message}"`, () => {
+        const obj = readInput(check, inputPath);
+        const got = runHealthScript({ script, obj, chunkName: check.scriptPath });
+        expect(got).to.deep.equal(healthStatus);
+      });
+    }
+
+    it('has cases for Healthy, Progressing, Degraded and Suspended', () => {
+      const seen = new Set(cases.map((c) => c.healthStatus.status));
+      expect([...seen].sort()).to.deep.equal(['Degraded', 'Healthy', 'Progressing', 'Suspended']);
+    });
+
+    it('says what the resource waits for in every case that is not Healthy', () => {
+      for (const { healthStatus } of cases.filter((c) => c.healthStatus.status !== 'Healthy')) {
+        expect(healthStatus.message).to.match(/waiting for/i);
+      }
+    });
+
+    describe('fixtures', () => {
+      let crd: Crd;
+      before(async () => {
+        crd = (await loadCrds()).find((c) => c.spec.names.kind === check.kind)!;
+      });
+
+      for (const { inputPath } of cases) {
+        it(`${inputPath} is a valid ${check.kind} by the CRD's schema`, () => {
+          const obj = readInput(check, inputPath);
+          expect(obj).to.include({
+            apiVersion: 'schema.streamspace.io/v1alpha1',
+            kind: check.kind,
+          });
+          const schema = crd.spec.versions[0]!.schema.openAPIV3Schema;
+          expect(validate(schema, obj)).to.deep.equal([]);
+        });
+      }
+    });
+  });
+}
