@@ -111,7 +111,7 @@ export async function backfillBenchmark(ctx: BenchContext): Promise<string> {
           String(o.updates.length),
           millis(quantile(o.updates, 0.5)),
           millis(quantile(o.updates, 0.99)),
-          millis(Math.max(...o.updates)),
+          millis(o.updates.reduce((a, b) => Math.max(a, b), 0)),
         ]);
       } finally {
         await dropDatabase(ctx, db);
