@@ -72,10 +72,18 @@ export class ObjectApi {
     return this.present(t, obj);
   }
 
-  /** The object as served at `t`'s version (CRD versions share storage). */
+  /** The object as served at `t`'s version (CRD versions and the two Event APIs share storage). */
   present(t: ResourceType, obj: KubeObject): KubeObject {
     const apiVersion = apiVersionOf(t);
+    const conversion = this.rulesOf(t).conversion;
+    if (conversion) return conversion.convert(obj, apiVersion);
     return obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
+  }
+
+  /** The object in its stored shape (the same object unless the kind converts). */
+  private stored(t: ResourceType, obj: KubeObject): KubeObject {
+    const conversion = this.rulesOf(t).conversion;
+    return conversion ? conversion.convert(obj, conversion.storageVersion) : obj;
   }
 
   /** Refuses writes into a missing or terminating namespace, as the real server does. */
@@ -162,8 +170,10 @@ export class ObjectApi {
     previous: KubeObject | undefined,
   ): KubeObject {
     const rv = this.store.nextRv();
-    const stored = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rv) } };
-    const ev: StoreEvent = { type, object: stored, rv, ...(previous ? { previous } : {}) };
+    const shaped = this.stored(t, obj);
+    const stored = { ...shaped, metadata: { ...shaped.metadata, resourceVersion: String(rv) } };
+    const before = previous && this.stored(t, previous);
+    const ev: StoreEvent = { type, object: stored, rv, ...(before ? { previous: before } : {}) };
     this.store.collection(t.storageKey).put(ev);
     this.rulesOf(t).afterWrite?.(t, ev);
     for (const l of this.listeners) l(t, ev);

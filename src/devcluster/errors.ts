@@ -119,11 +119,14 @@ export function methodNotAllowed(): ApiError {
 }
 
 /** 415 UnsupportedMediaType. */
-export function unsupportedMediaType(contentType: string): ApiError {
+export function unsupportedMediaType(
+  contentType: string,
+  accepted = 'application/json-patch+json, application/merge-patch+json',
+): ApiError {
   return new ApiError(
     415,
     'UnsupportedMediaType',
-    `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json (got ${contentType})`,
+    `the body of the request was in an unknown format - accepted media types include: ${accepted} (got ${contentType})`,
   );
 }
 

@@ -209,7 +209,9 @@ async function resourceRequest(
 }
 
 function objectBody(body: Buffer, type: string): KubeObject {
-  if (type !== 'application/json' && type !== 'application/yaml') throw unsupportedMediaType(type);
+  // Protobuf (kubectl's imperative `create configmap` sends it) is not decoded here: say what is.
+  if (type !== 'application/json' && type !== 'application/yaml')
+    throw unsupportedMediaType(type, 'application/json, application/yaml');
   const parsed = parseBody(body, type);
   if (!isRecord(parsed))
     throw new ApiError(400, 'BadRequest', 'the body of the request was not an object');

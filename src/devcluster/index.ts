@@ -6,20 +6,15 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
 import { ObjectApi } from './api.js';
 import { crdRules } from './crd.js';
 import { customResourceRules } from './custom.js';
 import { Faults, type FaultInjector } from './faults.js';
 import { handle } from './handler.js';
-import {
-  coreEventRules,
-  eventsV1Rules,
-  INITIAL_NAMESPACES,
-  namespaceRules,
-  secretRules,
-} from './kinds.js';
+import { eventRules } from './events.js';
+import { INITIAL_NAMESPACES, namespaceRules, secretRules } from './kinds.js';
 import { podRules } from './pods.js';
 import { ResourceRegistry } from './resources.js';
 import { Store } from './store.js';
@@ -62,8 +57,8 @@ function setup(opts: DevClusterOptions): {
   api.setRules('/namespaces', namespaceRules(api));
   api.setRules('/pods', podRules(api));
   api.setRules('/secrets', secretRules);
-  api.setRules('/events', coreEventRules);
-  api.setRules('events.k8s.io/events', eventsV1Rules);
+  // Both Event APIs share the store '/events' (see events.ts).
+  api.setRules('/events', eventRules);
   api.setRules('apiextensions.k8s.io/customresourcedefinitions', crdRules(api));
   api.customRules = customResourceRules;
   const nsType = api.registry.get('', 'v1', 'namespaces')!;
@@ -132,7 +127,10 @@ export async function startDevCluster(opts: DevClusterOptions = {}): Promise<Dev
     faults,
     kubeconfig,
     async writeKubeconfig(path, o) {
-      await writeFile(path, kubeconfig(o), { mode: 0o600 });
+      // Written aside and renamed: whoever sees the file sees all of it.
+      const partial = `${path}.${process.pid}.tmp`;
+      await writeFile(partial, kubeconfig(o), { mode: 0o600 });
+      await rename(partial, path);
     },
     async stop() {
       faults.dispose();

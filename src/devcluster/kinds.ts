@@ -1,13 +1,12 @@
 /**
  * Rules of the simple built-in kinds: namespaces (Active at creation,
  * Terminating on delete, then emptied and removed), secrets (`stringData`
- * folded into `data`) and events (their field selectors).
+ * folded into `data`). Events live in `events.ts`.
  */
 import type { ObjectApi } from './api.js';
 import { isRecord, timestamp, type KubeObject } from './object.js';
 import type { ResourceType } from './resources.js';
 import type { KindRules } from './rules.js';
-import type { FieldGetter } from './selectors.js';
 
 /** The namespaces that exist when a devcluster starts. */
 export const INITIAL_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -95,38 +94,4 @@ export const secretRules: KindRules = {
   onCreate: (_t, obj) => foldStringData(obj),
   onUpdate: (_t, obj) => foldStringData(obj),
   fields: { type: (o) => String(o.type ?? '') },
-};
-
-function path(...keys: string[]): FieldGetter {
-  return (o) => {
-    let cur: unknown = o;
-    for (const k of keys) cur = isRecord(cur) ? cur[k] : undefined;
-    return cur === undefined ? '' : String(cur);
-  };
-}
-
-/** core/v1 Event field selectors. */
-export const coreEventRules: KindRules = {
-  fields: Object.fromEntries(
-    ['kind', 'name', 'namespace', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath']
-      .map((k): [string, FieldGetter] => [`involvedObject.${k}`, path('involvedObject', k)])
-      .concat([
-        ['reason', path('reason')],
-        ['type', path('type')],
-        ['source', path('source', 'component')],
-      ]),
-  ),
-};
-
-/** events.k8s.io/v1 Event field selectors. */
-export const eventsV1Rules: KindRules = {
-  fields: Object.fromEntries(
-    ['kind', 'name', 'namespace', 'uid', 'apiVersion']
-      .map((k): [string, FieldGetter] => [`regarding.${k}`, path('regarding', k)])
-      .concat([
-        ['reason', path('reason')],
-        ['type', path('type')],
-        ['reportingController', path('reportingController')],
-      ]),
-  ),
 };

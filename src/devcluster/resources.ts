@@ -84,7 +84,11 @@ export const BUILTIN_TYPES: readonly ResourceType[] = [
   builtin('', 'v1', 'secrets', 'Secret', { namespaced: true }),
   builtin('', 'v1', 'serviceaccounts', 'ServiceAccount', { namespaced: true, shortNames: ['sa'] }),
   builtin('', 'v1', 'events', 'Event', { namespaced: true, shortNames: ['ev'] }),
-  builtin('events.k8s.io', 'v1', 'events', 'Event', { namespaced: true, shortNames: ['ev'] }),
+  // One store behind both Event APIs, as in the real server (converted on the way in and out).
+  {
+    ...builtin('events.k8s.io', 'v1', 'events', 'Event', { namespaced: true, shortNames: ['ev'] }),
+    storageKey: '/events',
+  },
   builtin('coordination.k8s.io', 'v1', 'leases', 'Lease', { namespaced: true }),
   {
     ...builtin(

@@ -31,6 +31,15 @@ export interface KindRules {
   afterWrite?(t: ResourceType, ev: StoreEvent): void;
   /** Replaces the default delete (namespaces); returns the object to answer with. */
   onDelete?(t: ResourceType, obj: KubeObject, ctx: WriteContext): KubeObject | undefined;
-  /** Field selectors beyond metadata.name/namespace. */
+  /** Field selectors beyond metadata.name/namespace, read from the stored object. */
   fields?: Record<string, FieldGetter>;
+  /**
+   * For a kind served by several API groups from one store (Events): every
+   * write is stored as `storageVersion`, every read converted to the
+   * version asked for. `convert` reads the source shape from `apiVersion`.
+   */
+  conversion?: {
+    storageVersion: string;
+    convert(obj: KubeObject, apiVersion: string): KubeObject;
+  };
 }

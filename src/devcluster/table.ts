@@ -5,6 +5,7 @@
  * does), built-ins the first columns of their real tables.
  */
 import { JSONPath } from 'jsonpath-plus';
+import { CORE_EVENT_VERSION, convertEvent } from './events.js';
 import { isRecord, type KubeObject } from './object.js';
 import type { PrinterColumn, ResourceType } from './resources.js';
 
@@ -94,7 +95,93 @@ const statuses = (o: KubeObject): Record<string, unknown>[] => {
   return Array.isArray(s) ? s.filter(isRecord) : [];
 };
 
+/** An event cell, computed from the core shape whichever API served it. */
+const ev =
+  (cell: (e: KubeObject, now: Date) => unknown) =>
+  (o: KubeObject, now: Date): unknown =>
+    cell(convertEvent(o, CORE_EVENT_VERSION), now);
+
+/** kube-apiserver's `printEvent`: series wins over the deprecated count and timestamps. */
+function eventTimes(e: KubeObject, now: Date): { first: string; last: string; count: number } {
+  const first = e.firstTimestamp ? since(e.firstTimestamp, now) : since(e.eventTime, now);
+  let last = e.lastTimestamp ? since(e.lastTimestamp, now) : first;
+  let count = Number(e.count ?? 0);
+  if (isRecord(e.series)) {
+    last = since(e.series.lastObservedTime, now);
+    count = Number(e.series.count ?? 0);
+  } else if (count === 0) count = 1;
+  return { first, last, count };
+}
+
+function eventSource(e: KubeObject): string {
+  const src = isRecord(e.source) ? e.source : {};
+  const component = String(src.component || e.reportingComponent || '');
+  const host = String(src.host || e.reportingInstance || '');
+  if (!component && !host) return '<unknown>';
+  return host ? `${component}, ${host}` : component;
+}
+
+const EVENT_COLUMNS: BuiltinColumn[] = [
+  col(
+    'Last Seen',
+    'string',
+    ev((e, now) => eventTimes(e, now).last),
+  ),
+  col(
+    'Type',
+    'string',
+    ev((e) => e.type ?? ''),
+  ),
+  col(
+    'Reason',
+    'string',
+    ev((e) => e.reason ?? ''),
+  ),
+  col(
+    'Object',
+    'string',
+    ev((e) => {
+      const kind = String(field(e, 'involvedObject', 'kind') ?? '').toLowerCase();
+      const name = field(e, 'involvedObject', 'name');
+      return name ? `${kind}/${String(name)}` : kind;
+    }),
+  ),
+  {
+    ...col(
+      'Subobject',
+      'string',
+      ev((e) => field(e, 'involvedObject', 'fieldPath') ?? ''),
+    ),
+    priority: 1,
+  },
+  { ...col('Source', 'string', ev(eventSource)), priority: 1 },
+  col(
+    'Message',
+    'string',
+    ev((e) => String(e.message ?? '').trim()),
+  ),
+  {
+    ...col(
+      'First Seen',
+      'string',
+      ev((e, now) => eventTimes(e, now).first),
+    ),
+    priority: 1,
+  },
+  {
+    ...col(
+      'Count',
+      'string',
+      ev((e, now) => eventTimes(e, now).count),
+    ),
+    priority: 1,
+  },
+  { ...col('Name', 'string', (o) => o.metadata.name, 'name'), priority: 1 },
+];
+
 const BUILTIN_COLUMNS: Record<string, BuiltinColumn[]> = {
+  '/events': EVENT_COLUMNS,
+  'events.k8s.io/events': EVENT_COLUMNS,
   '/pods': [
     NAME,
     col('Ready', 'string', (o) => {

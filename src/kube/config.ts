@@ -65,10 +65,14 @@ export function kubeConfig(opts: KubeConfigOptions = {}): KubeConfig {
     }
   } catch (err) {
     if (err instanceof KubeConfigError) throw err;
-    throw new KubeConfigError(
-      `while loading the Kubernetes configuration: ${(err as Error).message}`,
-      { cause: err },
-    );
+    // YAML errors add a code frame over several lines; the first says what is wrong.
+    const reason = String((err as Error).message)
+      .split('\n')[0]!
+      .trim();
+    const where = opts.kubeconfigPath ? ` ${opts.kubeconfigPath}` : '';
+    throw new KubeConfigError(`while loading the Kubernetes configuration${where}: ${reason}`, {
+      cause: err,
+    });
   }
   if (opts.context) {
     if (!kc.getContextObject(opts.context))

@@ -20,3 +20,4 @@ export * from './events.js';
 export * from './patch.js';
 export * from './manager.js';
 export * from './client.js';
+export * from './preflight.js';

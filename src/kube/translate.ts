@@ -146,6 +146,10 @@ export function translateError(err: unknown, what: string, server?: string): Kub
     const label = code === 'ECONNREFUSED' ? 'connection refused' : code;
     return new UnavailableError('Unavailable', `while ${what}: ${label}${where}`, { cause: err });
   }
-  const text = err instanceof Error ? err.message : String(err);
+  // undici says only "fetch failed"; the reason (a refused port, a bad URL) is its cause.
+  let text = err instanceof Error ? err.message : String(err);
+  const cause = err instanceof Error ? err.cause : undefined;
+  if (cause instanceof Error && cause.message && !text.includes(cause.message))
+    text += `: ${cause.message}`;
   return new KubeError('Unknown', `while ${what}: ${text}`, { cause: err });
 }
