@@ -5,8 +5,11 @@
  * which the database commands never need).
  */
 import { hostname } from 'node:os';
+import { setupPodGate } from '../controllers/podgate/setup.js';
 import { setupSchemaMigrations } from '../controllers/schemamigration/setup.js';
+import { setupOrganizations } from '../controllers/organization/setup.js';
 import {
+  checkApiReachable,
   KubeEventRecorder,
   KubeLeaseStore,
   LeaderElector,
@@ -37,18 +40,26 @@ export interface OperatorOptions {
   /** `:8080`, `127.0.0.1:0`, ... ; empty for none. */
   bindAddress: string;
   workers: number;
+  /** The SchemaMigration (`namespace/name`) of Organizations without spec.databaseRef. */
+  defaultDatabaseRef?: { namespace: string; name: string };
   logLevel?: string;
   signals?: SignalSource;
   /** Called once the manager runs (the health server is up). */
   onStarted?: (info: { healthUrl?: string; identity: string }) => void;
 }
 
-/** Runs until a signal or lost leadership; resolves with the cause. */
+/**
+ * Runs until a signal or lost leadership; resolves with the cause. Rejects
+ * with `KubeConfigError` for an unusable configuration and with
+ * `UnavailableError` when the API server does not answer at start (see
+ * `checkApiReachable` for why that ends the process rather than retrying).
+ */
 export async function runOperator(
   o: OperatorOptions,
   client: KubeClient = connect({ kubeconfigPath: o.kubeconfig, context: o.context }),
 ): Promise<StopCause> {
   const logger: Logger = createLogger({ level: o.logLevel });
+  await checkApiReachable(client);
   const metrics = new OperatorMetrics();
   const identity = defaultIdentity();
   const leaderElector = o.leaderElect
@@ -74,7 +85,7 @@ export async function runOperator(
     instance: identity,
     logger,
   });
-  setupSchemaMigrations({
+  const migrations = setupSchemaMigrations({
     client,
     manager,
     events,
@@ -85,6 +96,28 @@ export async function runOperator(
     workers: o.workers,
     appliedBy: `schema-operator/${identity}@${hostname()}`,
   });
+  const organizations = setupOrganizations({
+    client,
+    manager,
+    events,
+    logger,
+    metrics,
+    // Orgs may name any SchemaMigration: share the informer unless it is sharded.
+    schemaMigrations: o.selector ? undefined : migrations,
+    defaultDatabaseRef: o.defaultDatabaseRef,
+    operatorNamespace: o.leaseNamespace,
+    labelSelector: o.selector,
+  });
+  // The gate needs every SchemaMigration a pod may name: share the informer unless it is sharded.
+  setupPodGate({
+    client,
+    manager,
+    events,
+    logger,
+    metrics,
+    namespace: o.namespace,
+    migrations: o.selector ? undefined : migrations,
+  });
   logger.info('schema-operator starting', {
     identity,
     server: client.server,
@@ -93,10 +126,13 @@ export async function runOperator(
     leaderElect: o.leaderElect,
   });
   const running = manager.run();
-  void announce(manager, o.bindAddress !== '', (healthUrl) =>
-    o.onStarted?.({ healthUrl, identity }),
-  );
+  void announce(manager, o.bindAddress !== '', (healthUrl) => {
+    // The bind address may be port 0; this line is where operators and tests learn the real one.
+    logger.info('schema-operator started', { identity, healthUrl: healthUrl ?? '(none)' });
+    o.onStarted?.({ healthUrl, identity });
+  });
   const cause = await running;
+  await organizations.close();
   logger.info('schema-operator stopped', { cause });
   return cause;
 }

@@ -1,7 +1,7 @@
 /** `run`: the operator (in-cluster config, or KUBECONFIG / --kubeconfig). */
 import { Option, type Command } from 'commander';
 import { countFlag } from './flags.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, UsageError } from './exit-codes.js';
 
 interface RunFlags {
   kubeconfig?: string;
@@ -13,6 +13,7 @@ interface RunFlags {
   leaseNamespace: string;
   bindAddress: string;
   workers: string;
+  defaultDatabaseRef?: string;
   logLevel?: string;
 }
 
@@ -42,12 +43,40 @@ export function registerRun(program: Command): void {
     )
     .option('--bind-address <addr>', 'address of /healthz, /readyz and /metrics', ':8080')
     .option('--workers <n>', 'concurrent reconciles per controller', '4')
+    .addOption(
+      new Option(
+        '--default-database-ref <ns/name>',
+        'the SchemaMigration of Organizations that name no spec.databaseRef',
+      ).env('DEFAULT_DATABASE_REF'),
+    )
     .addOption(new Option('--log-level <level>', 'error, warn, info or debug').env('LOG_LEVEL'))
     .action(async (flags: RunFlags) => {
+      const workers = countFlag('workers', flags.workers);
+      const defaultDatabaseRef = databaseRefFlag(flags.defaultDatabaseRef);
       const { runOperator } = await import('./operator.js');
-      const cause = await runOperator({ ...flags, workers: countFlag('workers', flags.workers) });
+      const { KubeConfigError, UnavailableError } = await import('../kube/index.js');
+      let cause;
+      try {
+        cause = await runOperator({ ...flags, workers, defaultDatabaseRef });
+      } catch (err) {
+        // A missing or broken kubeconfig is bad input (exit 2); an API that never answered, transient (3).
+        if (err instanceof KubeConfigError) throw new UsageError(err.message);
+        if (!(err instanceof UnavailableError)) throw err;
+        console.error(`error: ${err.message}`);
+        process.exit(EXIT.transient);
+      }
       // Lost leadership: exit non-zero so the pod restarts clean, as controller-runtime does.
       if (cause === 'lost-leadership') process.exitCode = EXIT.failed;
       process.exit(process.exitCode ?? EXIT.ok);
     });
+}
+
+/** `--default-database-ref NS/NAME` as a reference; a malformed value is a usage error. */
+function databaseRefFlag(
+  value: string | undefined,
+): { namespace: string; name: string } | undefined {
+  if (value === undefined || value === '') return undefined;
+  const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/.exec(value);
+  if (!m) throw new UsageError(`--default-database-ref must be NAMESPACE/NAME, got "${value}"`);
+  return { namespace: m[1]!, name: m[3]! };
 }

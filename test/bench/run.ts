@@ -13,9 +13,12 @@ import { join } from 'node:path';
 import { startLocalPostgres, type LocalPostgres } from '../../src/devcluster/postgres.js';
 import { applyBenchmark } from './apply.js';
 import { backfillBenchmark } from './backfill.js';
+import { gateBenchmark } from './gate.js';
 import { withClient, type BenchContext } from './context.js';
 import { lockBenchmark } from './lock.js';
 import { noopBenchmark } from './noop.js';
+import { orgsBenchmark } from './orgs.js';
+import { readyBenchmark } from './ready.js';
 import { DBMATE, PSQL } from './tools.js';
 
 /** Every benchmark by name. */
@@ -24,6 +27,9 @@ const BENCHMARKS: Record<string, (ctx: BenchContext) => Promise<string>> = {
   noop: noopBenchmark,
   lock: lockBenchmark,
   backfill: backfillBenchmark,
+  gate: gateBenchmark,
+  orgs: orgsBenchmark,
+  ready: readyBenchmark,
 };
 /** What a run without names takes: issue 2's three, a few minutes together. */
 const DEFAULT = ['apply', 'noop', 'lock'];

@@ -1,0 +1,110 @@
+/**
+ * Deleting an Organization (the finalizer's work), DESIGN section 5:
+ *
+ * - `default-org` is never deleted: its row and namespace stay untouched and
+ *   the finalizer goes, so the object (or the CRD) can be removed;
+ * - Retain (the default): the row is marked `deleted`, the namespace kept;
+ * - Delete: nothing while rows reference the org (Stalled, with the tables);
+ *   then the namespace, only if this org created it; then the row, under a
+ *   row lock that keeps new references out (they would cascade).
+ *
+ * Status is written only while deletion waits; a deletion that finishes in
+ * one pass costs an Event and the finalizer patch.
+ */
+import type { Organization, OrganizationStatus } from '../../api/index.js';
+import type { ReconcileContext, Result } from '../../kube/index.js';
+import { DEFAULT_ORG_ID, ORG_FINALIZER, type OrganizationDeps } from './deps.js';
+import { recordEvent } from './events.js';
+import { createdBy, SHARED_NAMESPACE } from './namespace.js';
+import type { DatabaseGate } from './reconciler.js';
+import type { Reference } from './sql.js';
+import { markStalled, markTerminating } from './status.js';
+
+/** How long a deletion blocked by referencing rows waits before it looks again (the database is not watched). */
+export const BLOCKED_RECHECK_MS = 60_000;
+
+/** What finalize works with. */
+export interface FinalizeInput {
+  deps: OrganizationDeps;
+  org: Organization;
+  status: OrganizationStatus;
+  gate(org: Organization): Promise<DatabaseGate>;
+  now(): Date;
+  /** Writes status (when changed), records the transition Event, returns `result`. */
+  done(result: Result): Promise<Result>;
+  ctx: ReconcileContext;
+}
+
+/** Runs one pass of the deletion of `org` (its deletionTimestamp is set). */
+export async function finalize(i: FinalizeInput): Promise<Result> {
+  const { deps, org, status } = i;
+  const id = org.metadata.name!;
+  const gen = org.metadata.generation ?? 0;
+  if (!org.metadata.finalizers?.includes(ORG_FINALIZER)) {
+    await deps.releaseDatabase(id);
+    return {};
+  }
+  if (id === DEFAULT_ORG_ID) {
+    const why = `${DEFAULT_ORG_ID} is never deleted: its row and namespace are kept; only the Organization object goes`;
+    recordEvent(deps.events, org, 'Warning', 'DefaultOrgProtected', why);
+    return release(i);
+  }
+  const policy = org.spec.deletionPolicy ?? 'Retain';
+  markTerminating(status, `deleting (spec.deletionPolicy ${policy})`, gen, i.now());
+
+  const gate = await i.gate(org);
+  if (!gate.ready) {
+    if (gate.gone && policy === 'Retain') {
+      const why = `the row was not marked deleted: ${gate.message}; namespace and any row are kept`;
+      recordEvent(deps.events, org, 'Warning', 'RowNotMarked', why);
+      return release(i);
+    }
+    if (gate.gone) {
+      markStalled(
+        status,
+        'DatabaseUnavailable',
+        `cannot delete the row: ${gate.message}`,
+        gen,
+        i.now(),
+      );
+      return i.done({});
+    }
+    markTerminating(status, `waiting to delete: ${gate.message}`, gen, i.now());
+    return i.done(gate.result);
+  }
+
+  if (policy === 'Retain') {
+    const marked = await gate.db.markDeleted(id);
+    const ns = status.namespace ?? org.spec.namespace ?? SHARED_NAMESPACE;
+    const what = marked ? 'row marked deleted' : 'no row to mark';
+    recordEvent(deps.events, org, 'Normal', 'Retained', `${what}; namespace ${ns} kept`);
+    return release(i);
+  }
+
+  const refs = await gate.db.references(id);
+  if (refs.length > 0) return blocked(i, refs, gen);
+  const nsName = status.namespace ?? org.spec.namespace ?? SHARED_NAMESPACE;
+  const ours = createdBy(deps.getNamespace(nsName), { id, uid: org.metadata.uid ?? '' });
+  if (ours) await deps.namespaces.delete(nsName);
+  const late = await gate.db.deleteRow(id);
+  if (late.length > 0) return blocked(i, late, gen);
+  const nsWhat = ours
+    ? `namespace ${nsName} deleted`
+    : `namespace ${nsName} kept (this organization did not create it)`;
+  recordEvent(deps.events, org, 'Normal', 'Deleted', `row deleted; ${nsWhat}`);
+  return release(i);
+}
+
+function blocked(i: FinalizeInput, refs: Reference[], gen: number): Promise<Result> {
+  const list = refs.map((r) => `${r.rows} in ${r.table}`).join(', ');
+  const why = `rows still reference organization ${i.org.metadata.name} (${list}); the row is deleted once none do`;
+  markStalled(i.status, 'DeletionBlocked', why, gen, i.now());
+  return i.done({ requeueAfterMs: BLOCKED_RECHECK_MS });
+}
+
+async function release(i: FinalizeInput): Promise<Result> {
+  await i.deps.removeFinalizer(i.org);
+  await i.deps.releaseDatabase(i.org.metadata.name!);
+  i.ctx.log.debug('organization finalized');
+  return {};
+}

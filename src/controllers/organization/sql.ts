@@ -1,0 +1,287 @@
+/**
+ * The Organization controller's SQL: the only file outside src/engine that
+ * imports `pg`. Every value travels as a bound parameter; identifiers that
+ * come from the catalog (the tables referencing organizations) are quoted by
+ * the driver.
+ *
+ * Upserts are batched: calls arriving within `windowMs` (or until `maxBatch`)
+ * are written by one statement, `INSERT ... SELECT FROM unnest(...) ON
+ * CONFLICT (id) DO UPDATE ... WHERE (something changed)`, which touches only
+ * the columns an Organization owns and keeps created_at. `name` is written
+ * when the row is created and never changed after: a row that exists under
+ * the org's id keeps its name (default-org keeps `default`). A new row whose
+ * `name` belongs to another id is filtered out inside the same statement and
+ * reported to its caller as a name conflict; the others are written.
+ */
+import pg from 'pg';
+
+/** The columns an Organization owns in its row. */
+export interface OrgRow {
+  id: string;
+  name: string;
+  displayName: string;
+  description: string | null;
+  namespace: string;
+  status: 'active' | 'suspended';
+}
+
+/** What an upsert did: wrote, found the row already so, or refused a taken name. */
+export type UpsertResult =
+  { outcome: 'written' | 'unchanged' } | { outcome: 'name-conflict'; ownerId: string };
+
+/** Rows in other tables that reference an organization (their org_id). */
+export interface Reference {
+  table: string;
+  rows: number;
+}
+
+/** One database the controller writes to; obtained per URL from the registry. */
+export interface OrgDatabase {
+  upsert(row: OrgRow): Promise<UpsertResult>;
+  /** Sets status `deleted` (row kept); false when there is no such row. */
+  markDeleted(id: string): Promise<boolean>;
+  /** Rows referencing the organization, by table (only tables with any). */
+  references(id: string): Promise<Reference[]>;
+  /**
+   * Deletes the row unless something references it (checked under a row
+   * lock, so no new reference can slip in); returns what blocked it, or [].
+   */
+  deleteRow(id: string): Promise<Reference[]>;
+  end(): Promise<void>;
+}
+
+/** A database call failed; transient (retried with backoff). The message never holds a password. */
+export class OrgDatabaseError extends Error {
+  constructor(
+    readonly what: string,
+    cause: unknown,
+  ) {
+    super(`while ${what}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'OrgDatabaseError';
+  }
+}
+
+/** Batching and pool settings. */
+export interface OrgDatabaseOptions {
+  /** How long the first upsert of a batch waits for company (default 20 ms). */
+  windowMs?: number;
+  /** A batch is written at once when it reaches this size (default 500). */
+  maxBatch?: number;
+  /** Pool size (default 4). */
+  maxConnections?: number;
+}
+
+/** SQLSTATE unique_violation: a concurrent writer took a name between our check and insert. */
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * The upsert of a batch. `taken` finds new rows whose name another id owns; those rows
+ * are left out of the insert and reported. The update's WHERE makes an
+ * unchanged row a no-op (no new tuple, updated_at kept).
+ */
+const UPSERT = `
+WITH input AS (
+  SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::text[], $5::varchar[], $6::varchar[])
+    AS t(id, name, display_name, description, k8s_namespace, status)
+), taken AS (
+  SELECT i.id, min(o.id) AS owner
+    FROM input i JOIN organizations o ON o.name = i.name AND o.id <> i.id
+   WHERE NOT EXISTS (SELECT 1 FROM organizations x WHERE x.id = i.id)
+   GROUP BY i.id
+), written AS (
+  INSERT INTO organizations AS o (id, name, display_name, description, k8s_namespace, status, updated_at)
+  SELECT i.id, i.name, i.display_name, i.description, i.k8s_namespace, i.status, CURRENT_TIMESTAMP
+    FROM input i
+   WHERE NOT EXISTS (SELECT 1 FROM taken t WHERE t.id = i.id)
+  ON CONFLICT (id) DO UPDATE
+     SET display_name = EXCLUDED.display_name,
+         description = EXCLUDED.description, k8s_namespace = EXCLUDED.k8s_namespace,
+         status = EXCLUDED.status, updated_at = EXCLUDED.updated_at
+   WHERE (o.display_name, o.description, o.k8s_namespace, o.status)
+         IS DISTINCT FROM
+         (EXCLUDED.display_name, EXCLUDED.description, EXCLUDED.k8s_namespace, EXCLUDED.status)
+  RETURNING o.id
+)
+SELECT i.id, t.owner, (w.id IS NOT NULL) AS written
+  FROM input i LEFT JOIN taken t ON t.id = i.id LEFT JOIN written w ON w.id = i.id`;
+
+/** Tables with a foreign key to organizations(id), and the referencing column. */
+const REFERENCING = `
+SELECT c.conrelid::regclass::text AS tbl, a.attname AS col
+  FROM pg_constraint c
+  JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+ WHERE c.contype = 'f' AND c.confrelid = 'organizations'::regclass AND cardinality(c.conkey) = 1
+ ORDER BY 1`;
+
+interface Pending {
+  row: OrgRow;
+  waiters: Array<{ resolve(r: UpsertResult): void; reject(e: unknown): void }>;
+}
+
+/** Opens (lazily: the pool connects on first use) the database at `url`. */
+export function openOrgDatabase(url: string, opts: OrgDatabaseOptions = {}): OrgDatabase {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.maxConnections ?? 4,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 10_000,
+    application_name: 'schema-operator/organizations',
+  });
+  // An idle client that loses its connection emits 'error'; the next query reports it.
+  pool.on('error', () => undefined);
+  const windowMs = opts.windowMs ?? 20;
+  const maxBatch = opts.maxBatch ?? 500;
+  let batch = new Map<string, Pending>();
+  let timer: NodeJS.Timeout | undefined;
+
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    const rows = batch;
+    batch = new Map();
+    if (rows.size > 0) void writeBatch(pool, rows);
+  };
+
+  return {
+    upsert(row) {
+      return new Promise((resolve, reject) => {
+        // The same id twice in a batch: the newer row wins, both callers get its result.
+        const waiters = batch.get(row.id)?.waiters ?? [];
+        waiters.push({ resolve, reject });
+        batch.set(row.id, { row, waiters });
+        if (batch.size >= maxBatch) flush();
+        else timer ??= setTimeout(flush, windowMs);
+      });
+    },
+    markDeleted(id) {
+      return run('marking the organization row deleted', async () => {
+        const r = await pool.query(
+          `UPDATE organizations SET status = 'deleted', updated_at = CURRENT_TIMESTAMP
+            WHERE id = $1 AND status IS DISTINCT FROM 'deleted'`,
+          [id],
+        );
+        if ((r.rowCount ?? 0) > 0) return true;
+        const exists = await pool.query('SELECT 1 FROM organizations WHERE id = $1', [id]);
+        return (exists.rowCount ?? 0) > 0;
+      });
+    },
+    references(id) {
+      return run('counting the rows that reference the organization', () =>
+        countReferences(pool, id),
+      );
+    },
+    deleteRow(id) {
+      return run('deleting the organization row', async () => {
+        const c = await pool.connect();
+        try {
+          await c.query('BEGIN');
+          // The row lock makes concurrent inserts that reference it wait for us.
+          await c.query('SELECT 1 FROM organizations WHERE id = $1 FOR UPDATE', [id]);
+          const refs = await countReferences(c, id);
+          if (refs.length === 0) await c.query('DELETE FROM organizations WHERE id = $1', [id]);
+          await c.query('COMMIT');
+          return refs;
+        } catch (err) {
+          await c.query('ROLLBACK').catch(() => undefined);
+          throw err;
+        } finally {
+          c.release();
+        }
+      });
+    },
+    async end() {
+      flush();
+      await pool.end();
+    },
+  };
+}
+
+async function run<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw new OrgDatabaseError(what, err);
+  }
+}
+
+type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
+
+async function countReferences(db: Queryable, id: string): Promise<Reference[]> {
+  const { rows } = await db.query<{ tbl: string; col: string }>(REFERENCING);
+  if (rows.length === 0) return [];
+  const parts = rows.map(
+    (r, i) =>
+      `SELECT ${i} AS i, count(*)::int AS n FROM ${quoteQualified(r.tbl)} WHERE ${pg.escapeIdentifier(r.col)} = $1`,
+  );
+  const counts = await db.query<{ i: number; n: number }>(parts.join(' UNION ALL '), [id]);
+  return counts.rows.filter((c) => c.n > 0).map((c) => ({ table: rows[c.i]!.tbl, rows: c.n }));
+}
+
+/** regclass text is already quoted where needed (`"Odd"."T"`); plain names are quoted here. */
+function quoteQualified(regclass: string): string {
+  return /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/.test(regclass)
+    ? regclass
+        .split('.')
+        .map((p) => pg.escapeIdentifier(p))
+        .join('.')
+    : regclass;
+}
+
+async function writeBatch(pool: pg.Pool, batch: Map<string, Pending>): Promise<void> {
+  const entries = [...batch.values()];
+  try {
+    let results: Map<string, UpsertResult>;
+    try {
+      results = await upsertRows(
+        pool,
+        entries.map((e) => e.row),
+      );
+    } catch (err) {
+      // A name taken concurrently fails the whole statement: write row by row to find whose.
+      if ((err as { code?: string }).code !== UNIQUE_VIOLATION || entries.length === 1) throw err;
+      results = new Map();
+      for (const e of entries) results.set(e.row.id, await upsertOne(pool, e.row));
+    }
+    for (const e of entries) for (const w of e.waiters) w.resolve(results.get(e.row.id)!);
+  } catch (err) {
+    const wrapped = new OrgDatabaseError(`upserting ${entries.length} organization row(s)`, err);
+    for (const e of entries) for (const w of e.waiters) w.reject(wrapped);
+  }
+}
+
+async function upsertOne(pool: pg.Pool, row: OrgRow): Promise<UpsertResult> {
+  try {
+    return (await upsertRows(pool, [row])).get(row.id)!;
+  } catch (err) {
+    if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
+    const owner = await pool.query<{ id: string }>(
+      'SELECT id FROM organizations WHERE name = $1 AND id <> $2',
+      [row.name, row.id],
+    );
+    return { outcome: 'name-conflict', ownerId: owner.rows[0]?.id ?? '(unknown)' };
+  }
+}
+
+async function upsertRows(pool: pg.Pool, rows: OrgRow[]): Promise<Map<string, UpsertResult>> {
+  const { rows: out } = await pool.query<{ id: string; owner: string | null; written: boolean }>(
+    UPSERT,
+    [
+      rows.map((r) => r.id),
+      rows.map((r) => r.name),
+      rows.map((r) => r.displayName),
+      rows.map((r) => r.description),
+      rows.map((r) => r.namespace),
+      rows.map((r) => r.status),
+    ],
+  );
+  const results = new Map<string, UpsertResult>();
+  for (const r of out) {
+    results.set(
+      r.id,
+      r.owner !== null
+        ? { outcome: 'name-conflict', ownerId: r.owner }
+        : { outcome: r.written ? 'written' : 'unchanged' },
+    );
+  }
+  return results;
+}

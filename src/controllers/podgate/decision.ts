@@ -1,0 +1,183 @@
+/**
+ * What the pod gate decides for one pod, as a pure function of the pod and
+ * the SchemaMigration it names: release it, keep it waiting (and why), or
+ * leave it alone. Fails closed: anything unexpected (no annotation, a bad
+ * version, a missing or stale SchemaMigration) keeps the gate.
+ *
+ * The same readiness test serves `schema-operator wait --migration`, so the
+ * init container and the gate can never disagree about "ready".
+ */
+import {
+  MIGRATION_ANNOTATION,
+  MIN_VERSION_ANNOTATION,
+  MigrationConditions,
+  READY_GATE,
+  getCondition,
+  isConditionTrue,
+  type SchemaMigration,
+} from '../../api/index.js';
+import { compareVersions, isVersion } from '../../engine/index.js';
+import type { KubeObject } from '../../kube/index.js';
+
+/** A pod as the gate reads it: metadata and its scheduling gates. */
+export interface GatedPod extends KubeObject {
+  spec?: { schedulingGates?: Array<{ name: string }>; [k: string]: unknown };
+}
+
+/** Why a pod still waits; the Event reason on the pod. */
+export type WaitReason =
+  /** No (or a malformed) migration annotation, or a min-version that is not a version. */
+  | 'InvalidGateAnnotation'
+  /** The named SchemaMigration does not exist in the pod's namespace. */
+  | 'MigrationNotFound'
+  /** It exists but is not Ready for its current generation. */
+  | 'MigrationNotReady'
+  /** It is Ready, but at a version below the pod's min-version. */
+  | 'SchemaTooOld';
+
+/** The outcome for one pod. */
+export type GateDecision =
+  | { action: 'ignore' }
+  | { action: 'release'; message: string }
+  | {
+      action: 'wait';
+      reason: WaitReason;
+      /** Warning for a problem a person must fix; Normal for an ordinary wait. */
+      type: 'Normal' | 'Warning';
+      /** What the pod waits for: stable while the pod's annotations are (used to tell each reason once). */
+      waitsFor: string;
+      message: string;
+    };
+
+/** What a pod asks for, read from its annotations; or why they cannot be read. */
+export type GateRequest =
+  { ok: true; migration: string; minVersion?: string } | { ok: false; message: string };
+
+/** A DNS-1123 subdomain, the form of every object name. */
+const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** True when the pod still carries our scheduling gate. */
+export function hasReadyGate(pod: GatedPod): boolean {
+  return pod.spec?.schedulingGates?.some((g) => g.name === READY_GATE) ?? false;
+}
+
+/** Reads and checks the pod's annotations. */
+export function gateRequest(pod: GatedPod): GateRequest {
+  const a = pod.metadata?.annotations ?? {};
+  const migration = a[MIGRATION_ANNOTATION]?.trim();
+  if (!migration)
+    return { ok: false, message: `the pod has no ${MIGRATION_ANNOTATION} annotation` };
+  if (migration.length > 253 || !NAME.test(migration))
+    return {
+      ok: false,
+      message: `${MIGRATION_ANNOTATION} "${migration}" is not the name of a SchemaMigration in the pod's namespace`,
+    };
+  const minVersion = a[MIN_VERSION_ANNOTATION]?.trim();
+  if (minVersion === undefined || minVersion === '') return { ok: true, migration };
+  if (!isVersion(minVersion))
+    return {
+      ok: false,
+      message: `${MIN_VERSION_ANNOTATION} "${minVersion}" is not a version (digits with optional dots, as in 006 or 1.2)`,
+    };
+  return { ok: true, migration, minVersion };
+}
+
+/** Where a SchemaMigration stands against a wanted version. */
+export type Readiness =
+  | { ready: true; appliedVersion?: string }
+  | { ready: false; reason: 'MigrationNotReady' | 'SchemaTooOld'; state: string };
+
+/**
+ * Ready means: status.observedGeneration equals metadata.generation, the
+ * Ready condition is True for that generation, and (when `minVersion` is
+ * given) status.appliedVersion is at or past it.
+ */
+export function migrationReadiness(smig: SchemaMigration, minVersion?: string): Readiness {
+  const gen = smig.metadata?.generation ?? 0;
+  const status = smig.status;
+  const ready = getCondition(status?.conditions, MigrationConditions.Ready);
+  if (status?.observedGeneration !== gen || !isConditionTrue(status.conditions, 'Ready', gen)) {
+    const why = ready
+      ? `Ready=${ready.status}${ready.reason ? ` (${ready.reason})` : ''}${ready.message ? `: ${ready.message}` : ''}`
+      : 'no Ready condition yet';
+    const stale =
+      status?.observedGeneration !== gen
+        ? `; status is for generation ${status?.observedGeneration ?? '(none)'}, not ${gen}`
+        : '';
+    return { ready: false, reason: 'MigrationNotReady', state: `${why}${stale}` };
+  }
+  const applied = status.appliedVersion;
+  if (minVersion !== undefined && (!applied || compareVersions(applied, minVersion) < 0))
+    return {
+      ready: false,
+      reason: 'SchemaTooOld',
+      state: `it is Ready at version ${applied ?? '(none applied)'}`,
+    };
+  return { ready: true, appliedVersion: applied };
+}
+
+/** A readable target: `SchemaMigration ns/name[ at version V or later]`. */
+export function describeTarget(key: string, minVersion?: string): string {
+  return `SchemaMigration ${key} to be Ready${minVersion ? ` at version ${minVersion} or later` : ''}`;
+}
+
+/**
+ * The decision for `pod`, given a lookup of SchemaMigrations by `ns/name`.
+ * Pods without our gate, or being deleted, are ignored.
+ */
+export function decide(
+  pod: GatedPod,
+  lookup: (key: string) => SchemaMigration | undefined,
+): GateDecision {
+  if (!hasReadyGate(pod) || pod.metadata?.deletionTimestamp) return { action: 'ignore' };
+  const req = gateRequest(pod);
+  if (!req.ok)
+    return {
+      action: 'wait',
+      reason: 'InvalidGateAnnotation',
+      type: 'Warning',
+      waitsFor: req.message,
+      message: `kept gated: ${req.message}`,
+    };
+  const key = `${pod.metadata!.namespace}/${req.migration}`;
+  const target = describeTarget(key, req.minVersion);
+  const smig = lookup(key);
+  if (!smig)
+    return {
+      action: 'wait',
+      reason: 'MigrationNotFound',
+      type: 'Warning',
+      waitsFor: target,
+      message: `waiting for ${target}, but SchemaMigration ${key} does not exist`,
+    };
+  const r = migrationReadiness(smig, req.minVersion);
+  if (!r.ready)
+    return {
+      action: 'wait',
+      reason: r.reason,
+      type: 'Normal',
+      waitsFor: target,
+      message: `waiting for ${target}; now: ${r.state}`,
+    };
+  return {
+    action: 'release',
+    message: `removed scheduling gate ${READY_GATE}: SchemaMigration ${key} is Ready at version ${r.appliedVersion ?? '(none)'}${req.minVersion ? ` (needs ${req.minVersion})` : ''}`,
+  };
+}
+
+/**
+ * What about a SchemaMigration can change a gate decision; a status write
+ * that leaves this unchanged (progress counts, timestamps) wakes no pod.
+ */
+export function readinessSignature(smig: SchemaMigration | undefined): string {
+  if (!smig) return 'absent';
+  const ready = getCondition(smig.status?.conditions, MigrationConditions.Ready);
+  return JSON.stringify([
+    smig.metadata?.generation,
+    smig.status?.observedGeneration,
+    smig.status?.appliedVersion,
+    ready?.status,
+    ready?.reason,
+    ready?.observedGeneration,
+  ]);
+}

@@ -1,0 +1,135 @@
+/**
+ * Wires the pod gate: an informer on pods labelled
+ * `schema.streamspace.io/gated=true` only (the operator never caches the
+ * cluster's other pods), indexed by the SchemaMigration each one names; and
+ * the SchemaMigration informer, whose readiness changes wake exactly the
+ * gated pods that name it. No polling: a pod is looked at when it or its
+ * SchemaMigration changes (and on the informers' periodic resync).
+ *
+ * RBAC this needs: pods get/list/watch/patch, schemamigrations list/watch,
+ * events create/patch (docs/pod-gate.md).
+ */
+import { GATED_LABEL, MIGRATION_ANNOTATION, type SchemaMigration } from '../../api/index.js';
+import {
+  Controller,
+  Informer,
+  objectKey,
+  type EventRecorder,
+  type KubeClient,
+  type KubeObject,
+  type Manager,
+} from '../../kube/index.js';
+import type { Logger, OperatorMetrics } from '../../observability/index.js';
+import { schemaMigrations } from '../schemamigration/setup.js';
+import { hasReadyGate, readinessSignature, type GatedPod } from './decision.js';
+import { podGateReconciler } from './reconciler.js';
+
+/** The core pods resource. */
+export const podsResource = { group: '', version: 'v1', plural: 'pods', namespaced: true };
+
+/** The label selector of the pod informer. */
+export const GATED_SELECTOR = `${GATED_LABEL}=true`;
+
+/** Index name: pods by the `ns/name` of the SchemaMigration they wait for. */
+const BY_MIGRATION = 'migration';
+
+/** What the pod gate needs from the process. */
+export interface PodGateSetup {
+  client: KubeClient;
+  manager: Manager;
+  events: EventRecorder;
+  logger: Logger;
+  metrics?: OperatorMetrics;
+  /** Watch only this namespace (default: all). */
+  namespace?: string;
+  /**
+   * A SchemaMigration informer to share (the SchemaMigration controller's),
+   * when it sees every SchemaMigration the pods may name; one is created
+   * otherwise (e.g. when that one is label-selected for sharding).
+   */
+  migrations?: Informer<SchemaMigration & KubeObject>;
+  /**
+   * Parallel reconciles (default 16, more than other controllers: each is a
+   * cache read and at most one patch, and a Deployment's pods are usually
+   * released together, so the patches' round trips are what to overlap).
+   */
+  workers?: number;
+  /** Called after a gate was removed, with the pod's key. */
+  onReleased?(key: string): void;
+}
+
+/** What `setupPodGate` registered, for tests. */
+export interface PodGate {
+  pods: Informer<GatedPod>;
+  migrations: Informer<SchemaMigration & KubeObject>;
+  controller: Controller;
+}
+
+/** Registers the informers and the pod-gate controller on the manager. */
+export function setupPodGate(s: PodGateSetup): PodGate {
+  const podClient = s.client.resource<GatedPod>(podsResource);
+  const pods = new Informer<GatedPod>({
+    client: podClient,
+    namespace: s.namespace,
+    labelSelector: GATED_SELECTOR,
+    logger: s.logger,
+    metrics: s.metrics,
+    indexers: {
+      [BY_MIGRATION]: (p) => {
+        const name = p.metadata?.annotations?.[MIGRATION_ANNOTATION]?.trim();
+        return name && hasReadyGate(p) ? [`${p.metadata!.namespace}/${name}`] : [];
+      },
+    },
+  });
+  const ownMigrations = !s.migrations;
+  const migrations =
+    s.migrations ??
+    new Informer<SchemaMigration & KubeObject>({
+      client: s.client.resource<SchemaMigration & KubeObject>(schemaMigrations),
+      namespace: s.namespace,
+      logger: s.logger,
+      metrics: s.metrics,
+    });
+
+  const reconcile = podGateReconciler({
+    getPod: (key) => pods.cache.get(key),
+    getMigration: (key) => migrations.cache.get(key),
+    patchPod: (key, ops) => podClient.jsonPatch(key, ops),
+    events: s.events,
+    onReleased: s.onReleased,
+  });
+  const controller = new Controller({
+    name: 'podgate',
+    reconcile,
+    workers: s.workers ?? 16,
+    logger: s.logger,
+    metrics: s.metrics,
+  });
+
+  pods.on({
+    add: (p) => {
+      if (hasReadyGate(p)) controller.queue.add(objectKey(p));
+    },
+    // Released pods keep changing (scheduling, status): only gated ones matter, plus the release itself.
+    update: (old, p) => {
+      if (hasReadyGate(old) || hasReadyGate(p)) controller.queue.add(objectKey(p));
+    },
+    delete: (p) => controller.queue.add(objectKey(p)),
+  });
+  const wake = (smig: KubeObject) => {
+    for (const p of pods.cache.byIndex(BY_MIGRATION, objectKey(smig)))
+      controller.queue.add(objectKey(p));
+  };
+  migrations.on({
+    add: wake,
+    update: (old, smig) => {
+      if (readinessSignature(old) !== readinessSignature(smig)) wake(smig);
+    },
+    delete: wake,
+  });
+
+  s.manager.addInformer(pods);
+  if (ownMigrations) s.manager.addInformer(migrations);
+  s.manager.addController(controller);
+  return { pods, migrations, controller };
+}

@@ -1,0 +1,167 @@
+/**
+ * Benchmark 5 (issue 4): a SchemaMigration from create to Ready. A
+ * devcluster runs in this process with the CRDs installed; the operator runs
+ * as a separate `schema-operator run` process, as in production. Each of 50
+ * CRs (one after another, after one warm-up) has one trivial inline
+ * migration and its own history table in a schema of its own, in one
+ * database. Timed from the create request to the watch event that shows
+ * Ready=True. Goal: median and p95 at most 300 ms.
+ */
+import { join } from 'node:path';
+import { API_VERSION, loadCrds, type SchemaMigration } from '../../src/api/index.js';
+import { schemaMigrations } from '../../src/controllers/schemamigration/setup.js';
+import { startDevCluster } from '../../src/devcluster/index.js';
+import {
+  clientFor,
+  KubeTransport,
+  kubeConfig,
+  type KubeClient,
+  type KubeObject,
+} from '../../src/kube/index.js';
+import { OperatorProcess } from '../support/operator.js';
+import {
+  createDatabase,
+  dropDatabase,
+  roundsOf,
+  scratchDir,
+  type BenchContext,
+} from './context.js';
+import { markdownTable, median, millis, quantile } from './table.js';
+
+const NS = 'bench';
+const GOAL_MS = 300;
+type Smig = SchemaMigration & KubeObject;
+
+/** Resolves `ready(name)` once a watch event shows that CR Ready=True. */
+function readyWatcher(client: KubeClient, signal: AbortSignal) {
+  const seen = new Map<string, number>();
+  const waiting = new Map<string, (at: number) => void>();
+  const start = async () => {
+    const r = client.resource<Smig>(schemaMigrations);
+    const { resourceVersion } = await r.list({ namespace: NS });
+    void r
+      .watch({ namespace: NS, resourceVersion, signal }, (e) => {
+        const name = e.object.metadata?.name ?? '';
+        const ready = e.object.status?.conditions?.some(
+          (c) => c.type === 'Ready' && c.status === 'True',
+        );
+        if (!ready || seen.has(name)) return;
+        const at = performance.now();
+        seen.set(name, at);
+        waiting.get(name)?.(at);
+      })
+      .catch(() => undefined);
+  };
+  const ready = (name: string, timeoutMs = 30_000) =>
+    new Promise<number>((resolve, reject) => {
+      const at = seen.get(name);
+      if (at !== undefined) return resolve(at);
+      const timer = setTimeout(
+        () => reject(new Error(`${name}: not Ready in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      waiting.set(name, (t) => {
+        clearTimeout(timer);
+        resolve(t);
+      });
+    });
+  return { start, ready };
+}
+
+function cr(name: string): Smig {
+  return {
+    apiVersion: API_VERSION,
+    kind: 'SchemaMigration',
+    metadata: { name, namespace: NS },
+    spec: {
+      database: { urlSecretRef: { name: 'db', key: 'url' } },
+      source: {
+        inline: [
+          {
+            version: '001',
+            name: 'one',
+            sql: `CREATE TABLE s_${name.replace(/-/g, '_')}.t (id int);`,
+          },
+        ],
+      },
+      historyTable: { schema: `s_${name.replace(/-/g, '_')}`, name: 'history' },
+    },
+  } as Smig;
+}
+
+/** Runs the benchmark and returns its Markdown table. */
+export async function readyBenchmark(ctx: BenchContext): Promise<string> {
+  const rounds = roundsOf(ctx, 50);
+  const dc = await startDevCluster();
+  const abort = new AbortController();
+  let operator: OperatorProcess | undefined;
+  const db = await createDatabase(ctx, 'ready');
+  try {
+    const kubeconfigPath = join(scratchDir(ctx, 'ready'), 'kubeconfig');
+    await dc.writeKubeconfig(kubeconfigPath);
+    const client = clientFor(new KubeTransport(kubeConfig({ kubeconfigPath })));
+    const crds = client.resource<KubeObject>({
+      group: 'apiextensions.k8s.io',
+      version: 'v1',
+      plural: 'customresourcedefinitions',
+      namespaced: false,
+    });
+    for (const crd of await loadCrds()) await crds.create(crd as unknown as KubeObject);
+    const core = (plural: string) =>
+      client.resource<KubeObject>({
+        group: '',
+        version: 'v1',
+        plural,
+        namespaced: plural !== 'namespaces',
+      });
+    await core('namespaces').create({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: NS },
+    });
+    await core('secrets').create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'db', namespace: NS },
+      stringData: { url: ctx.server.url(db) },
+    } as KubeObject);
+
+    operator = new OperatorProcess({ kubeconfigPath, logLevel: 'info' });
+    await operator.start();
+    await operator.waitForLog((l) => l.message === 'controllers started', 20_000);
+    const watcher = readyWatcher(client, abort.signal);
+    await watcher.start();
+    const smigs = client.resource<Smig>(schemaMigrations);
+
+    const times: number[] = [];
+    for (let i = 0; i <= rounds; i++) {
+      const name = i === 0 ? 'warmup' : `cr-${i}`;
+      const t0 = performance.now();
+      await smigs.create(cr(name));
+      const ms = (await watcher.ready(name)) - t0;
+      if (i > 0) times.push(ms);
+      console.error(`ready: ${name} ${Math.round(ms)} ms`);
+    }
+    const p50 = median(times);
+    const p95 = quantile(times, 0.95);
+    return markdownTable(
+      ['CRs', 'median ms', 'p95 ms', 'min ms', 'max ms', 'goal', 'met'],
+      [
+        [
+          String(times.length),
+          millis(p50),
+          millis(p95),
+          millis(Math.min(...times)),
+          millis(Math.max(...times)),
+          `median and p95 <= ${GOAL_MS} ms`,
+          p50 <= GOAL_MS && p95 <= GOAL_MS ? 'yes' : 'no',
+        ],
+      ],
+    );
+  } finally {
+    abort.abort();
+    await operator?.kill('SIGTERM');
+    await dc.stop();
+    await dropDatabase(ctx, db);
+  }
+}
