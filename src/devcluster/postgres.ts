@@ -40,6 +40,10 @@ export interface LocalPostgres {
   url(db?: string): string;
   /** Stops the server (mode `fast` by default) and starts it again on the same port. */
   restart(mode?: 'fast' | 'immediate'): Promise<void>;
+  /** Stops the server (mode `fast` by default), keeping its data and port for `startServer()`. */
+  stopServer(mode?: 'fast' | 'immediate'): Promise<void>;
+  /** Starts a server stopped by `stopServer()` again, on the same port. */
+  startServer(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -110,6 +114,10 @@ export async function startLocalPostgres(opts: LocalPostgresOptions = {}): Promi
         await pgctl(['-w', '-m', mode, 'stop']);
         await start();
       },
+      async stopServer(mode = 'fast') {
+        await pgctl(['-w', '-m', mode, 'stop']);
+      },
+      startServer: start,
       async stop() {
         await pgctl(['-w', '-m', 'immediate', 'stop']).catch(() => undefined);
         await rm(base, { recursive: true, force: true });
