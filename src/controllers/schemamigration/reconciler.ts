@@ -105,11 +105,11 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
     if (stalledOn.get(key) === attempt && isStalled(obj)) return {};
     stalledOn.delete(key);
 
-    const target = `${redactUrl(url)}#${ledgerOf(obj).schema}.${ledgerOf(obj).name}`;
+    const target = targetOf(obj, url);
     targets.set(key, target);
-    const owner = olderClaimant(obj, target);
+    const owner = await olderClaimant(obj, target);
     if (owner) {
-      stalledOn.set(key, attempt);
+      // Not remembered as a stall: the older CR's deletion must be able to free this one.
       const why = `SchemaMigration ${owner} already manages this database and history table; only the oldest one works`;
       await fail(obj, status, operatorFailure('Conflict', why, true), gen);
       return {};
@@ -149,6 +149,8 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
           };
           void deps.statusWriter.writeThrottled(obj, status);
         },
+        // A connection lost mid-run is retried inside the run: meanwhile the CR says so.
+        onRetry: (_m, err) => void fail(obj, status, classify(err), gen).catch(() => undefined),
         onLockBusy: (holder) =>
           void deps.events.record(
             subject(obj),
@@ -200,17 +202,35 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
     }
   }
 
-  function olderClaimant(obj: SchemaMigration, target: string): string | null {
+  /**
+   * The oldest other CR with the same target. An older CR not reconciled yet
+   * (after a restart, in whatever order the list came) has its target read
+   * here, so the newer one never runs first.
+   */
+  async function olderClaimant(obj: SchemaMigration, target: string): Promise<string | null> {
     const mine = order(obj);
     for (const other of deps.list()) {
       const k = `${other.metadata!.namespace}/${other.metadata!.name}`;
-      if (k === `${obj.metadata!.namespace}/${obj.metadata!.name}` || targets.get(k) !== target)
-        continue;
-      if (other.metadata?.deletionTimestamp) continue;
-      if (order(other) < mine) return k;
+      if (k === `${obj.metadata!.namespace}/${obj.metadata!.name}`) continue;
+      if (other.metadata?.deletionTimestamp || order(other) >= mine) continue;
+      if (!targets.has(k)) {
+        const ref = other.spec.database.urlSecretRef;
+        const url = await deps.readSecretKey(
+          other.metadata!.namespace!,
+          ref.name,
+          ref.key ?? 'url',
+        );
+        if (url) targets.set(k, targetOf(other, url));
+      }
+      if (targets.get(k) === target) return k;
     }
     return null;
   }
+}
+
+/** The database and ledger table a CR works on, without the password. */
+function targetOf(obj: SchemaMigration, url: string): string {
+  return `${redactUrl(url)}#${ledgerOf(obj).schema}.${ledgerOf(obj).name}`;
 }
 
 function order(o: SchemaMigration): string {
