@@ -5,6 +5,7 @@
  * functions (they fail only when reached), so "compiles" here means: parses,
  * and names only functions and variables the Kubernetes CEL environment has.
  */
+import { escapeProperty } from '../../../src/devcluster/schema/cel-values.js';
 import { isCelError, parse, run, type CelInput } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 
@@ -83,38 +84,15 @@ export function toCel(v: unknown): CelInput {
   if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v) : v;
   if (Array.isArray(v)) return v.map(toCel);
   if (v !== null && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).map(([key, x]) => [escapeKey(key), toCel(x)]));
+    // Kubernetes' escaping (`namespace` is `__namespace__`); unreachable names are dropped.
+    return Object.fromEntries(
+      Object.entries(v).flatMap(([key, x]) => {
+        const name = escapeProperty(key);
+        return name === undefined ? [] : [[name, toCel(x)]];
+      }),
+    );
   }
   return v as CelInput;
-}
-
-/** CEL reserved words that Kubernetes exposes as `__word__` (e.g. `self.__namespace__`). */
-const RESERVED = new Set([
-  'true',
-  'false',
-  'null',
-  'in',
-  'as',
-  'break',
-  'const',
-  'continue',
-  'else',
-  'for',
-  'function',
-  'if',
-  'import',
-  'let',
-  'loop',
-  'package',
-  'namespace',
-  'return',
-  'var',
-  'void',
-  'while',
-]);
-
-function escapeKey(key: string): string {
-  return RESERVED.has(key) ? `__${key}__` : key;
 }
 
 /** Evaluates `rule` with `self` (and `oldSelf` when given); throws when it does not give a bool. */
