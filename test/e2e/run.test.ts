@@ -122,7 +122,7 @@ describe('schema-operator run: leader election between two processes', function 
     expect(exit.code, leader.proc.output()).to.equal(0);
     expect(leader.proc.output()).to.contain('released the lease');
     await until(async () => ((await holder('le-term')) === standby.id ? true : undefined), {
-      timeoutMs: 5_000,
+      timeoutMs: 8_000,
       everyMs: 50,
       what: 'takeover after SIGTERM',
     });
@@ -130,8 +130,9 @@ describe('schema-operator run: leader election between two processes', function 
     console.log(
       `      leader exited ${(exitedIn / 1000).toFixed(1)} s after SIGTERM; takeover after ${(took / 1000).toFixed(1)} s`,
     );
-    // The standby retries every 2 s (+20% jitter) and finds the lease free.
-    expect(took).to.be.below(3_000);
+    // The standby retries every 2 s (+20% jitter) and finds the lease free; without
+    // the release it would wait out the 15 s lease. The margin is for a loaded machine.
+    expect(took).to.be.below(6_000);
     await until(async () => ((await leaderGauge(standby)) === 1 ? true : undefined), {
       timeoutMs: 2_000,
       what: 'the new leader reporting leadership',
