@@ -9,7 +9,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { GROUP, VERSION, loadCrds, packageRoot } from '../api/index.js';
+import { GROUP, VERSION, packageRoot } from '../api/index.js';
 import { startDevCluster } from '../devcluster/index.js';
 import { startLocalPostgres, type PostgresMajor } from '../devcluster/postgres.js';
 import { ensureDatabase } from '../engine/index.js';
@@ -21,6 +21,7 @@ import {
   type KubeObject,
   type ResourceRef,
 } from '../kube/index.js';
+import { installCrds } from './install-crds.js';
 import { runOperator } from './operator.js';
 
 /** What `dev` was asked for. */
@@ -91,16 +92,6 @@ export async function runDev(o: DevOptions): Promise<void> {
   } finally {
     for (const stop of stops) await stop().catch(() => undefined);
   }
-}
-
-async function installCrds(client: KubeClient): Promise<void> {
-  const crds = client.resource<KubeObject>({
-    group: 'apiextensions.k8s.io',
-    version: 'v1',
-    plural: 'customresourcedefinitions',
-    namespaced: false,
-  });
-  for (const crd of await loadCrds()) await crds.create(crd as unknown as KubeObject);
 }
 
 async function applyExamples(client: KubeClient): Promise<string[]> {

@@ -85,23 +85,16 @@ export async function runOperator(
     instance: identity,
     logger,
   });
+  const shared = { client, manager, events, logger, metrics };
   const migrations = setupSchemaMigrations({
-    client,
-    manager,
-    events,
-    logger,
-    metrics,
+    ...shared,
     namespace: o.namespace,
     labelSelector: o.selector,
     workers: o.workers,
     appliedBy: `schema-operator/${identity}@${hostname()}`,
   });
   const organizations = setupOrganizations({
-    client,
-    manager,
-    events,
-    logger,
-    metrics,
+    ...shared,
     // Orgs may name any SchemaMigration: share the informer unless it is sharded.
     schemaMigrations: o.selector ? undefined : migrations,
     defaultDatabaseRef: o.defaultDatabaseRef,
@@ -110,11 +103,7 @@ export async function runOperator(
   });
   // The gate needs every SchemaMigration a pod may name: share the informer unless it is sharded.
   setupPodGate({
-    client,
-    manager,
-    events,
-    logger,
-    metrics,
+    ...shared,
     namespace: o.namespace,
     migrations: o.selector ? undefined : migrations,
   });

@@ -112,16 +112,7 @@ export async function readLedger(c: Queryable, t: LedgerTable): Promise<LedgerRo
 }
 
 /** What is recorded when a migration (or the baseline) is applied. */
-export interface NewLedgerRow {
-  version: string;
-  name: string;
-  checksum: string;
-  kind: 'migration' | 'baseline';
-  transactional: boolean;
-  outOfOrder: boolean;
-  appliedBy: string;
-  startedAt: Date;
-}
+export type NewLedgerRow = Omit<LedgerRow, 'installedRank' | 'finishedAt' | 'executionMs'>;
 
 /** Inserts a ledger row; finished_at and execution_ms come from the server's clock. */
 export async function insertLedgerRow(

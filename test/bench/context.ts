@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
+import { withClient } from '../support/pg.js';
 import type { LocalPostgres } from '../../src/devcluster/postgres.js';
 
 /** Handed to each benchmark by the runner. */
@@ -28,16 +28,8 @@ export function scratchDir(ctx: BenchContext, prefix: string): string {
   return dir;
 }
 
-/** Runs `fn` with a connected client, always closing it. */
-export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+/** Runs `fn` with a connected client, always closing it (the test suites' helper). */
+export { withClient };
 
 /** Creates an empty database and returns its name. */
 export async function createDatabase(ctx: BenchContext, prefix: string): Promise<string> {

@@ -13,8 +13,9 @@
  *   applied; 200 rounds, one pod each (the latency of a single release).
  * Goal: median and p95 at most 500 ms.
  */
+import { installCrds } from '../../src/cli/install-crds.js';
 import { join } from 'node:path';
-import { API_VERSION, loadCrds, type SchemaMigration } from '../../src/api/index.js';
+import { API_VERSION, type SchemaMigration } from '../../src/api/index.js';
 import { podsResource } from '../../src/controllers/podgate/setup.js';
 import { schemaMigrations } from '../../src/controllers/schemamigration/setup.js';
 import { startDevCluster } from '../../src/devcluster/index.js';
@@ -145,13 +146,7 @@ export async function gateBenchmark(ctx: BenchContext): Promise<string> {
     const kubeconfigPath = join(scratchDir(ctx, 'gate'), 'kubeconfig');
     await dc.writeKubeconfig(kubeconfigPath);
     const client = clientFor(new KubeTransport(kubeConfig({ kubeconfigPath })));
-    const crds = client.resource<KubeObject>({
-      group: 'apiextensions.k8s.io',
-      version: 'v1',
-      plural: 'customresourcedefinitions',
-      namespaced: false,
-    });
-    for (const crd of await loadCrds()) await crds.create(crd as unknown as KubeObject);
+    await installCrds(client);
     // BENCH_GATE_WORKERS: `run --workers` (default the operator's 4).
     const workers = process.env.BENCH_GATE_WORKERS;
     operator = new OperatorProcess({

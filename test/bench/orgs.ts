@@ -6,10 +6,10 @@
  * devcluster's request counters), writes during a forced re-list with
  * nothing changed, and the operator's peak RSS (VmHWM).
  */
+import { installCrds } from '../../src/cli/install-crds.js';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCrds } from '../../src/api/index.js';
 import { organizations } from '../../src/controllers/organization/setup.js';
 import { startDevCluster } from '../../src/devcluster/index.js';
 import { clientFor, KubeTransport, kubeConfig, type KubeObject } from '../../src/kube/index.js';
@@ -64,13 +64,7 @@ export async function orgsBenchmark(ctx: BenchContext): Promise<string> {
   const kubeconfigPath = join(ctx.tmp, 'orgs-kubeconfig');
   await dc.writeKubeconfig(kubeconfigPath);
   const client = clientFor(new KubeTransport(kubeConfig({ kubeconfigPath })));
-  const crds = client.resource<KubeObject>({
-    group: 'apiextensions.k8s.io',
-    version: 'v1',
-    plural: 'customresourcedefinitions',
-    namespaced: false,
-  });
-  for (const crd of await loadCrds()) await crds.create(crd as unknown as KubeObject);
+  await installCrds(client);
   const core = (plural: string, namespaced: boolean) =>
     client.resource<KubeObject>({ group: '', version: 'v1', plural, namespaced });
   await core('namespaces', false).create({ metadata: { name: 'streamspace' } });

@@ -7,8 +7,9 @@
  * database. Timed from the create request to the watch event that shows
  * Ready=True. Goal: median and p95 at most 300 ms.
  */
+import { installCrds } from '../../src/cli/install-crds.js';
 import { join } from 'node:path';
-import { API_VERSION, loadCrds, type SchemaMigration } from '../../src/api/index.js';
+import { API_VERSION, type SchemaMigration } from '../../src/api/index.js';
 import { schemaMigrations } from '../../src/controllers/schemamigration/setup.js';
 import { startDevCluster } from '../../src/devcluster/index.js';
 import {
@@ -100,13 +101,7 @@ export async function readyBenchmark(ctx: BenchContext): Promise<string> {
     const kubeconfigPath = join(scratchDir(ctx, 'ready'), 'kubeconfig');
     await dc.writeKubeconfig(kubeconfigPath);
     const client = clientFor(new KubeTransport(kubeConfig({ kubeconfigPath })));
-    const crds = client.resource<KubeObject>({
-      group: 'apiextensions.k8s.io',
-      version: 'v1',
-      plural: 'customresourcedefinitions',
-      namespaced: false,
-    });
-    for (const crd of await loadCrds()) await crds.create(crd as unknown as KubeObject);
+    await installCrds(client);
     const core = (plural: string) =>
       client.resource<KubeObject>({
         group: '',

@@ -5,10 +5,11 @@
  * across restarts, for assertions and for the "no secret in the logs" check.
  * `useOperatorEnv()` starts all of it before a suite and stops it after.
  */
+import { installCrds } from '../../src/cli/install-crds.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { stringify } from 'yaml';
 import { expect } from 'chai';
-import { loadCrds, type SchemaMigration } from '../../src/api/index.js';
+import type { SchemaMigration } from '../../src/api/index.js';
 import { schemaMigrations } from '../../src/controllers/schemamigration/setup.js';
 import {
   clientFor,
@@ -188,13 +189,7 @@ export function useOperatorEnv(opts: OperatorEnvOptions = {}): OperatorEnv {
     env.dc = cluster.dc;
     env.kubeconfigPath = await kubeconfigFile(cluster.dc);
     env.client = clientFor(new KubeTransport(kubeConfig({ kubeconfigPath: env.kubeconfigPath })));
-    const crds = env.client.resource<KubeObject>({
-      group: 'apiextensions.k8s.io',
-      version: 'v1',
-      plural: 'customresourcedefinitions',
-      namespaced: false,
-    });
-    for (const crd of await loadCrds()) await crds.create(crd as unknown as KubeObject);
+    await installCrds(env.client);
     for (let i = 0; i < (opts.operators ?? 1); i++) await env.startOperator();
     if (!env.operators[0]?.running) return;
     await env.operators[0].waitForLog((l) => l.message === 'controllers started', 20_000);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
+import { installCrds } from '../../../src/cli/install-crds.js';
 import type { Organization } from '../../../src/api/index.js';
-import { loadCrds } from '../../../src/api/index.js';
 import {
   ORG_ANNOTATION,
   SUSPENDED_LABEL,
@@ -65,13 +65,7 @@ describe('the Organization controller (devcluster, PostgreSQL 18, operator proce
   before(async () => {
     const kubeconfigPath = await kubeconfigFile(cluster.dc);
     client = clientFor(new KubeTransport(kubeConfig({ kubeconfigPath })));
-    const crds = client.resource<KubeObject>({
-      group: 'apiextensions.k8s.io',
-      version: 'v1',
-      plural: 'customresourcedefinitions',
-      namespaced: false,
-    });
-    for (const crd of await loadCrds()) await crds.create(crd as unknown as KubeObject);
+    await installCrds(client);
     url = await freshDatabase(18);
     await client.resource<KubeObject>(ns).create({ metadata: { name: 'streamspace' } });
     await client.resource<KubeObject>(secrets).create({

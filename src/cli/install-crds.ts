@@ -1,0 +1,16 @@
+/** Creates the project's CRDs (from `crds/`) through a Kubernetes client: `dev`, tests, benchmarks. */
+import { loadCrds } from '../api/index.js';
+import type { KubeClient, KubeObject } from '../kube/index.js';
+
+const crdResource = {
+  group: 'apiextensions.k8s.io',
+  version: 'v1',
+  plural: 'customresourcedefinitions',
+  namespaced: false,
+};
+
+/** Creates every CRD of `crds/`; fails if one exists already. */
+export async function installCrds(client: KubeClient): Promise<void> {
+  const crds = client.resource<KubeObject>(crdResource);
+  for (const crd of await loadCrds()) await crds.create(crd as unknown as KubeObject);
+}
