@@ -3,7 +3,6 @@
  * errors of `errors.ts`. Messages say what was being done ("while getting
  * configmaps default/a: ...") so a log line stands on its own.
  */
-import { ApiException } from '@kubernetes/client-node';
 import {
   ConflictError,
   ForbiddenError,
@@ -129,6 +128,18 @@ export function networkCode(err: unknown): string | undefined {
   return undefined;
 }
 
+/** client-node's `ApiException`, recognised by shape so this module need not load client-node. */
+function isApiException(
+  err: unknown,
+): err is { code: number; body: unknown; headers?: Record<string, string> } {
+  return (
+    err instanceof Error &&
+    err.name !== 'KubeError' &&
+    typeof (err as { code?: unknown }).code === 'number' &&
+    'body' in err
+  );
+}
+
 /**
  * Any failure of a call as a `KubeError`: typed errors pass through,
  * `ApiException` (from client-node's generated APIs) maps by status, socket
@@ -136,10 +147,7 @@ export function networkCode(err: unknown): string | undefined {
  */
 export function translateError(err: unknown, what: string, server?: string): KubeError {
   if (err instanceof KubeError) return err;
-  if (err instanceof ApiException) {
-    const headers = (err.headers ?? {}) as Record<string, string>;
-    return errorFromStatus(err.code, err.body, headers, what, err);
-  }
+  if (isApiException(err)) return errorFromStatus(err.code, err.body, err.headers ?? {}, what, err);
   const code = networkCode(err);
   if (code !== undefined) {
     const where = server ? ` (${server})` : '';

@@ -1,14 +1,11 @@
 /**
- * HTTP to the API server through client-node's own machinery (its
- * `RequestContext`, authentication and undici dispatcher with the cluster's
- * TLS settings), for any path: core and group resources, subresources, patch
- * content types and streaming watches. Every failure leaves here typed.
+ * HTTP to the API server over node:http(s) with one keep-alive connection
+ * pool, for any path: core and group resources, subresources, patch content
+ * types and streaming watches. Every failure leaves here typed.
  */
-import {
-  IsomorphicFetchHttpLibrary,
-  RequestContext,
-  type KubeConfig,
-} from '@kubernetes/client-node';
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import type { ClusterConfig } from './config.js';
 import { errorFromStatus, translateError } from './translate.js';
 
 /** One API call. `what` names it for error messages ("getting leases kube-system/x"). */
@@ -44,45 +41,82 @@ function buildUrl(server: string, req: KubeRequest): string {
   return url.toString();
 }
 
-/** How long one connection pool (undici dispatcher) serves before a fresh one picks up rotated certificates. */
-const DISPATCHER_TTL_MS = 10 * 60_000;
+/** How long one connection pool serves before a fresh one picks up rotated certificates. */
+const AGENT_TTL_MS = 10 * 60_000;
 
-type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
+/** Options of a `KubeTransport`. */
+export interface KubeTransportOptions {
+  /** Bound on a whole non-streaming request, in milliseconds (default 60 s). */
+  requestTimeoutMs?: number;
+}
 
 /**
- * A `Transport` over a loaded `KubeConfig`. Does no I/O until called.
- *
- * client-node builds a new undici dispatcher (a connection pool) for every
- * request it authenticates, so nothing is reused and every pool keeps its
- * idle socket: an operator making thousands of requests grew by about
- * 100 KB per request. Here one dispatcher serves all requests and is
- * replaced every ten minutes; the headers (tokens) are still applied per
- * request, so rotated tokens are picked up at once.
+ * A `Transport` over a resolved cluster configuration. Does no I/O until
+ * called. One keep-alive agent serves every request and is replaced every
+ * ten minutes, so certificates re-read from their files take effect; the
+ * authentication headers are computed per request, so rotated tokens are
+ * picked up at once.
  */
 export class KubeTransport implements Transport {
   readonly server: string;
-  private readonly http = new IsomorphicFetchHttpLibrary();
-  private shared: { dispatcher: Dispatcher; until: number } | undefined;
+  private shared: { agent: http.Agent; until: number } | undefined;
+  private readonly secure: boolean;
+  private readonly timeoutMs: number;
 
-  constructor(private readonly kc: KubeConfig) {
-    this.server = kc.getCurrentCluster()?.server ?? '';
+  constructor(
+    private readonly config: ClusterConfig,
+    opts: KubeTransportOptions = {},
+  ) {
+    this.server = config.server;
+    this.secure = config.server.startsWith('https:');
+    this.timeoutMs = opts.requestTimeoutMs ?? 60_000;
   }
 
-  private async send(req: KubeRequest, accept: string) {
-    const ctx = new RequestContext(buildUrl(this.server, req), req.method);
-    ctx.setHeaderParam('Accept', accept);
-    if (req.body !== undefined) {
-      ctx.setHeaderParam('Content-Type', req.contentType ?? 'application/json');
-      ctx.setBody(JSON.stringify(req.body));
+  private agent(): http.Agent {
+    const now = Date.now();
+    if (!this.shared || now >= this.shared.until) {
+      const old = this.shared?.agent;
+      const agent = this.secure
+        ? new https.Agent({ keepAlive: true, scheduling: 'lifo', ...this.config.tls() })
+        : new http.Agent({ keepAlive: true, scheduling: 'lifo' });
+      this.shared = { agent, until: now + AGENT_TTL_MS };
+      // Sockets in use (watches included) stay open until their requests end.
+      setTimeout(() => old?.destroy(), AGENT_TTL_MS).unref();
     }
-    if (req.signal) ctx.setSignal(req.signal);
+    return this.shared.agent;
+  }
+
+  /** The response of a successful (< 400) request; an error response is thrown typed. */
+  private async send(req: KubeRequest, timeout: boolean): Promise<IncomingMessage> {
     try {
-      await this.kc.applySecurityAuthentication(ctx);
-      this.shareDispatcher(ctx);
-      const resp = await this.http.send(ctx).toPromise();
-      if (resp.httpStatusCode >= 400) {
-        const text = await resp.body.text().catch(() => '');
-        throw errorFromStatus(resp.httpStatusCode, text, resp.headers, req.what);
+      const headers: Record<string, string> = {
+        Accept: 'application/json',
+        'User-Agent': 'schema-operator',
+        ...(await this.config.credentials.headers()),
+      };
+      const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
+      if (payload) {
+        headers['Content-Type'] = req.contentType ?? 'application/json';
+        headers['Content-Length'] = String(payload.length);
+      }
+      const resp = await new Promise<IncomingMessage>((resolve, reject) => {
+        const r = (this.secure ? https : http).request(
+          buildUrl(this.server, req),
+          { method: req.method, headers, agent: this.agent(), signal: req.signal },
+          resolve,
+        );
+        r.on('error', reject);
+        if (timeout)
+          r.setTimeout(this.timeoutMs, () =>
+            r.destroy(
+              Object.assign(new Error(`no answer in ${this.timeoutMs} ms`), { code: 'ETIMEDOUT' }),
+            ),
+          );
+        r.end(payload);
+      });
+      if ((resp.statusCode ?? 0) >= 400) {
+        const text = await readBody(resp).catch(() => '');
+        throw errorFromStatus(resp.statusCode!, text, flatHeaders(resp), req.what);
       }
       return resp;
     } catch (err) {
@@ -90,26 +124,10 @@ export class KubeTransport implements Transport {
     }
   }
 
-  /** Swaps the request's fresh dispatcher for the shared one (closing the unused fresh one). */
-  private shareDispatcher(ctx: RequestContext): void {
-    const fresh = ctx.getDispatcher();
-    if (!fresh) return;
-    const now = Date.now();
-    if (!this.shared || now >= this.shared.until) {
-      const old = this.shared?.dispatcher;
-      this.shared = { dispatcher: fresh, until: now + DISPATCHER_TTL_MS };
-      // In-flight requests (watches included) finish on the old pool; close() waits for them.
-      void old?.close().catch(() => undefined);
-      return;
-    }
-    ctx.setDispatcher(this.shared.dispatcher);
-    void fresh.close().catch(() => undefined);
-  }
-
   async request<T>(req: KubeRequest): Promise<T> {
-    const resp = await this.send(req, 'application/json');
+    const resp = await this.send(req, true);
     try {
-      const text = await resp.body.text();
+      const text = await readBody(resp);
       return (text ? JSON.parse(text) : {}) as T;
     } catch (err) {
       throw translateError(err, req.what, this.server);
@@ -117,13 +135,11 @@ export class KubeTransport implements Transport {
   }
 
   async stream(req: KubeRequest, onLine: (line: string) => void): Promise<void> {
-    const resp = await this.send(req, 'application/json');
-    const body = resp.body.stream();
-    if (!body) return;
+    const resp = await this.send(req, false);
     const decoder = new TextDecoder();
     let buffered = '';
     try {
-      for await (const chunk of body as AsyncIterable<Uint8Array>) {
+      for await (const chunk of resp as AsyncIterable<Buffer>) {
         buffered += decoder.decode(chunk, { stream: true });
         let nl: number;
         while ((nl = buffered.indexOf('\n')) >= 0) {
@@ -138,4 +154,16 @@ export class KubeTransport implements Transport {
       throw translateError(err, req.what, this.server);
     }
   }
+}
+
+async function readBody(resp: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of resp as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function flatHeaders(resp: IncomingMessage): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(resp.headers)) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
 }
