@@ -5,45 +5,13 @@
  * RBAC, and ships CRDs identical to the repository's `crds/`.
  */
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { helmPath } from '../support/kubectl.js';
+import { CHART as chart, helm, ROOT as root, type Obj } from './render.js';
 
-const root = resolve(import.meta.dirname, '..', '..', '..');
-const chart = join(root, 'helm', 'schema-operator');
 const KEEP = 'helm.sh/resource-policy';
-
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-interface HelmResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs helm with its config and cache in a private directory, so runs never share state. */
-async function helm(args: string[], home: string): Promise<HelmResult> {
-  const bin = await helmPath();
-  const env = {
-    ...process.env,
-    HOME: home,
-    HELM_CACHE_HOME: join(home, 'cache'),
-    HELM_CONFIG_HOME: join(home, 'config'),
-    HELM_DATA_HOME: join(home, 'data'),
-  };
-  return new Promise((done) => {
-    execFile(
-      bin,
-      args,
-      { env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
-      (err, stdout, stderr) =>
-        done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 /** The YAML files of `dir` parsed, by file name. */
 function yamlFiles(dir: string): Map<string, Obj> {

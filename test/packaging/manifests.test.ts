@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse, parseAllDocuments } from 'yaml';
@@ -299,6 +299,31 @@ describe('manifests/ (kubectl apply -k)', function () {
       spec: { template: { metadata: { labels: Record<string, string> } } };
     };
     expect(deployment.spec.template.metadata.labels).to.include(svc.spec.selector);
+  });
+});
+
+describe('the overlay of docs/install.md', () => {
+  it('renders the base with the image it names', async function () {
+    this.timeout(60_000);
+    const doc = readFileSync(join(ROOT, 'docs', 'install.md'), 'utf8');
+    const m = /```yaml\n# my-install\/kustomization\.yaml\n([\s\S]*?)```/.exec(doc);
+    expect(m, 'the overlay block in docs/install.md').not.to.equal(null);
+    // A sibling of manifests/, so the doc's `../manifests` resolves as written.
+    const dir = mkdtempSync(join(ROOT, '.my-install-'));
+    try {
+      writeFileSync(join(dir, 'kustomization.yaml'), m![1]!);
+      const { stdout } = await run(await kubectlPath(), ['kustomize', dir], {
+        maxBuffer: 16 * 1024 * 1024,
+      });
+      const objects = parseAllDocuments(stdout).map((d) => d.toJS() as Rendered);
+      const deployment = one(objects, 'Deployment', 'schema-operator') as unknown as Deployment;
+      expect(deployment.spec.template.spec.containers[0]!.image).to.equal(
+        'registry.example.com/streamspace/schema-operator:0.1.0',
+      );
+      expect(objects).to.have.length(12);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
