@@ -156,6 +156,25 @@ export class OperatorMetrics {
     ['namespace', 'name', 'reason'],
   );
 
+  private orgPhases: (() => Map<string, number>) | undefined;
+  readonly organizations = new Gauge<'phase'>({
+    name: 'schema_operator_organizations',
+    help: 'Organizations in the informer cache by status.phase (Unknown before the first status)',
+    labelNames: ['phase'],
+    registers: [this.registry],
+    collect: () => this.collectOrgPhases(),
+  });
+  readonly organizationRows = this.counter(
+    'schema_operator_organization_row_writes_total',
+    'Organization rows by outcome: written, unchanged, name-conflict, marked-deleted, deleted, delete-blocked',
+    ['outcome'],
+  );
+  readonly organizationNamespaceOps = this.counter(
+    'schema_operator_organization_namespace_operations_total',
+    'Namespace writes by the Organization controller: create, patch, delete',
+    ['operation'],
+  );
+
   constructor(opts: MetricsOptions = {}) {
     if (opts.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
@@ -165,9 +184,20 @@ export class OperatorMetrics {
     this.probes.set(name, probe);
   }
 
+  /** Sets where `schema_operator_organizations` counts phases at scrape time. */
+  registerOrganizationPhases(count: () => Map<string, number>): void {
+    this.orgPhases = count;
+  }
+
   /** The text exposition format, for `/metrics`. */
   async exposition(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  private collectOrgPhases(): void {
+    if (!this.orgPhases) return;
+    this.organizations.reset();
+    for (const [phase, n] of this.orgPhases()) this.organizations.set({ phase }, n);
   }
 
   private collectProbes(which: 'unfinished' | 'longest'): void {

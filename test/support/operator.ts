@@ -132,6 +132,15 @@ export class OperatorProcess {
     await this.start();
   }
 
+  /** The text of this incarnation's `/metrics` (its start-up line names the health URL). */
+  async metrics(): Promise<string> {
+    const started = await this.waitForLog((l) => l.message === 'schema-operator started', 20_000);
+    const url = String(started.healthUrl);
+    if (!url.startsWith('http')) throw new Error(`the operator serves no /metrics (${url})`);
+    const res = await fetch(`${url}/metrics`);
+    return res.text();
+  }
+
   /** The last `n` lines printed. */
   tail(n = 20): string {
     return this.text.split('\n').slice(-n).join('\n');

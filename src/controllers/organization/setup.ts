@@ -8,13 +8,17 @@
  *   index on spec.databaseRef, the default filled in);
  * - a Namespace that appears, changes owner or goes wakes the orgs that ask
  *   for it (an index on spec.namespace);
- * - an Organization wakes itself only when its spec (generation) or deletion
- *   changed, so the controller's own status and finalizer writes do not loop.
+ * - an Organization wakes itself only when its spec (generation), its
+ *   deletion or its `schema.streamspace.io/retry` annotation changed, so the
+ *   controller's own status and finalizer writes do not loop; the annotation
+ *   asks for a look now at what no watch reports (a deletion blocked by rows
+ *   that are gone, a name conflict resolved in the database).
  */
 import { isDeepStrictEqual } from 'node:util';
 import {
   GROUP,
   ORGANIZATION,
+  RETRY_ANNOTATION,
   VERSION,
   type Organization,
   type SchemaMigration,
@@ -104,6 +108,15 @@ export function setupOrganizations(s: OrganizationSetup): { close(): Promise<voi
       metrics: s.metrics,
     });
   if (!s.schemaMigrations) s.manager.addInformer(smigs);
+  const nsOps = s.metrics?.organizationNamespaceOps;
+  s.metrics?.registerOrganizationPhases(() => {
+    const phases = new Map<string, number>();
+    for (const o of orgs.cache.list()) {
+      const phase = o.status?.phase ?? 'Unknown';
+      phases.set(phase, (phases.get(phase) ?? 0) + 1);
+    }
+    return phases;
+  });
   const registry = new DatabaseRegistry<OrgDatabase>({ open: (url) => openOrgDatabase(url) });
   const secretCache = new Map<string, { value: string | undefined; at: number }>();
   // Our own writes reach the cache a moment later; a reconcile in between must not repeat them.
@@ -115,12 +128,23 @@ export function setupOrganizations(s: OrganizationSetup): { close(): Promise<voi
     getSchemaMigration: (key) => smigs.cache.get(key),
     getNamespace: (name) => namespaces.cache.get(name),
     namespaces: {
-      create: (obj) => nsClient.create(obj),
-      patch: (name, patch) => nsClient.mergePatch({ name }, patch),
+      create: async (obj) => {
+        const created = await nsClient.create(obj);
+        nsOps?.inc({ operation: 'create' });
+        return created;
+      },
+      patch: async (name, patch) => {
+        const patched = await nsClient.mergePatch({ name }, patch);
+        nsOps?.inc({ operation: 'patch' });
+        return patched;
+      },
       delete: async (name) => {
-        await nsClient.delete({ name }).catch((err: { reason?: string }) => {
-          if (err.reason !== 'NotFound') throw err;
-        });
+        await nsClient.delete({ name }).then(
+          () => nsOps?.inc({ operation: 'delete' }),
+          (err: { reason?: string }) => {
+            if (err.reason !== 'NotFound') throw err;
+          },
+        );
       },
     },
     addFinalizer: async (org) => {
@@ -145,7 +169,7 @@ export function setupOrganizations(s: OrganizationSetup): { close(): Promise<voi
       secretCache.set(k, { value, at: Date.now() });
       return value;
     },
-    database: (holder, url) => registry.acquire(holder, url),
+    database: (holder, url) => counted(registry.acquire(holder, url), s.metrics),
     releaseDatabase: (holder) => registry.release(holder),
     writeStatus: async (org, status) => {
       const name = org.metadata.name!;
@@ -178,7 +202,12 @@ export function setupOrganizations(s: OrganizationSetup): { close(): Promise<voi
     update: (old, o) => {
       const m0 = old.metadata ?? {};
       const m1 = o.metadata ?? {};
-      if (m0.generation !== m1.generation || m0.deletionTimestamp !== m1.deletionTimestamp)
+      const retry = (m: typeof m0) => m.annotations?.[RETRY_ANNOTATION];
+      if (
+        m0.generation !== m1.generation ||
+        m0.deletionTimestamp !== m1.deletionTimestamp ||
+        retry(m0) !== retry(m1)
+      )
         enqueue(o);
     },
     delete: (o) => {
@@ -217,4 +246,33 @@ export function setupOrganizations(s: OrganizationSetup): { close(): Promise<voi
   s.manager.addInformer(namespaces);
   s.manager.addController(controller);
   return { close: () => registry.closeAll() };
+}
+
+/** `db` counting its row outcomes in `schema_operator_organization_row_writes_total`. */
+function counted(db: OrgDatabase, metrics: OperatorMetrics | undefined): OrgDatabase {
+  if (!metrics) return db;
+  const rows = metrics.organizationRows;
+  return {
+    upsert: async (row) => {
+      const r = await db.upsert(row);
+      rows.inc({ outcome: r.outcome });
+      return r;
+    },
+    markDeleted: async (id) => {
+      const marked = await db.markDeleted(id);
+      if (marked) rows.inc({ outcome: 'marked-deleted' });
+      return marked;
+    },
+    references: async (id) => {
+      const refs = await db.references(id);
+      if (refs.length > 0) rows.inc({ outcome: 'delete-blocked' });
+      return refs;
+    },
+    deleteRow: async (id) => {
+      const blocked = await db.deleteRow(id);
+      rows.inc({ outcome: blocked.length > 0 ? 'delete-blocked' : 'deleted' });
+      return blocked;
+    },
+    end: () => db.end(),
+  };
 }

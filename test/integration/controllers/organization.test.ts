@@ -195,6 +195,34 @@ describe('the Organization controller (devcluster, PostgreSQL 18, operator proce
     expect(o.status!.phase).to.equal('Terminating');
     expect(await client.resource<KubeObject>(ns).find({ name: 'busy' })).not.to.equal(undefined);
     expect(await rowOf('busy')).to.include({ status: 'active' });
+
+    // Once the references are gone, the retry annotation resumes the deletion now (else within a minute).
+    await query(url, `DELETE FROM users WHERE id = 'ub'`);
+    await orgs().mergePatch(
+      { name: 'busy' },
+      { metadata: { annotations: { 'schema.streamspace.io/retry': '1' } } },
+    );
+    await waitForOrg('busy', (o) => o === undefined);
+    expect(await rowOf('busy')).to.equal(undefined);
+    const nsObj = await client.resource<KubeObject>(ns).find({ name: 'busy' });
+    expect(nsObj === undefined || !!nsObj.metadata?.deletionTimestamp).to.equal(true);
+  });
+
+  it('exports organization metrics: phases, row outcomes and namespace writes', async () => {
+    const text = await operator.metrics();
+    const value = (re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);
+    expect(value(/^schema_operator_organizations\{phase="Active"\} (\d+)$/m)).to.be.greaterThan(0);
+    expect(
+      value(/^schema_operator_organization_row_writes_total\{outcome="written"\} (\d+)$/m),
+    ).to.be.greaterThan(0);
+    expect(
+      value(/^schema_operator_organization_row_writes_total\{outcome="delete-blocked"\} (\d+)$/m),
+    ).to.be.greaterThan(0);
+    expect(
+      value(
+        /^schema_operator_organization_namespace_operations_total\{operation="create"\} (\d+)$/m,
+      ),
+    ).to.be.greaterThan(0);
   });
 
   it('deletes with Delete: the namespace it created, then the row', async () => {
