@@ -57,6 +57,9 @@ describe('failed migrations, through kubectl (PostgreSQL 18)', function () {
       expect(condition(o, 'Stalled')?.status).to.equal('True');
       expect(o.status?.failure).to.deep.include({ version: '003', sqlState: '42704', line: 2 });
       expect(o.status?.appliedVersion).to.equal('002');
+      // Counts as they are after the failure, not as planned before the run.
+      expect(o.status?.counts).to.deep.equal({ applied: 2, pending: 3, changed: 0, missing: 0 });
+      expect(o.status?.pendingVersions).to.deep.equal(['003', '004', '005']);
       expect(await ledgerOf(url)).to.deep.equal(['001', '002']);
       expect(await tablesOf(url)).to.include.members(['t1', 't2']);
       expect(await tablesOf(url)).to.not.include.members(['t3', 't4', 't5']);

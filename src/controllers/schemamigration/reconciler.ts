@@ -15,8 +15,10 @@ import {
   InvalidSourceError,
   migrate,
   redactUrl,
+  type AppliedMigration,
   type Migration,
   type MigrateResult,
+  type Plan,
   type RunOptions,
 } from '../../engine/index.js';
 import type { EventRecorder, EventSubject, ReconcileContext, Result } from '../../kube/index.js';
@@ -25,6 +27,7 @@ import { classify, operatorFailure, type Classified } from './failure.js';
 import { ledgerOf, runOptions } from './options.js';
 import { loadSource, type ConfigMapReader } from './source.js';
 import {
+  applyPlan,
   markApplied,
   markApplying,
   markFailed,
@@ -117,9 +120,13 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
 
     let result: MigrateResult;
     const options: RunOptions = runOptions(obj, url, migrations, deps.appliedBy);
+    // What this run planned and applied, so a failure's status shows counts as they now are.
+    let planned: Plan | undefined;
+    const appliedNow: AppliedMigration[] = [];
     try {
       result = await run(options, {
         onPlan: (p) => {
+          planned = p;
           deps.metrics?.pendingMigrations.set(
             { namespace: ns, name: obj.metadata!.name! },
             p.pending.length,
@@ -130,6 +137,8 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
           }
         },
         onApplied: (m, ms) => {
+          const { version, name, checksum } = m;
+          appliedNow.push({ version, name, checksum, durationMs: ms, outOfOrder: false });
           const labels = { namespace: ns, name: obj.metadata!.name! };
           deps.metrics?.migrationsApplied.inc(labels);
           deps.metrics?.migrationDuration.observe(labels, ms / 1000);
@@ -167,6 +176,7 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
         reason: c.failure.reason,
       });
       if (c.terminal) stalledOn.set(key, attempt);
+      if (planned) applyPlan(status, planSummary(planned, migrations, obj, appliedNow));
       await fail(obj, status, c, gen);
       if (!c.terminal) throw new RetryLater(c.failure.message, { cause: err });
       return {};

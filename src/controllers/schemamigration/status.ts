@@ -64,7 +64,8 @@ function set(
   setCondition(s.conditions!, { type, status, reason, message }, gen, now);
 }
 
-function applyPlan(s: SchemaMigrationStatus, p: PlanSummary): void {
+/** Counts and versions from a plan, whatever the outcome (a failed run's status must not show stale counts). */
+export function applyPlan(s: SchemaMigrationStatus, p: PlanSummary): void {
   s.counts = { applied: p.applied, pending: p.pending, changed: p.changed, missing: p.missing };
   s.pendingVersions = p.pendingVersions.slice(0, PENDING_SHOWN);
   if (p.appliedVersion) s.appliedVersion = p.appliedVersion;
