@@ -175,6 +175,7 @@ async function resourceRequest(
         res,
         registry: deps.watches,
         bookmarkIntervalMs: deps.bookmarkIntervalMs,
+        ...(wantsTable(req) ? { table: { include: include(q), now: () => api.clock() } } : {}),
       });
     case 'create':
       if (route.subresource || route.name !== undefined) throw methodNotAllowed();

@@ -12,6 +12,7 @@ import { matching, selectorOf, type ListQuery } from './list.js';
 import type { KubeObject } from './object.js';
 import { apiVersionOf, type ResourceType } from './resources.js';
 import type { StoreEvent } from './store.js';
+import { toTable, type IncludeObject } from './table.js';
 
 /** Query parameters a watch reads beyond the selectors. */
 export interface WatchQuery extends ListQuery {
@@ -49,6 +50,11 @@ export interface WatchOptions {
   res: ServerResponse;
   registry: WatchRegistry;
   bookmarkIntervalMs: number;
+  /**
+   * Events as one-row Tables (`kubectl get -w` asks for them), the column
+   * definitions in the first event only, as the API server does.
+   */
+  table?: { include: IncludeObject; now: () => Date };
 }
 
 /** Streams a watch on `res` until the client leaves, it times out or faults close it. */
@@ -66,8 +72,25 @@ export function serveWatch(opts: WatchOptions): void {
   }
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
   res.flushHeaders();
+  let columnsSent = false;
+  const asTable = (object: unknown): unknown => {
+    if (!opts.table) return object;
+    const o = object as KubeObject;
+    const table = toTable({
+      type: t,
+      objects: [o],
+      resourceVersion: o.metadata.resourceVersion ?? '',
+      include: opts.table.include,
+      now: opts.table.now(),
+    }) as { columnDefinitions?: unknown };
+    if (columnsSent) table.columnDefinitions = [];
+    columnsSent = true;
+    return table;
+  };
   const send = (type: string, object: unknown): void => {
-    if (!res.writableEnded) res.write(JSON.stringify({ type, object }) + '\n');
+    if (res.writableEnded) return;
+    const body = type === 'ERROR' || type === 'BOOKMARK' ? object : asTable(object);
+    res.write(JSON.stringify({ type, object: body }) + '\n');
   };
   if (!replay) {
     send('ERROR', {

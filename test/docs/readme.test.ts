@@ -17,7 +17,7 @@ const INSTALL = ['npm ci && npm run dev', 'npm ci && npm test'];
 const W = {
   kubeconfig: 'export KUBECONFIG=<kubeconfig>',
   list: 'kubectl get smig -A',
-  watch: `kubectl -n streamspace get smig demo -w -o jsonpath='{.status.phase} {.status.appliedVersion}{"\\n"}'`,
+  watch: 'kubectl -n streamspace get smig demo -w',
   add003: `kubectl -n streamspace patch configmap demo-migrations --type merge -p '{"data":{"003_add_tags.sql":"ALTER TABLE demo.notes ADD COLUMN tags text[];"}}'`,
   break004: `kubectl -n streamspace patch configmap demo-migrations --type merge -p '{"data":{"004_add_title.sql":"ALTER TABLE demo.notes ADD COLUMN title no_such_type;"}}'`,
   getDemo: 'kubectl -n streamspace get smig demo',
@@ -75,10 +75,11 @@ describe('the README walkthrough, against schema-operator dev', function () {
 
   it('applies a file added to the ConfigMap, as the watch shows', async () => {
     const watch = sh.start(W.watch);
-    await watch.until(/Applied 002/);
+    await watch.until(/^NAME\s+READY\s+APPLIED\s+PENDING\s+AGE$/m);
+    await watch.until(/^demo\s+True\s+002\s+0\s+\S+$/m);
     const r = await sh.run(W.add003);
     expect(r.code, r.stderr).to.equal(0);
-    await watch.until(/Applied 003/);
+    await watch.until(/^demo\s+True\s+003\s+0\s+\S+$/m);
     watch.stop();
   });
 

@@ -73,6 +73,27 @@ describe('devcluster with kubectl 1.33', function () {
     expect(r.stdout).to.match(/w1\s+4\s+\S+/);
   });
 
+  it('keeps the printer columns in every line of get -w', async () => {
+    const watching = kubectl(['get', 'widgets', '-w', '--request-timeout=4s']);
+    await new Promise((r) => setTimeout(r, 1500));
+    const patched = await kubectl([
+      'patch',
+      'widget',
+      'w1',
+      '--type=merge',
+      '-p',
+      '{"spec":{"size":5}}',
+    ]);
+    expect(patched.code, patched.stderr).to.equal(0);
+    const r = await watching;
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).to.match(/^NAME\s+SIZE\s+READY\s+AGE$/);
+    expect(lines.slice(1), r.stdout).to.have.length(2);
+    expect(lines[1]).to.match(/^w1\s+4\s+.*\d+[smh]$/);
+    expect(lines[2]).to.match(/^w1\s+5\s+.*\d+[smh]$/);
+    await kubectl(['patch', 'widget', 'w1', '--type=merge', '-p', '{"spec":{"size":4}}']);
+  });
+
   it('waits for a condition set through the status subresource', async () => {
     const wait = kubectl(['wait', '--for=condition=Ready', 'widget/w1', '--timeout=20s']);
     await new Promise((r) => setTimeout(r, 500));
