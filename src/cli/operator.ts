@@ -4,6 +4,7 @@
  * loaded when one of those commands runs (it imports the Kubernetes client,
  * which the database commands never need).
  */
+import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setupPodGate } from '../controllers/podgate/setup.js';
 import { setupSchemaMigrations } from '../controllers/schemamigration/setup.js';
@@ -37,6 +38,12 @@ export interface OperatorOptions {
   leaderElect: boolean;
   leaseName: string;
   leaseNamespace: string;
+  /** Lease duration, renew deadline and retry period; LeaderElector's defaults (15 s, 10 s, 2 s) when omitted. */
+  leaderElection?: {
+    leaseDurationMs: number;
+    renewDeadlineMs: number;
+    retryPeriodMs: number;
+  };
   /** `:8080`, `127.0.0.1:0`, ... ; empty for none. */
   bindAddress: string;
   workers: number;
@@ -62,13 +69,15 @@ export async function runOperator(
   await checkApiReachable(client);
   const metrics = new OperatorMetrics();
   const identity = defaultIdentity();
+  const leaseName = shardLeaseName(o.leaseName, o.selector);
   const leaderElector = o.leaderElect
     ? new LeaderElector({
         store: new KubeLeaseStore(client.resource<LeaseObject>(leaseResource), {
           namespace: o.leaseNamespace,
-          name: o.leaseName,
+          name: leaseName,
         }),
         identity,
+        ...o.leaderElection,
         logger,
         metrics,
       })
@@ -102,9 +111,11 @@ export async function runOperator(
     labelSelector: o.selector,
   });
   // The gate needs every SchemaMigration a pod may name: share the informer unless it is sharded.
+  // A shard gates only the pods its selector matches, so no pod is patched by two shards.
   setupPodGate({
     ...shared,
     namespace: o.namespace,
+    labelSelector: o.selector,
     migrations: o.selector ? undefined : migrations,
   });
   logger.info('schema-operator starting', {
@@ -113,6 +124,7 @@ export async function runOperator(
     namespace: o.namespace ?? '(all)',
     selector: o.selector ?? '(all)',
     leaderElect: o.leaderElect,
+    ...(o.leaderElect ? { lease: `${o.leaseNamespace}/${leaseName}` } : {}),
   });
   const running = manager.run();
   void announce(manager, o.bindAddress !== '', (healthUrl) => {
@@ -124,6 +136,33 @@ export async function runOperator(
   await organizations.close();
   logger.info('schema-operator stopped', { cause });
   return cause;
+}
+
+/** The `--lease-name` default of `run`. */
+export const DEFAULT_LEASE_NAME = 'schema-operator';
+
+/**
+ * The Lease a process campaigns for. Shards must not share one (the second
+ * would wait forever for the first to step down), so with a selector and the
+ * default name the name is derived from the selector:
+ * `schema-operator-<selector as a DNS label, cut to 30>-<8 hex of its sha256>`
+ * (`shard=a` gives `schema-operator-shard-a-…`); the hash keeps `shard=a`
+ * and `shard!=a` apart. Spaces are normalized first, so `shard in (a)` and
+ * `shard in(a)` share a Lease. Any other name is used as given.
+ */
+export function shardLeaseName(leaseName: string, selector: string | undefined): string {
+  const normalized = (selector ?? '')
+    .trim()
+    .replace(/\s+/g, ' ')
+    .replace(/\s*([,()=!])\s*/g, '$1');
+  if (normalized === '' || leaseName !== DEFAULT_LEASE_NAME) return leaseName;
+  const slug = normalized
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 30)
+    .replace(/^-+|-+$/g, '');
+  const hash = createHash('sha256').update(normalized).digest('hex').slice(0, 8);
+  return `${leaseName}-${slug ? `${slug}-` : ''}${hash}`;
 }
 
 /** Calls `fn` once the health server answers (or at once when there is none). */

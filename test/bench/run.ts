@@ -1,5 +1,5 @@
 /**
- * The benchmark runner: `node dist/test/bench/run.js [apply|noop|lock|backfill|gate|orgs|ready ...]`
+ * The benchmark runner: `node dist/test/bench/run.js [apply|noop|lock|backfill|gate|orgs|ready|fleet ...]`
  * (`npm run bench -- noop`); without names it runs apply, noop and lock. It
  * starts one throwaway PostgreSQL 18 server for all of them, prints the
  * machine and each benchmark's Markdown table on stdout (progress goes to
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { startLocalPostgres, type LocalPostgres } from '../../src/devcluster/postgres.js';
 import { applyBenchmark } from './apply.js';
 import { backfillBenchmark } from './backfill.js';
+import { fleetBenchmark } from './fleet.js';
 import { gateBenchmark } from './gate.js';
 import { withClient, type BenchContext } from './context.js';
 import { lockBenchmark } from './lock.js';
@@ -30,6 +31,7 @@ const BENCHMARKS: Record<string, (ctx: BenchContext) => Promise<string>> = {
   gate: gateBenchmark,
   orgs: orgsBenchmark,
   ready: readyBenchmark,
+  fleet: fleetBenchmark,
 };
 /** What a run without names takes: issue 2's three, a few minutes together. */
 const DEFAULT = ['apply', 'noop', 'lock'];

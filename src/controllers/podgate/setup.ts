@@ -43,6 +43,11 @@ export interface PodGateSetup {
   /** Watch only this namespace (default: all). */
   namespace?: string;
   /**
+   * A shard's label selector (`run --selector`): only gated pods that also
+   * match it are cached and released, so each pod belongs to one shard.
+   */
+  labelSelector?: string;
+  /**
    * A SchemaMigration informer to share (the SchemaMigration controller's),
    * when it sees every SchemaMigration the pods may name; one is created
    * otherwise (e.g. when that one is label-selected for sharding).
@@ -71,7 +76,9 @@ export function setupPodGate(s: PodGateSetup): PodGate {
   const pods = new Informer<GatedPod>({
     client: podClient,
     namespace: s.namespace,
-    labelSelector: GATED_SELECTOR,
+    labelSelector: s.labelSelector?.trim()
+      ? `${GATED_SELECTOR},${s.labelSelector.trim()}`
+      : GATED_SELECTOR,
     logger: s.logger,
     metrics: s.metrics,
     indexers: {

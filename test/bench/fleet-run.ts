@@ -1,0 +1,260 @@
+/**
+ * One run of the fleet benchmark: a fresh devcluster, the operator
+ * processes (one, or one per shard) each behind a recording proxy, the
+ * SchemaMigrations and Organizations created at once, and watches in this
+ * process that note when each object turns Ready. What the run measured is
+ * returned; the databases are left for the caller to empty.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { installCrds } from '../../src/cli/install-crds.js';
+import { organizations } from '../../src/controllers/organization/setup.js';
+import { schemaMigrations } from '../../src/controllers/schemamigration/setup.js';
+import { startDevCluster } from '../../src/devcluster/index.js';
+import {
+  clientFor,
+  KubeTransport,
+  kubeConfig,
+  type KubeClient,
+  type KubeObject,
+} from '../../src/kube/index.js';
+import { OperatorProcess } from '../support/operator.js';
+import { scratchDir, type BenchContext } from './context.js';
+import {
+  createAll,
+  fleetOrganization,
+  fleetSchemaMigration,
+  isReady,
+  until,
+} from './fleet-objects.js';
+import { sampleProcess, type ProcUsage } from './proc-stats.js';
+import { kubeconfigVia, startRecordingProxy, type RecordingProxy } from './recording-proxy.js';
+
+/** The namespace of the SchemaMigrations and their Secrets. */
+const NS = 'fleet';
+/** Creates in flight from the benchmark. */
+const CONCURRENCY = 64;
+/** A run that has not converged by then has failed. */
+const TIMEOUT_MS = 900_000;
+const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
+/** Points kept per convergence curve. */
+const CURVE_POINTS = 400;
+
+/** One configuration. */
+export interface FleetConfig {
+  label: string;
+  orgs: number;
+  /** `--workers`: concurrent SchemaMigration reconciles, so concurrent migrations. */
+  workers: number;
+  /** 1, or 2 for `--selector shard=a` and `shard=b`. */
+  shards: number;
+}
+
+/** What one shard wrote. */
+export interface ShardWrites {
+  name: string;
+  orgsWritten: number;
+  /** Orgs it wrote that carry another shard's label. */
+  foreign: number;
+}
+
+/** What one run measured. */
+export interface FleetResult {
+  config: FleetConfig;
+  /** Orgs plus SchemaMigrations. */
+  objects: number;
+  /** From the first create until every org and SchemaMigration is Ready. */
+  readyMs: number;
+  smigReadyMs: number;
+  /** API requests of the operator processes (the benchmark's own creates taken out). */
+  requests: number;
+  writes: number;
+  byRequest: Record<string, number>;
+  /** Per operator process, from the first create until all Ready. */
+  usage: ProcUsage[];
+  /** CPU seconds of this process (the devcluster, the watches, the creates) over the same span. */
+  devclusterCpuSeconds: number;
+  /** Orgs Ready against seconds since the first create. */
+  series: Array<[number, number]>;
+  shards?: ShardWrites[];
+  writtenByBoth: number;
+}
+
+/** Notes, from a watch, when each object of a resource first shows Ready=True. */
+function readyTimes(
+  client: KubeClient,
+  resource: Parameters<KubeClient['resource']>[0],
+  signal: AbortSignal,
+): { started: Promise<void>; times: Map<string, number> } {
+  const times = new Map<string, number>();
+  const r = client.resource<KubeObject>(resource);
+  const started = (async () => {
+    const { resourceVersion } = await r.list();
+    void r
+      .watch({ resourceVersion, signal }, (e) => {
+        const name = `${e.object.metadata?.namespace ?? ''}/${e.object.metadata?.name ?? ''}`;
+        if (!times.has(name) && isReady(e.object as { status?: unknown }))
+          times.set(name, performance.now());
+      })
+      .catch(() => undefined);
+  })();
+  return { started, times };
+}
+
+/** The convergence curve: (seconds, ready count), thinned to about CURVE_POINTS points. */
+function curve(times: Iterable<number>, t0: number): Array<[number, number]> {
+  const sorted = [...times].map((t) => (t - t0) / 1000).sort((a, b) => a - b);
+  const step = Math.max(1, Math.floor(sorted.length / CURVE_POINTS));
+  // Flat at zero until the first org is Ready (a step, not a ramp from the origin).
+  const out: Array<[number, number]> = [
+    [0, 0],
+    [sorted[0] ?? 0, 0],
+  ];
+  sorted.forEach((s, i) => {
+    if ((i + 1) % step === 0 || i === sorted.length - 1) out.push([s, i + 1]);
+  });
+  return out;
+}
+
+const shardName = (i: number) => String.fromCharCode(97 + i);
+
+/** Runs one configuration against the databases `dbs` (one per SchemaMigration). */
+export async function runFleet(
+  ctx: BenchContext,
+  dbs: string[],
+  config: FleetConfig,
+): Promise<FleetResult> {
+  const dir = scratchDir(ctx, 'fleet');
+  const dc = await startDevCluster({ eventHistory: 50_000 });
+  const abort = new AbortController();
+  const proxies: RecordingProxy[] = [];
+  const operators: OperatorProcess[] = [];
+  try {
+    const kubeconfigPath = join(dir, 'kubeconfig');
+    await dc.writeKubeconfig(kubeconfigPath);
+    const client = clientFor(new KubeTransport(kubeConfig({ kubeconfigPath })));
+    await installCrds(client);
+    const core = (plural: string, namespaced: boolean) =>
+      client.resource<KubeObject>({ group: '', version: 'v1', plural, namespaced });
+    await core('namespaces', false).create({ metadata: { name: NS } });
+    await createAll(
+      core('secrets', true),
+      dbs.map((db, i) => ({
+        metadata: { name: `db-${i}`, namespace: NS },
+        stringData: { url: ctx.server.url(db) },
+      })),
+    );
+    // Shard k holds a contiguous block of SchemaMigrations and the orgs that name them.
+    const shardOfSmig = (i: number) => Math.floor((i * config.shards) / dbs.length);
+    const labels = (i: number) =>
+      config.shards > 1 ? { shard: shardName(shardOfSmig(i)) } : undefined;
+    for (let s = 0; s < config.shards; s++) {
+      const proxy = await startRecordingProxy(dc.url);
+      proxies.push(proxy);
+      const path = join(dir, `kubeconfig-${s}`);
+      await writeFile(path, kubeconfigVia(dc.kubeconfig(), dc.url, proxy.url));
+      const op = new OperatorProcess({
+        kubeconfigPath: path,
+        leaderElect: true,
+        logLevel: 'info',
+        extraArgs: [
+          '--workers',
+          String(config.workers),
+          ...(config.shards > 1 ? ['--selector', `shard=${shardName(s)}`] : []),
+        ],
+      });
+      operators.push(op);
+      await op.start();
+    }
+    for (const op of operators)
+      await op.waitForLog((l) => l.message === 'controllers started', 60_000);
+
+    const orgReady = readyTimes(client, organizations, abort.signal);
+    const smigReady = readyTimes(client, schemaMigrations, abort.signal);
+    await Promise.all([orgReady.started, smigReady.started]);
+    // Let this process's own two watch requests arrive before the counters are zeroed.
+    await new Promise((r) => setTimeout(r, 300));
+    const smigs = dbs.map((_, i) =>
+      fleetSchemaMigration({
+        namespace: NS,
+        name: `smig-${i}`,
+        secret: `db-${i}`,
+        labels: labels(i),
+      }),
+    );
+    const orgs = Array.from({ length: config.orgs }, (_, i) =>
+      fleetOrganization({
+        name: `org-${i}`,
+        databaseRef: { namespace: NS, name: `smig-${i % dbs.length}` },
+        labels: labels(i % dbs.length),
+      }),
+    );
+
+    dc.faults.reset();
+    for (const p of proxies) p.clear();
+    const samplers = operators.map((op) => sampleProcess(op.pid!));
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await Promise.all([
+      createAll(client.resource(schemaMigrations), smigs, CONCURRENCY / 4),
+      createAll(client.resource(organizations), orgs, CONCURRENCY),
+    ]);
+    await until(
+      `${config.label}: all Ready`,
+      TIMEOUT_MS,
+      async () => orgReady.times.size >= config.orgs && smigReady.times.size >= dbs.length,
+      50,
+    );
+    const readyMs = Math.max(...orgReady.times.values(), ...smigReady.times.values()) - t0;
+    const usage = samplers.map((s) => s.stop());
+    const cpu = process.cpuUsage(cpu0);
+
+    const byRequest = dc.faults.counts();
+    byRequest['create organizations'] = (byRequest['create organizations'] ?? 0) - orgs.length;
+    byRequest['create schemamigrations'] =
+      (byRequest['create schemamigrations'] ?? 0) - smigs.length;
+    for (const k of Object.keys(byRequest)) if (byRequest[k] === 0) delete byRequest[k];
+    const requests = Object.values(byRequest).reduce((a, b) => a + b, 0);
+    const writes = Object.entries(byRequest)
+      .filter(([k]) => WRITE_VERBS.has(k.split(' ')[0]!))
+      .reduce((a, [, n]) => a + n, 0);
+    const proxied = proxies.reduce((a, p) => a + p.requests.length, 0);
+    if (proxied !== requests)
+      console.error(`fleet: the proxies saw ${proxied} requests, the devcluster ${requests}`);
+
+    const written = proxies.map((p) => p.writtenNames('organizations'));
+    const shardOfOrg = (name: string) => shardOfSmig(Number(name.slice(4)) % dbs.length);
+    const shards =
+      config.shards > 1
+        ? written.map((names, s) => ({
+            name: shardName(s),
+            orgsWritten: names.size,
+            foreign: [...names].filter((n) => shardOfOrg(n) !== s).length,
+          }))
+        : undefined;
+    const writtenByBoth =
+      written.length > 1 ? [...written[0]!].filter((n) => written[1]!.has(n)).length : 0;
+    return {
+      config,
+      objects: orgs.length + smigs.length,
+      readyMs,
+      smigReadyMs: Math.max(...smigReady.times.values()) - t0,
+      requests,
+      writes,
+      byRequest,
+      usage,
+      devclusterCpuSeconds: (cpu.user + cpu.system) / 1e6,
+      series: curve(orgReady.times.values(), t0),
+      shards,
+      writtenByBoth,
+    };
+  } catch (err) {
+    for (const op of operators) console.error(`fleet: operator output tail:\n${op.tail(20)}`);
+    throw err;
+  } finally {
+    abort.abort();
+    await Promise.all(operators.map((op) => op.kill('SIGTERM')));
+    for (const p of proxies) await p.stop();
+    await dc.stop();
+  }
+}

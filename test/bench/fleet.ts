@@ -1,0 +1,218 @@
+/**
+ * Benchmark (issue 9): fleet scale. 200 SchemaMigrations, each its own
+ * database on the runner's PostgreSQL server with the three small inline
+ * migrations of `fleet-objects.ts`, and up to 5000 Organizations (org i
+ * names SchemaMigration i mod 200, and has a namespace of its own), all
+ * created at once on a fresh devcluster; the operator runs as separate
+ * `schema-operator run` processes, each behind a recording proxy.
+ *
+ * Configurations: 500, 1000, 2500 and 5000 orgs with `--workers 4` (how
+ * cost grows), 5000 with `--workers 2` and `1` (`--workers` is what bounds
+ * concurrent migrations: the SchemaMigration controller's reconciles), and
+ * 5000 split by two shards (`--selector shard=a|b`, shard a holding the
+ * first 100 SchemaMigrations and their orgs). Measured per configuration:
+ * time until every org and SchemaMigration is Ready, API requests per
+ * object (devcluster counters, the benchmark's own creates taken out), peak
+ * RSS and CPU seconds of each operator process (/proc), and for the
+ * sharded run the orgs written by both shards (must be none). The
+ * convergence curves go to docs/img/fleet-convergence.png.
+ *
+ * BENCH_FLEET_SIZES (default 500,1000,2500,5000), BENCH_FLEET_SMIGS (200),
+ * BENCH_FLEET_ONLY (label fragments, e.g. `workers 1,shards`) and
+ * BENCH_FLEET_PLOT (the PNG's path; the raw results go next to it as .json)
+ * override the defaults.
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { lineChartPng } from './plot.js';
+import { runFleet, type FleetConfig, type FleetResult } from './fleet-run.js';
+import { createDatabase, dropDatabase, withClient, type BenchContext } from './context.js';
+import { markdownTable, ratio } from './table.js';
+
+const SIZES = (process.env.BENCH_FLEET_SIZES ?? '500,1000,2500,5000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
+const SMIGS = Number(process.env.BENCH_FLEET_SMIGS ?? 200);
+const PLOT =
+  process.env.BENCH_FLEET_PLOT ??
+  resolve(import.meta.dirname, '..', '..', '..', 'docs', 'img', 'fleet-convergence.png');
+
+/** Only configurations whose label contains one of these (comma-separated); all when unset. */
+const ONLY = process.env.BENCH_FLEET_ONLY?.split(',').map((s) => s.trim());
+
+/** Every configuration (or those BENCH_FLEET_ONLY names), in the order run. */
+function configurations(): FleetConfig[] {
+  const max = Math.max(...SIZES);
+  const all: FleetConfig[] = [
+    ...SIZES.map((orgs) => ({ label: `${orgs} orgs, workers 4`, orgs, workers: 4, shards: 1 })),
+    { label: `${max} orgs, workers 2`, orgs: max, workers: 2, shards: 1 },
+    { label: `${max} orgs, workers 1`, orgs: max, workers: 1, shards: 1 },
+    { label: `${max} orgs, 2 shards, workers 4`, orgs: max, workers: 4, shards: 2 },
+  ];
+  return ONLY ? all.filter((c) => ONLY.some((o) => c.label.includes(o))) : all;
+}
+
+/** Empties a database between runs (faster than a new one). */
+async function resetDatabase(ctx: BenchContext, db: string): Promise<void> {
+  await withClient(ctx.server.url(db), (c) =>
+    c.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public'),
+  );
+}
+
+async function eachLimited<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      for (let i = next++; i < items.length; i = next++) await fn(items[i]!);
+    }),
+  );
+}
+
+/** The commit measured, and whether src/ had uncommitted changes (others edit it concurrently). */
+function gitDescribe(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', 'src'], {
+      encoding: 'utf8',
+    }).trim();
+    return dirty
+      ? `${head} with uncommitted changes in src/ (${dirty.split('\n').length} files)`
+      : head;
+  } catch {
+    return '?';
+  }
+}
+
+const sec = (ms: number) => (ms / 1000).toFixed(1);
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** The main table: one row per configuration. */
+function resultsTable(results: FleetResult[]): string {
+  return markdownTable(
+    [
+      'configuration',
+      'objects',
+      'all Ready s',
+      'last smig Ready s',
+      'API req/object',
+      'writes/object',
+      'peak RSS MiB (per process)',
+      'operator CPU s',
+      'devcluster CPU s',
+    ],
+    results.map((r) => [
+      r.config.label,
+      String(r.objects),
+      sec(r.readyMs),
+      sec(r.smigReadyMs),
+      (r.requests / r.objects).toFixed(2),
+      (r.writes / r.objects).toFixed(2),
+      r.usage.map((u) => u.peakRssMiB.toFixed(0)).join(' + '),
+      sum(r.usage.map((u) => u.cpuSeconds)).toFixed(1),
+      r.devclusterCpuSeconds.toFixed(1),
+    ]),
+  );
+}
+
+/** How cost grows with the fleet: per-object figures and their ratio to the smallest run. */
+function scalingTable(results: FleetResult[]): string {
+  const runs = results.filter((r) => r.config.shards === 1 && r.config.workers === 4);
+  const base = runs[0];
+  if (!base) return '';
+  const per = (r: FleetResult) => ({
+    ms: r.readyMs / r.config.orgs,
+    req: r.requests / r.objects,
+    cpu: (1000 * sum(r.usage.map((u) => u.cpuSeconds))) / r.objects,
+    rss: r.usage[0]!.peakRssMiB,
+  });
+  const b = per(base);
+  return markdownTable(
+    [
+      'orgs',
+      'ms to Ready per org',
+      'ratio',
+      'requests per object',
+      'ratio',
+      'operator CPU ms per object',
+      'ratio',
+      'peak RSS MiB',
+      'ratio',
+    ],
+    runs.map((r) => {
+      const p = per(r);
+      return [
+        String(r.config.orgs),
+        p.ms.toFixed(2),
+        ratio(p.ms / b.ms),
+        p.req.toFixed(2),
+        ratio(p.req / b.req),
+        p.cpu.toFixed(2),
+        ratio(p.cpu / b.cpu),
+        p.rss.toFixed(0),
+        ratio(p.rss / b.rss),
+      ];
+    }),
+  );
+}
+
+/** The sharded run: who wrote what. */
+function shardTable(results: FleetResult[]): string {
+  return markdownTable(
+    ['configuration', 'orgs written per shard', 'outside its shard', 'written by both'],
+    results
+      .filter((r) => r.shards)
+      .map((r) => [
+        r.config.label,
+        r.shards!.map((s) => `${s.name}: ${s.orgsWritten}`).join(', '),
+        String(sum(r.shards!.map((s) => s.foreign))),
+        String(r.writtenByBoth),
+      ]),
+  );
+}
+
+/** Runs the benchmark and returns its tables. */
+export async function fleetBenchmark(ctx: BenchContext): Promise<string> {
+  const dbs: string[] = [];
+  try {
+    for (let i = 0; i < SMIGS; i++) dbs.push(await createDatabase(ctx, 'fleet'));
+    const results: FleetResult[] = [];
+    for (const config of configurations()) {
+      console.error(`fleet: ${config.label} ...`);
+      const r = await runFleet(ctx, dbs, config);
+      console.error(
+        `fleet: ${config.label}: ${JSON.stringify({ readyMs: Math.round(r.readyMs), requests: r.requests, byRequest: r.byRequest, usage: r.usage })}`,
+      );
+      results.push(r);
+      // Kept as it comes, so an interrupted run still leaves its curves (BENCH_FLEET_PLOT + .json).
+      writeFileSync(
+        `${PLOT}.json`,
+        JSON.stringify(results.map((x) => ({ ...x, config: x.config }))),
+      );
+      await eachLimited(dbs, 8, (db) => resetDatabase(ctx, db));
+    }
+    writeFileSync(
+      PLOT,
+      lineChartPng({
+        title: `Organizations Ready over time (${SMIGS} SchemaMigrations, 2-core machine)`,
+        xLabel: 'seconds since the first create',
+        yLabel: 'Organizations Ready',
+        series: results.map((r) => ({ label: r.config.label, points: r.series })),
+      }),
+    );
+    console.error(`fleet: plot written to ${PLOT}`);
+    return [
+      `commit ${gitDescribe()}.`,
+      `${SMIGS} SchemaMigrations (one database each, 3 inline migrations), orgs created at once.`,
+      '',
+      resultsTable(results),
+      '',
+      scalingTable(results),
+      '',
+      shardTable(results),
+    ].join('\n');
+  } finally {
+    await eachLimited(dbs, 8, (db) => dropDatabase(ctx, db));
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Resource use of a child process read from /proc, as `ps` and `top` do:
+ * resident memory (VmRSS sampled, and the kernel's own high-water mark
+ * VmHWM) and CPU time (utime + stime of /proc/PID/stat, in clock ticks).
+ * Linux only, like the rest of the benchmarks.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** Clock ticks per second (`getconf CLK_TCK`; 100 on every Linux we run on). */
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU seconds (user + system) the process has used so far. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces; the fields after its closing paren are plain.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+/** A `VmXXX:` line of /proc/PID/status in MiB. */
+function statusMiB(pid: number, key: 'VmRSS' | 'VmHWM'): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${key}:`));
+  return Number(line?.replace(/\D+/g, '') ?? 0) / 1024;
+}
+
+/** What a sampler saw between its start and `stop()`. */
+export interface ProcUsage {
+  /** The larger of the highest sampled VmRSS and VmHWM, MiB. */
+  peakRssMiB: number;
+  /** CPU seconds used between start and stop. */
+  cpuSeconds: number;
+}
+
+/** Samples VmRSS of `pid` every `everyMs` until `stop()`; CPU is counted from now. */
+export function sampleProcess(pid: number, everyMs = 250): { stop(): ProcUsage } {
+  const cpu0 = cpuSeconds(pid);
+  let peak = 0;
+  const sample = () => {
+    try {
+      peak = Math.max(peak, statusMiB(pid, 'VmRSS'));
+    } catch {
+      // The process is gone; what was sampled stands.
+    }
+  };
+  sample();
+  const timer = setInterval(sample, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return {
+        peakRssMiB: Math.max(peak, statusMiB(pid, 'VmHWM')),
+        cpuSeconds: cpuSeconds(pid) - cpu0,
+      };
+    },
+  };
+}
