@@ -1,6 +1,6 @@
 /** `run`: the operator (in-cluster config, or KUBECONFIG / --kubeconfig). */
 import { Option, type Command } from 'commander';
-import { countFlag } from './flags.js';
+import { countFlag, durationFlag } from './flags.js';
 import { EXIT, UsageError } from './exit-codes.js';
 
 interface RunFlags {
@@ -11,6 +11,9 @@ interface RunFlags {
   leaderElect: boolean;
   leaseName: string;
   leaseNamespace: string;
+  leaderElectLeaseDuration: string;
+  leaderElectRenewDeadline: string;
+  leaderElectRetryPeriod: string;
   bindAddress: string;
   workers: string;
   defaultDatabaseRef?: string;
@@ -41,6 +44,21 @@ export function registerRun(program: Command): void {
         .env('POD_NAMESPACE')
         .default('default'),
     )
+    .option(
+      '--leader-elect-lease-duration <duration>',
+      'how long standbys wait after the last renewal before taking the lease over',
+      '15s',
+    )
+    .option(
+      '--leader-elect-renew-deadline <duration>',
+      'how long the leader keeps failing to renew before it gives up (less than the lease)',
+      '10s',
+    )
+    .option(
+      '--leader-elect-retry-period <duration>',
+      'interval between attempts to acquire or renew (less than the renew deadline)',
+      '2s',
+    )
     .option('--bind-address <addr>', 'address of /healthz, /readyz and /metrics', ':8080')
     .option('--workers <n>', 'concurrent reconciles per controller', '4')
     .addOption(
@@ -53,11 +71,16 @@ export function registerRun(program: Command): void {
     .action(async (flags: RunFlags) => {
       const workers = countFlag('workers', flags.workers);
       const defaultDatabaseRef = databaseRefFlag(flags.defaultDatabaseRef);
+      const leaderElection = leaderElectionTimings({
+        leaseDuration: flags.leaderElectLeaseDuration,
+        renewDeadline: flags.leaderElectRenewDeadline,
+        retryPeriod: flags.leaderElectRetryPeriod,
+      });
       const { runOperator } = await import('./operator.js');
       const { KubeConfigError, UnavailableError } = await import('../kube/index.js');
       let cause;
       try {
-        cause = await runOperator({ ...flags, workers, defaultDatabaseRef });
+        cause = await runOperator({ ...flags, workers, defaultDatabaseRef, leaderElection });
       } catch (err) {
         // A missing or broken kubeconfig is bad input (exit 2); an API that never answered, transient (3).
         if (err instanceof KubeConfigError) throw new UsageError(err.message);
@@ -69,6 +92,54 @@ export function registerRun(program: Command): void {
       if (cause === 'lost-leadership') process.exitCode = EXIT.failed;
       process.exit(process.exitCode ?? EXIT.ok);
     });
+}
+
+/** The three leader-election durations as given on the command line (`15s`, `500ms`, ...). */
+export interface LeaderElectionFlags {
+  leaseDuration: string;
+  renewDeadline: string;
+  retryPeriod: string;
+}
+
+/** Leader-election timings in milliseconds, as `LeaderElector` takes them. */
+export interface LeaderElectionTimings {
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+}
+
+/**
+ * Parses and checks the `--leader-elect-*` durations. They must be positive,
+ * with retry < renew < lease (as controller-runtime requires): a leader that
+ * may keep trying to renew for as long as the lease lasts could still think it
+ * leads after a standby took over. Every problem is reported at once, in one
+ * UsageError.
+ */
+export function leaderElectionTimings(flags: LeaderElectionFlags): LeaderElectionTimings {
+  const problems: string[] = [];
+  const parse = (name: string, value: string): number => {
+    try {
+      const ms = durationFlag(name, value);
+      if (ms > 0) return ms;
+      problems.push(`--${name} must be longer than 0`);
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+    return NaN;
+  };
+  const lease = parse('leader-elect-lease-duration', flags.leaseDuration);
+  const renew = parse('leader-elect-renew-deadline', flags.renewDeadline);
+  const retry = parse('leader-elect-retry-period', flags.retryPeriod);
+  if (renew >= lease)
+    problems.push(
+      `--leader-elect-renew-deadline (${flags.renewDeadline}) must be shorter than --leader-elect-lease-duration (${flags.leaseDuration})`,
+    );
+  if (retry >= renew)
+    problems.push(
+      `--leader-elect-retry-period (${flags.retryPeriod}) must be shorter than --leader-elect-renew-deadline (${flags.renewDeadline})`,
+    );
+  if (problems.length) throw new UsageError(problems.join('; '));
+  return { leaseDurationMs: lease, renewDeadlineMs: renew, retryPeriodMs: retry };
 }
 
 /** `--default-database-ref NS/NAME` as a reference; a malformed value is a usage error. */

@@ -32,8 +32,12 @@ export interface FaultTargets {
 export interface FaultInjector {
   /** Ends every open watch now. */
   closeWatches(): void;
-  /** Ends every open watch every `ms` milliseconds until reset (0 stops). */
-  dropWatchesEvery(ms: number): void;
+  /**
+   * Ends every open watch every `ms` milliseconds until reset (0 stops). With
+   * `compactHistory`, the watch history is forgotten first each time, so every
+   * resume is answered 410 Gone and clients must re-list.
+   */
+  dropWatchesEvery(ms: number, opts?: { compactHistory?: boolean }): void;
   /** Fails the next `count` (default 1) matching requests with `status`. */
   failNext(rule: FailNextRule): void;
   /** Fails matching requests at random. */
@@ -48,6 +52,12 @@ export interface FaultInjector {
   counts(): Record<string, number>;
   /** Total requests so far (all verbs and resources). */
   total(): number;
+  /**
+   * Requests failed by an injected fault so far, keyed `METHOD path`
+   * (`POST /api/v1/namespaces`): subtracted from `counts()`, what the server
+   * really served.
+   */
+  injected(): Record<string, number>;
 }
 
 /** Decides, per request, whether and how to fail it. */
@@ -57,6 +67,7 @@ export class Faults implements FaultInjector {
   private delayMs = 0;
   private dropTimer: NodeJS.Timeout | undefined;
   private counters = new Map<string, number>();
+  private injectedCounters = new Map<string, number>();
 
   constructor(
     private readonly targets: FaultTargets,
@@ -67,9 +78,13 @@ export class Faults implements FaultInjector {
     this.targets.closeWatches();
   }
 
-  dropWatchesEvery(ms: number): void {
+  dropWatchesEvery(ms: number, opts: { compactHistory?: boolean } = {}): void {
     if (this.dropTimer) clearInterval(this.dropTimer);
-    this.dropTimer = ms > 0 ? setInterval(() => this.targets.closeWatches(), ms) : undefined;
+    const drop = (): void => {
+      if (opts.compactHistory) this.targets.compactHistory();
+      this.targets.closeWatches();
+    };
+    this.dropTimer = ms > 0 ? setInterval(drop, ms) : undefined;
     this.dropTimer?.unref();
   }
 
@@ -95,10 +110,15 @@ export class Faults implements FaultInjector {
     this.delayMs = 0;
     this.dropWatchesEvery(0);
     this.counters.clear();
+    this.injectedCounters.clear();
   }
 
   counts(): Record<string, number> {
     return Object.fromEntries(this.counters);
+  }
+
+  injected(): Record<string, number> {
+    return Object.fromEntries(this.injectedCounters);
   }
 
   total(): number {
@@ -120,6 +140,15 @@ export class Faults implements FaultInjector {
 
   /** The status to fail this request with, or undefined to serve it. */
   failureFor(method: string, path: string): number | undefined {
+    const status = this.pickFailure(method, path);
+    if (status !== undefined) {
+      const key = `${method} ${path}`;
+      this.injectedCounters.set(key, (this.injectedCounters.get(key) ?? 0) + 1);
+    }
+    return status;
+  }
+
+  private pickFailure(method: string, path: string): number | undefined {
     const i = this.nextRules.findIndex(
       (r) =>
         (!r.method || r.method.toUpperCase() === method) &&

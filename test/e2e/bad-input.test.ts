@@ -160,17 +160,6 @@ describe('devcluster answers bad requests with a Status and keeps serving', func
       /^The ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain/,
     ],
     [
-      'a custom resource with a name that is not a DNS-1123 subdomain',
-      ['create', '-f', '-'],
-      JSON.stringify({
-        apiVersion: 'schema.streamspace.io/v1alpha1',
-        kind: 'SchemaMigration',
-        metadata: { name: 'API.', namespace: 'default' },
-        spec: { database: { urlSecretRef: { name: 'db' } }, source: { bundled: 'streamspace' } },
-      }),
-      /^The SchemaMigration "API\." is invalid: metadata.name: Invalid value/,
-    ],
-    [
       'an object over 1.5 MiB',
       ['create', '-f', '-'],
       configMap('big', { big: 'x'.repeat(1.6 * 1024 * 1024) }),

@@ -90,29 +90,6 @@ describe('schema-operator run: leader election between two processes', function 
     }
   });
 
-  it('hands the lease to the standby within the lease duration when the leader is SIGKILLed', async () => {
-    const [leader, standby] = await pair('le-kill');
-    const killedAt = Date.now();
-    leader.proc.child.kill('SIGKILL');
-    await until(async () => ((await holder('le-kill')) === standby.id ? true : undefined), {
-      timeoutMs: 25_000,
-      everyMs: 100,
-      what: 'takeover after SIGKILL',
-    });
-    const took = Date.now() - killedAt;
-    console.log(`      takeover after SIGKILL of the leader: ${(took / 1000).toFixed(1)} s`);
-    // 15 s lease, judged from when the standby last saw it renewed, plus one 2 s retry (+20% jitter).
-    expect(took).to.be.below(20_000);
-    await until(async () => ((await leaderGauge(standby)) === 1 ? true : undefined), {
-      timeoutMs: 2_000,
-      what: 'the new leader reporting leadership',
-    });
-    const lease = (
-      await http(`${f.url}/apis/coordination.k8s.io/v1/namespaces/default/leases/le-kill`)
-    ).body;
-    expect(lease.spec.leaseTransitions).to.equal(1);
-  });
-
   it('hands the lease over at once when the leader is SIGTERMed, and the leader exits 0', async () => {
     const [leader, standby] = await pair('le-term');
     const termAt = Date.now();
