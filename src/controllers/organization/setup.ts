@@ -119,6 +119,7 @@ export function setupOrganizations(s: OrganizationSetup): { close(): Promise<voi
   });
   const registry = new DatabaseRegistry<OrgDatabase>({ open: (url) => openOrgDatabase(url) });
   const secretCache = new Map<string, { value: string | undefined; at: number }>();
+  const secretReads = new Map<string, Promise<string | undefined>>();
   // Our own writes reach the cache a moment later; a reconcile in between must not repeat them.
   const finalized = new Set<string>();
   const written = new Map<string, { from?: string; status: unknown }>();
@@ -164,10 +165,22 @@ export function setupOrganizations(s: OrganizationSetup): { close(): Promise<voi
       const k = `${namespace}/${name}/${key}`;
       const hit = secretCache.get(k);
       if (hit && Date.now() - hit.at < SECRET_TTL_MS && hit.value) return hit.value;
-      const b64 = (await secrets.find({ namespace, name }))?.data?.[key];
-      const value = b64 === undefined ? undefined : Buffer.from(b64, 'base64').toString().trim();
-      secretCache.set(k, { value, at: Date.now() });
-      return value;
+      // Orgs woken together by one SchemaMigration share one read of its Secret.
+      let reading = secretReads.get(k);
+      if (!reading) {
+        reading = secrets
+          .find({ namespace, name })
+          .then((secret) => {
+            const b64 = secret?.data?.[key];
+            const value =
+              b64 === undefined ? undefined : Buffer.from(b64, 'base64').toString().trim();
+            secretCache.set(k, { value, at: Date.now() });
+            return value;
+          })
+          .finally(() => secretReads.delete(k));
+        secretReads.set(k, reading);
+      }
+      return reading;
     },
     database: (holder, url) => counted(registry.acquire(holder, url), s.metrics),
     releaseDatabase: (holder) => registry.release(holder),
