@@ -138,8 +138,12 @@ export async function orgsBenchmark(ctx: BenchContext): Promise<string> {
     delete byOperator['create organizations'];
     const operatorWrites = Object.values(byOperator).reduce((a, b) => a + b, 0);
 
+    // A forced re-list: one unrelated write moves the revision past every informer's, then the
+    // watch history is compacted to it and open watches end: every resume gets 410 and lists again.
+    await core('serviceaccounts', true).create({
+      metadata: { name: 'relist', namespace: 'default' },
+    });
     dc.faults.reset();
-    // A forced re-list: the watch history is gone, open watches end, every informer lists again.
     dc.faults.compactHistory();
     dc.faults.closeWatches();
     await new Promise((r) => setTimeout(r, 8000));
