@@ -90,6 +90,35 @@ export const BUILTIN_TYPES: readonly ResourceType[] = [
     storageKey: '/events',
   },
   builtin('coordination.k8s.io', 'v1', 'leases', 'Lease', { namespaced: true }),
+  // Stored and served, with no controller behind them: enough to apply an install (the chart,
+  // the kustomize base) and read it back; no Deployment starts a pod.
+  builtin('', 'v1', 'services', 'Service', {
+    namespaced: true,
+    shortNames: ['svc'],
+    status: true,
+    categories: ['all'],
+  }),
+  builtin('apps', 'v1', 'deployments', 'Deployment', {
+    namespaced: true,
+    shortNames: ['deploy'],
+    status: true,
+    categories: ['all'],
+  }),
+  builtin('rbac.authorization.k8s.io', 'v1', 'clusterroles', 'ClusterRole', { namespaced: false }),
+  builtin('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', 'ClusterRoleBinding', {
+    namespaced: false,
+  }),
+  builtin('rbac.authorization.k8s.io', 'v1', 'roles', 'Role', { namespaced: true }),
+  builtin('rbac.authorization.k8s.io', 'v1', 'rolebindings', 'RoleBinding', { namespaced: true }),
+  builtin('policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', {
+    namespaced: true,
+    shortNames: ['pdb'],
+    status: true,
+  }),
+  builtin('networking.k8s.io', 'v1', 'networkpolicies', 'NetworkPolicy', {
+    namespaced: true,
+    shortNames: ['netpol'],
+  }),
   {
     ...builtin(
       'apiextensions.k8s.io',
