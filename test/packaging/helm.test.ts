@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { CHART as chart, helm, ROOT as root, type Obj } from './render.js';
+import { ALL_OPTIONS, CHART as chart, helm, ROOT as root, type Obj } from './render.js';
 
 const KEEP = 'helm.sh/resource-policy';
 
@@ -117,18 +117,7 @@ describe('the Helm chart', function () {
   });
 
   it('renders the options that non-default values turn on', async () => {
-    const objs = await render({
-      replicaCount: 3,
-      watchNamespace: 'streamspace',
-      selector: 'shard=a',
-      logLevel: 'debug',
-      defaultDatabaseRef: 'streamspace/streamspace-api',
-      image: { repository: 'example.org/so', tag: '9.9.9', pullPolicy: 'Always' },
-      leaderElection: { enabled: true, leaseName: 'so-shard-a' },
-      metrics: { port: 9090, serviceMonitor: { enabled: true, interval: '15s' } },
-      podDisruptionBudget: { enabled: true, minAvailable: 2 },
-      networkPolicy: { enabled: true },
-    });
+    const objs = await render(ALL_OPTIONS);
     const deploy = one(objs, 'Deployment');
     expect(deploy.spec.replicas).to.equal(3);
     const container = deploy.spec.template.spec.containers[0];

@@ -14,7 +14,7 @@ import {
 } from '../../../src/kube/errors.js';
 import { addFinalizer, mergePatchStatus, removeFinalizer } from '../../../src/kube/patch.js';
 import type { KubeObject } from '../../../src/kube/resource-client.js';
-import { FakeApiServer, json, status } from './support/fake-apiserver.js';
+import { failure, FakeApiServer, json, status } from './support/fake-apiserver.js';
 
 const cms = { group: '', version: 'v1', plural: 'configmaps', namespaced: true };
 const smig = {
@@ -23,15 +23,6 @@ const smig = {
   plural: 'schemamigrations',
   namespaced: true,
 };
-
-async function failure(p: Promise<unknown>): Promise<KubeError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as KubeError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('kube client', () => {
   let api: FakeApiServer;

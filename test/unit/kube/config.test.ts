@@ -11,13 +11,9 @@ import nock from 'nock';
 import { stringify } from 'yaml';
 import { kubeConfig, KubeConfigError } from '../../../src/kube/config.js';
 import { credentialSource } from '../../../src/kube/credentials.js';
-import {
-  TooManyRequestsError,
-  UnavailableError,
-  type KubeError,
-} from '../../../src/kube/errors.js';
+import { TooManyRequestsError, UnavailableError } from '../../../src/kube/errors.js';
 import { KubeTransport } from '../../../src/kube/transport.js';
-import { FakeApiServer, json } from './support/fake-apiserver.js';
+import { failure, FakeApiServer, json } from './support/fake-apiserver.js';
 
 const tlsDir = fileURLToPath(new URL('../../../../test/fixtures/tls/', import.meta.url));
 const pem = (f: string) => readFileSync(join(tlsDir, f));
@@ -41,15 +37,6 @@ function config(server: string, user: object, extra: object = {}): object {
     contexts: [{ name: 'ctx', context: { cluster: 'c', user: 'u', namespace: 'team-a' } }],
     'current-context': 'ctx',
   };
-}
-
-async function failure(p: Promise<unknown>): Promise<KubeError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as KubeError;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('kube configuration', () => {
