@@ -122,6 +122,7 @@ export function leaderKillScenario(suite: FaultSuite): void {
       };
       let leader = await leaderOf();
       const takeovers: number[] = [];
+      let byReplacement = 0;
       for (let round = 1; round <= ROUNDS; round++) {
         const url = urls[round - 1]!;
         const name = `round-${round}`;
@@ -142,15 +143,33 @@ export function leaderKillScenario(suite: FaultSuite): void {
         const mark = follower.mark();
         const killedAt = performance.now();
         await leader.kill('SIGKILL');
-        // The replacement starts while the follower waits out the lease: it sees the
-        // lease later than the follower, so it cannot win this round.
-        const replacement = replica();
-        await follower.waitForLog((l) => l.message === 'became leader', 20_000, mark);
+        // A replacement starts while the follower waits out the lease, as a restarted pod
+        // would. It saw the lease later, so the follower usually wins; on a starved machine
+        // the follower's polls can lag and the replacement win: either standby taking over
+        // within the bound is a correct handover.
+        let replacement: OperatorProcess | undefined;
+        const starting = replica().then((p) => (replacement = p));
+        let next: OperatorProcess | undefined;
+        await eventually(
+          `${name}: a standby leading`,
+          async () => {
+            const leads = (p: OperatorProcess | undefined, from: number) =>
+              !!p && p.logs(from).some((l) => l.message === 'became leader');
+            next = leads(follower, mark)
+              ? follower
+              : leads(replacement, 0)
+                ? replacement
+                : undefined;
+            return next !== undefined;
+          },
+          { timeoutMs: 20_000, everyMs: 10 },
+        );
         const took = performance.now() - killedAt;
         takeovers.push(took);
         expect(took, `round ${round}: takeover`).to.be.below(BOUND_MS);
-        replicas.push(await replacement);
-        leader = follower;
+        replicas.push(await starting);
+        if (next !== follower) byReplacement++;
+        leader = next!;
 
         await waitForSmig(env, NS, name, hasCondition('Ready', 'True'), 30_000);
         expect(await ledgerCounts(url)).to.deep.equal(
@@ -162,16 +181,17 @@ export function leaderKillScenario(suite: FaultSuite): void {
         const lease = (
           await http(`${env.dc.url}/apis/coordination.k8s.io/v1/namespaces/default/leases/${LEASE}`)
         ).body as { spec: { holderIdentity: string; leaseTransitions: number } };
-        expect(lease.spec.holderIdentity).to.equal(`${hostname()}_${follower.pid}`);
+        expect(lease.spec.holderIdentity).to.equal(`${hostname()}_${leader.pid}`);
         expect(lease.spec.leaseTransitions).to.equal(round);
-        expect(await leaderGauge(follower)).to.equal(1);
+        expect(await leaderGauge(leader)).to.equal(1);
       }
       const max = Math.max(...takeovers);
       const mean = takeovers.reduce((a, b) => a + b, 0) / takeovers.length;
       console.log(
         `      leader SIGKILL: ${ROUNDS}/${ROUNDS} takeovers within ${BOUND_MS / 1000} s ` +
           `(mean ${(mean / 1000).toFixed(1)} s, max ${(max / 1000).toFixed(1)} s, lease ${TIMINGS.lease}); ` +
-          `${ROUNDS}/${ROUNDS} runs applied exactly once`,
+          `${ROUNDS}/${ROUNDS} runs applied exactly once; ${ROUNDS - byReplacement} taken by the standby, ` +
+          `${byReplacement} by the restarted replica`,
       );
     });
   });
