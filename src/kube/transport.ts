@@ -46,7 +46,11 @@ const AGENT_TTL_MS = 10 * 60_000;
 
 /** Options of a `KubeTransport`. */
 export interface KubeTransportOptions {
-  /** Bound on a whole non-streaming request, in milliseconds (default 60 s). */
+  /**
+   * A non-streaming request fails as unavailable when its connection stays
+   * silent this long, in milliseconds (default 60 s). Watches are bounded by
+   * their server-side timeout and the informer's watchdog instead.
+   */
   requestTimeoutMs?: number;
 }
 
