@@ -77,7 +77,6 @@ interface Merged {
   clusters: Map<string, { dir: string; v: Record<string, unknown> }>;
   users: Map<string, { dir: string; v: Record<string, unknown> }>;
   contexts: Map<string, Record<string, unknown>>;
-  files: string[];
 }
 
 /**
@@ -129,7 +128,7 @@ function inCluster(env: NodeJS.ProcessEnv, dir = SERVICE_ACCOUNT_DIR): ClusterCo
 }
 
 function fromFiles(files: string[], context: string | undefined): ClusterConfig {
-  const merged: Merged = { clusters: new Map(), users: new Map(), contexts: new Map(), files };
+  const merged: Merged = { clusters: new Map(), users: new Map(), contexts: new Map() };
   for (const file of files) mergeFile(merged, file);
   const where = files.length === 1 ? `kubeconfig ${files[0]}` : `kubeconfig ${files.join(', ')}`;
   const name = context ?? merged.current;

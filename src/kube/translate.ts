@@ -133,10 +133,7 @@ function isApiException(
   err: unknown,
 ): err is { code: number; body: unknown; headers?: Record<string, string> } {
   return (
-    err instanceof Error &&
-    err.name !== 'KubeError' &&
-    typeof (err as { code?: unknown }).code === 'number' &&
-    'body' in err
+    err instanceof Error && typeof (err as { code?: unknown }).code === 'number' && 'body' in err
   );
 }
 

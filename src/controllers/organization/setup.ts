@@ -117,7 +117,9 @@ export function setupOrganizations(s: OrganizationSetup): { close(): Promise<voi
     }
     return phases;
   });
-  const registry = new DatabaseRegistry<OrgDatabase>({ open: (url) => openOrgDatabase(url) });
+  const registry = new DatabaseRegistry<OrgDatabase>({
+    open: (url) => counted(openOrgDatabase(url), s.metrics),
+  });
   const secretCache = new Map<string, { value: string | undefined; at: number }>();
   const secretReads = new Map<string, Promise<string | undefined>>();
   // Our own writes reach the cache a moment later; a reconcile in between must not repeat them.
@@ -182,7 +184,7 @@ export function setupOrganizations(s: OrganizationSetup): { close(): Promise<voi
       }
       return reading;
     },
-    database: (holder, url) => counted(registry.acquire(holder, url), s.metrics),
+    database: (holder, url) => registry.acquire(holder, url),
     releaseDatabase: (holder) => registry.release(holder),
     writeStatus: async (org, status) => {
       const name = org.metadata.name!;
