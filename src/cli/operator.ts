@@ -25,6 +25,7 @@ import {
   type SignalSource,
   type StopCause,
 } from '../kube/index.js';
+import type { AllowedHosts } from '../engine/index.js';
 import { OperatorMetrics, createLogger, type Logger } from '../observability/index.js';
 
 /** How the operator runs. */
@@ -49,6 +50,8 @@ export interface OperatorOptions {
   workers: number;
   /** The SchemaMigration (`namespace/name`) of Organizations without spec.databaseRef. */
   defaultDatabaseRef?: { namespace: string; name: string };
+  /** Hosts SchemaMigrations and Organizations may connect to; undefined allows any. */
+  allowedDatabaseHosts?: AllowedHosts;
   logLevel?: string;
   signals?: SignalSource;
   /** Called once the manager runs (the health server is up). */
@@ -101,12 +104,14 @@ export async function runOperator(
     labelSelector: o.selector,
     workers: o.workers,
     appliedBy: `schema-operator/${identity}@${hostname()}`,
+    allowedDatabaseHosts: o.allowedDatabaseHosts,
   });
   const organizations = setupOrganizations({
     ...shared,
     // Orgs may name any SchemaMigration: share the informer unless it is sharded.
     schemaMigrations: o.selector ? undefined : migrations,
     defaultDatabaseRef: o.defaultDatabaseRef,
+    allowedDatabaseHosts: o.allowedDatabaseHosts,
     operatorNamespace: o.leaseNamespace,
     labelSelector: o.selector,
   });
@@ -123,6 +128,7 @@ export async function runOperator(
     server: client.server,
     namespace: o.namespace ?? '(all)',
     selector: o.selector ?? '(all)',
+    allowedDatabaseHosts: o.allowedDatabaseHosts?.source.join(',') ?? '(any)',
     leaderElect: o.leaderElect,
     ...(o.leaderElect ? { lease: `${o.leaseNamespace}/${leaseName}` } : {}),
   });

@@ -1,5 +1,6 @@
 /** `run`: the operator (in-cluster config, or KUBECONFIG / --kubeconfig). */
 import { Option, type Command } from 'commander';
+import { parseAllowedHosts, type AllowedHosts } from '../engine/database-hosts.js';
 import { countFlag, durationFlag } from './flags.js';
 import { EXIT, UsageError } from './exit-codes.js';
 
@@ -17,6 +18,7 @@ interface RunFlags {
   bindAddress: string;
   workers: string;
   defaultDatabaseRef?: string;
+  allowedDatabaseHosts?: string;
   logLevel?: string;
 }
 
@@ -67,10 +69,17 @@ export function registerRun(program: Command): void {
         'the SchemaMigration of Organizations that name no spec.databaseRef',
       ).env('DEFAULT_DATABASE_REF'),
     )
+    .addOption(
+      new Option(
+        '--allowed-database-hosts <list>',
+        'hosts SchemaMigrations and Organizations may connect to: names, *.suffixes, CIDRs, comma-separated (default: any)',
+      ).env('ALLOWED_DATABASE_HOSTS'),
+    )
     .addOption(new Option('--log-level <level>', 'error, warn, info or debug').env('LOG_LEVEL'))
     .action(async (flags: RunFlags) => {
       const workers = countFlag('workers', flags.workers);
       const defaultDatabaseRef = databaseRefFlag(flags.defaultDatabaseRef);
+      const allowedDatabaseHosts = allowedHostsFlag(flags.allowedDatabaseHosts);
       const leaderElection = leaderElectionTimings({
         leaseDuration: flags.leaderElectLeaseDuration,
         renewDeadline: flags.leaderElectRenewDeadline,
@@ -80,7 +89,13 @@ export function registerRun(program: Command): void {
       const { KubeConfigError, UnavailableError } = await import('../kube/index.js');
       let cause;
       try {
-        cause = await runOperator({ ...flags, workers, defaultDatabaseRef, leaderElection });
+        cause = await runOperator({
+          ...flags,
+          workers,
+          defaultDatabaseRef,
+          allowedDatabaseHosts,
+          leaderElection,
+        });
       } catch (err) {
         // A missing or broken kubeconfig is bad input (exit 2); an API that never answered, transient (3).
         if (err instanceof KubeConfigError) throw new UsageError(err.message);
@@ -150,4 +165,14 @@ function databaseRefFlag(
   const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/.exec(value);
   if (!m) throw new UsageError(`--default-database-ref must be NAMESPACE/NAME, got "${value}"`);
   return { namespace: m[1]!, name: m[3]! };
+}
+
+/** `--allowed-database-hosts` parsed; unset or empty allows any host; a bad entry is a usage error. */
+function allowedHostsFlag(value: string | undefined): AllowedHosts | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  try {
+    return parseAllowedHosts(value);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }

@@ -14,9 +14,11 @@ export interface Closable {
 }
 
 /** Options of {@link DatabaseRegistry}. */
-export interface DatabaseRegistryOptions<P extends Closable> {
-  /** Opens a handle for `url`; called once per URL in use, with no I/O expected before first use. */
-  open(url: string): P;
+export interface DatabaseRegistryOptions<P extends Closable, S = string> {
+  /** Opens a handle for `spec`; called once per key in use, with no I/O expected before first use. */
+  open(spec: S): P;
+  /** The identity of a database (default: the spec itself, a URL): specs with one key share a handle. */
+  keyOf?(spec: S): string;
 }
 
 interface Entry<P> {
@@ -28,22 +30,23 @@ interface Entry<P> {
  * Handles by database URL, reference-counted by holder key (a CR's key).
  * URLs are kept in memory only and never logged or returned.
  */
-export class DatabaseRegistry<P extends Closable> {
+export class DatabaseRegistry<P extends Closable, S = string> {
   private readonly byUrl = new Map<string, Entry<P>>();
   private readonly urlOf = new Map<string, string>();
 
-  constructor(private readonly opts: DatabaseRegistryOptions<P>) {}
+  constructor(private readonly opts: DatabaseRegistryOptions<P, S>) {}
 
   /**
-   * The handle of `url` for `holder`. A holder that held another URL lets it
-   * go first (and that handle is closed if it was the last holder).
+   * The handle of `spec` for `holder`. A holder that held another database
+   * lets it go first (and that handle is closed if it was the last holder).
    */
-  acquire(holder: string, url: string): P {
+  acquire(holder: string, spec: S): P {
+    const url = this.opts.keyOf ? this.opts.keyOf(spec) : String(spec);
     const held = this.urlOf.get(holder);
     if (held !== undefined && held !== url) void this.release(holder);
     let entry = this.byUrl.get(url);
     if (!entry) {
-      entry = { handle: this.opts.open(url), holders: new Set() };
+      entry = { handle: this.opts.open(spec), holders: new Set() };
       this.byUrl.set(url, entry);
     }
     entry.holders.add(holder);

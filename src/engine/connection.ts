@@ -1,14 +1,28 @@
 /**
  * Dedicated connections for a run, and the one place where socket and
  * PostgreSQL connection failures become `ConnectionError`s. A URL is only
- * ever shown without its password.
+ * ever shown without its password. Every connection goes through
+ * {@link checkDatabase}: our own URL parser, the host allowlist, TLS
+ * material as data (database-url.ts, database-hosts.ts, pg-config.ts).
  */
-import pg from 'pg';
+import type pg from 'pg';
+import { redactUrl } from '../observability/redact.js';
+import { assertHostAllowed, type AllowedHosts } from './database-hosts.js';
+import { parseDatabaseUrl, type DatabaseTarget } from './database-url.js';
 import { ConnectionError } from './errors.js';
+import { clientConfig, IsolatedClient, sslOptions, type TlsMaterial } from './pg-config.js';
+
+/** What names a database: the URL and the TLS material beside it, and the hosts that may be reached. */
+export interface DatabaseAccess {
+  url: string;
+  /** PEM data from the Secret keys ca.crt, tls.crt, tls.key. */
+  tls?: TlsMaterial;
+  /** `run --allowed-database-hosts`; undefined allows any host. */
+  allowedHosts?: AllowedHosts;
+}
 
 /** How to reach the database. */
-export interface ConnectOptions {
-  url: string;
+export interface ConnectOptions extends DatabaseAccess {
   /** Shown in pg_stat_activity, and so in "lock held by ..." messages. */
   applicationName?: string;
   connectTimeoutMs?: number;
@@ -19,27 +33,30 @@ const IDLE_IN_TRANSACTION_TIMEOUT = '60s';
 /** PostgreSQL 14+ cancels a running statement this soon after its client has gone away. */
 const CLIENT_CHECK_INTERVAL = '1s';
 
-/** The URL with the password removed, safe for messages and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '';
-    u.searchParams.delete('password');
-    return u.toString().replace(/^(\w+:\/\/[^:@/]*):@/, '$1@');
-  } catch {
-    return '(unparseable database URL)';
-  }
+export { redactUrl };
+
+/**
+ * The parsed target of `access`, after every check a connection makes:
+ * allowed parameters only, no socket host, the host allowed, usable TLS
+ * material. Throws InvalidDatabaseUrlError or DatabaseHostNotAllowedError
+ * (terminal: nothing is tried).
+ */
+export function checkDatabase(access: DatabaseAccess): DatabaseTarget {
+  const target = parseDatabaseUrl(access.url);
+  assertHostAllowed(access.allowedHosts, target.host);
+  sslOptions(target, access.tls);
+  return target;
 }
 
 /** Opens a new client (not from a pool) and prepares the session; throws ConnectionError. */
 export async function connect(opts: ConnectOptions): Promise<pg.Client> {
-  const client = new pg.Client({
-    connectionString: opts.url,
-    application_name: (opts.applicationName ?? 'schema-operator').slice(0, 63),
-    connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
-    keepAlive: true,
-    keepAliveInitialDelayMillis: 10_000,
-  });
+  const target = checkDatabase(opts);
+  const client: pg.Client = new IsolatedClient(
+    clientConfig(target, opts.tls, {
+      applicationName: opts.applicationName ?? 'schema-operator',
+      connectTimeoutMs: opts.connectTimeoutMs ?? 10_000,
+    }),
+  );
   // A connection lost while idle is reported as an 'error' event; without a
   // listener it would crash the process. The next query fails and says why.
   client.on('error', () => undefined);

@@ -14,7 +14,9 @@ export type FailureReason =
   | 'LockTimeout'
   | 'LockBusy'
   | 'InvalidSource'
-  | 'ExistingSchema';
+  | 'ExistingSchema'
+  | 'InvalidDatabaseURL'
+  | 'DatabaseHostNotAllowed';
 
 /** Base class: a failure with a reason and a transient flag. */
 export class EngineError extends Error {

@@ -22,7 +22,17 @@ export {
   type RawFile,
 } from './source.js';
 export { compareVersions, isVersion, versionKey } from './version.js';
-export { redactUrl } from './connection.js';
+export { checkDatabase, redactUrl, type DatabaseAccess } from './connection.js';
+export { DatabaseHostNotAllowedError, InvalidDatabaseUrlError } from './database-errors.js';
+export { isHostAllowed, parseAllowedHosts, type AllowedHosts } from './database-hosts.js';
+export { parseDatabaseUrl, type DatabaseTarget, type SslMode } from './database-url.js';
+export {
+  clientConfig,
+  IsolatedClient,
+  TLS_KEYS,
+  type ClientSettings,
+  type TlsMaterial,
+} from './pg-config.js';
 export { BUNDLED_SETS, bundledDir, type BundledSet } from './bundled.js';
 export { waitForVersion, type WaitOptions } from './wait.js';
 export { lintMigrations, LINT_RULES, type LintFinding, type LintRule } from './lint.js';

@@ -3,7 +3,9 @@
  * defaults of DESIGN section 2.
  */
 import { hostname, userInfo } from 'node:os';
+import type { AllowedHosts } from './database-hosts.js';
 import { DEFAULT_LEDGER, type LedgerTable } from './ledger.js';
+import type { TlsMaterial } from './pg-config.js';
 import type { Sleep } from './retry.js';
 import type { Migration } from './source.js';
 
@@ -18,6 +20,10 @@ export const DEFAULTS = {
 /** What a run is asked to do. */
 export interface RunOptions {
   url: string;
+  /** TLS material from the Secret beside the URL (ca.crt, tls.crt, tls.key), as data. */
+  tls?: TlsMaterial;
+  /** Hosts the run may connect to (`run --allowed-database-hosts`); undefined allows any. */
+  allowedHosts?: AllowedHosts;
   migrations: Migration[];
   ledger?: LedgerTable;
   /** Apply nothing past this version. */
@@ -42,9 +48,9 @@ export interface RunOptions {
 
 /** The options with every default filled in. */
 export type ResolvedOptions = Required<
-  Omit<RunOptions, 'target' | 'baseline' | 'sleep' | 'random'>
+  Omit<RunOptions, 'target' | 'baseline' | 'sleep' | 'random' | 'tls' | 'allowedHosts'>
 > &
-  Pick<RunOptions, 'target' | 'baseline' | 'sleep' | 'random'>;
+  Pick<RunOptions, 'target' | 'baseline' | 'sleep' | 'random' | 'tls' | 'allowedHosts'>;
 
 /** Fills in the defaults. */
 export function resolveOptions(o: RunOptions): ResolvedOptions {

@@ -3,6 +3,7 @@
  * caches, the few API writes it makes, the database handles and the clock.
  * setup.ts provides the real ones; the unit tests provide fakes.
  */
+import type { AllowedHosts, DatabaseAccess } from '../../engine/index.js';
 import type {
   Organization,
   OrganizationStatus,
@@ -42,8 +43,10 @@ export interface OrganizationDeps {
   removeFinalizer(org: Organization): Promise<void>;
   /** The decoded value of a Secret key, or undefined when the Secret or key is missing. */
   readSecretKey(namespace: string, name: string, key: string): Promise<string | undefined>;
-  /** The database at `url` for the org `holder` (shared per URL). */
-  database(holder: string, url: string): OrgDatabase;
+  /** The database `access` names, for the org `holder` (shared per URL and TLS material). */
+  database(holder: string, access: DatabaseAccess): OrgDatabase;
+  /** `run --allowed-database-hosts`; undefined allows any host. */
+  allowedDatabaseHosts?: AllowedHosts;
   /** Lets the org `holder` go of its database handle. */
   releaseDatabase(holder: string): Promise<void>;
   /** Writes status through the status subresource when it differs from what is stored. */

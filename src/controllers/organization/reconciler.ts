@@ -9,6 +9,8 @@
  * thrown error: no error spam while a database is being migrated. API and
  * database failures are thrown and retried with backoff.
  */
+import type { DatabaseAccess } from '../../engine/index.js';
+import { isDatabaseRefusal, readDatabaseAccess } from '../database-secret.js';
 import {
   getCondition,
   isConditionTrue,
@@ -172,8 +174,25 @@ export function organizationReconciler(deps: OrganizationDeps) {
       };
     const secret = smig.spec.database.urlSecretRef;
     const secretKey = secret.key ?? 'url';
-    const url = await deps.readSecretKey(ref.namespace, secret.name, secretKey);
-    if (!url)
+    let access: DatabaseAccess | undefined;
+    try {
+      access = await readDatabaseAccess(
+        deps.readSecretKey,
+        { namespace: ref.namespace, name: secret.name, key: secretKey },
+        deps.allowedDatabaseHosts,
+      );
+    } catch (err) {
+      if (!isDatabaseRefusal(err)) throw err;
+      // The same refusal as the SchemaMigration's: nothing is connected to.
+      return {
+        ready: false,
+        reason: err.reason,
+        message: `the database of SchemaMigration ${smigKey} is refused: ${err.message}`,
+        result: { requeueAfterMs: RECHECK_MS.secret },
+        gone: false,
+      };
+    }
+    if (!access)
       return {
         ready: false,
         reason: 'SecretNotFound',
@@ -181,7 +200,7 @@ export function organizationReconciler(deps: OrganizationDeps) {
         result: { requeueAfterMs: RECHECK_MS.secret },
         gone: false,
       };
-    return { ready: true, db: deps.database(org.metadata.name!, url) };
+    return { ready: true, db: deps.database(org.metadata.name!, access) };
   }
 }
 

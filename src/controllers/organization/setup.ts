@@ -35,7 +35,9 @@ import {
   type Manager,
 } from '../../kube/index.js';
 import type { Logger, OperatorMetrics } from '../../observability/index.js';
+import type { AllowedHosts, DatabaseAccess } from '../../engine/index.js';
 import { DatabaseRegistry } from '../databases.js';
+import { secretKeyReader } from '../secret-reader.js';
 import { schemaMigrations } from '../schemamigration/setup.js';
 import { ORG_FINALIZER } from './deps.js';
 import { SHARED_NAMESPACE } from './namespace.js';
@@ -55,6 +57,8 @@ export interface OrganizationSetup {
    * the controller starts its own, unfiltered.
    */
   schemaMigrations?: Informer<SchemaMigration & KubeObject>;
+  /** `run --allowed-database-hosts`; undefined allows any host. */
+  allowedDatabaseHosts?: AllowedHosts;
   /** For orgs without spec.databaseRef. */
   defaultDatabaseRef?: SchemaMigrationRef;
   /** The operator's own namespace (reserved). */
@@ -117,11 +121,11 @@ export function setupOrganizations(s: OrganizationSetup): { close(): Promise<voi
     }
     return phases;
   });
-  const registry = new DatabaseRegistry<OrgDatabase>({
-    open: (url) => counted(openOrgDatabase(url), s.metrics),
+  const registry = new DatabaseRegistry<OrgDatabase, DatabaseAccess>({
+    open: (access) => counted(openOrgDatabase(access), s.metrics),
+    // A changed CA or client certificate is another connection: a new pool.
+    keyOf: (access) => `${access.url}\n${JSON.stringify(access.tls ?? {})}`,
   });
-  const secretCache = new Map<string, { value: string | undefined; at: number }>();
-  const secretReads = new Map<string, Promise<string | undefined>>();
   // Our own writes reach the cache a moment later; a reconcile in between must not repeat them.
   const finalized = new Set<string>();
   const written = new Map<string, { from?: string; status: unknown }>();
@@ -163,28 +167,10 @@ export function setupOrganizations(s: OrganizationSetup): { close(): Promise<voi
         },
       );
     },
-    readSecretKey: async (namespace, name, key) => {
-      const k = `${namespace}/${name}/${key}`;
-      const hit = secretCache.get(k);
-      if (hit && Date.now() - hit.at < SECRET_TTL_MS && hit.value) return hit.value;
-      // Orgs woken together by one SchemaMigration share one read of its Secret.
-      let reading = secretReads.get(k);
-      if (!reading) {
-        reading = secrets
-          .find({ namespace, name })
-          .then((secret) => {
-            const b64 = secret?.data?.[key];
-            const value =
-              b64 === undefined ? undefined : Buffer.from(b64, 'base64').toString().trim();
-            secretCache.set(k, { value, at: Date.now() });
-            return value;
-          })
-          .finally(() => secretReads.delete(k));
-        secretReads.set(k, reading);
-      }
-      return reading;
-    },
-    database: (holder, url) => registry.acquire(holder, url),
+    // Orgs woken together by one SchemaMigration share one read of its Secret.
+    readSecretKey: secretKeyReader({ secrets, ttlMs: SECRET_TTL_MS }),
+    allowedDatabaseHosts: s.allowedDatabaseHosts,
+    database: (holder, access) => registry.acquire(holder, access),
     releaseDatabase: (holder) => registry.release(holder),
     writeStatus: async (org, status) => {
       const name = org.metadata.name!;

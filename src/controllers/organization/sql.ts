@@ -14,6 +14,12 @@
  * reported to its caller as a name conflict; the others are written.
  */
 import pg from 'pg';
+import {
+  checkDatabase,
+  clientConfig,
+  IsolatedClient,
+  type DatabaseAccess,
+} from '../../engine/index.js';
 
 /** The columns an Organization owns in its row. */
 export interface OrgRow {
@@ -118,14 +124,25 @@ interface Pending {
   waiters: Array<{ resolve(r: UpsertResult): void; reject(e: unknown): void }>;
 }
 
-/** Opens (lazily: the pool connects on first use) the database at `url`. */
-export function openOrgDatabase(url: string, opts: OrgDatabaseOptions = {}): OrgDatabase {
+/**
+ * Opens (lazily: the pool connects on first use) the database `access`
+ * names, through the same checks and `pg` settings as every connection
+ * (checkDatabase, clientConfig: no connection string, no file, no `PG*`
+ * variable); throws InvalidDatabaseUrlError or DatabaseHostNotAllowedError.
+ */
+export function openOrgDatabase(
+  access: DatabaseAccess,
+  opts: OrgDatabaseOptions = {},
+): OrgDatabase {
+  const config = clientConfig(checkDatabase(access), access.tls, {
+    applicationName: 'schema-operator/organizations',
+    connectTimeoutMs: 10_000,
+  });
   const pool = new pg.Pool({
-    connectionString: url,
+    ...config,
+    Client: IsolatedClient,
     max: opts.maxConnections ?? 4,
     idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: 10_000,
-    application_name: 'schema-operator/organizations',
   });
   // An idle client that loses its connection emits 'error'; the next query reports it.
   pool.on('error', () => undefined);

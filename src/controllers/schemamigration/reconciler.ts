@@ -14,6 +14,8 @@ import { RETRY_ANNOTATION } from '../../api/index.js';
 import {
   InvalidSourceError,
   migrate,
+  type AllowedHosts,
+  type DatabaseAccess,
   redactUrl,
   type AppliedMigration,
   type Migration,
@@ -23,6 +25,7 @@ import {
 } from '../../engine/index.js';
 import type { EventRecorder, EventSubject, ReconcileContext, Result } from '../../kube/index.js';
 import type { OperatorMetrics } from '../../observability/index.js';
+import { isDatabaseRefusal, readDatabaseAccess } from '../database-secret.js';
 import { classify, operatorFailure, type Classified } from './failure.js';
 import { ledgerOf, runOptions } from './options.js';
 import { loadSource, type ConfigMapReader } from './source.js';
@@ -46,6 +49,8 @@ export interface SchemaMigrationDeps {
   readConfigMap: ConfigMapReader;
   /** The decoded value of a Secret key in a namespace, or undefined when the Secret or key is missing. */
   readSecretKey(namespace: string, name: string, key: string): Promise<string | undefined>;
+  /** `run --allowed-database-hosts`; undefined allows any host. */
+  allowedDatabaseHosts?: AllowedHosts;
   statusWriter: StatusWriter;
   events: EventRecorder;
   metrics?: OperatorMetrics;
@@ -54,6 +59,9 @@ export interface SchemaMigrationDeps {
   migrate?: typeof migrate;
   appliedBy: string;
 }
+
+/** A URL refused before connecting is looked at again this often (and when the CR changes). */
+const REFUSED_URL_RECHECK_MS = 60_000;
 
 /** A thrown transient failure: the controller logs it and retries with backoff. */
 export class RetryLater extends Error {}
@@ -87,24 +95,38 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
 
     const ref = obj.spec.database.urlSecretRef;
     const secretKey = ref.key ?? 'url';
-    const url = await deps.readSecretKey(ns, ref.name, secretKey);
-    if (!url) {
+    let access: DatabaseAccess | undefined;
+    try {
+      access = await readDatabaseAccess(
+        deps.readSecretKey,
+        { namespace: ns, name: ref.name, key: secretKey },
+        deps.allowedDatabaseHosts,
+      );
+    } catch (err) {
+      if (!isDatabaseRefusal(err)) throw err;
+      // Nothing was tried; a new look when the Secret may have been fixed, never a retry storm.
+      await fail(obj, status, classify(err), gen);
+      return { requeueAfterMs: REFUSED_URL_RECHECK_MS };
+    }
+    if (!access) {
       const why = `Secret ${ns}/${ref.name} or its key "${secretKey}" does not exist (spec.database.urlSecretRef)`;
       await fail(obj, status, operatorFailure('SecretNotFound', why, false), gen);
       throw new RetryLater(why);
     }
+    const url = access.url;
+    const accessKey = `${url}\n${JSON.stringify(access.tls ?? {})}`;
 
     let migrations: Migration[];
     try {
       migrations = await loadSource(obj.spec.source, ns, deps.readConfigMap);
     } catch (err) {
       if (!(err instanceof InvalidSourceError)) throw err;
-      stalledOn.set(key, attemptKey(obj, url, 'invalid'));
+      stalledOn.set(key, attemptKey(obj, accessKey, 'invalid'));
       await fail(obj, status, classify(err), gen);
       return {};
     }
 
-    const attempt = attemptKey(obj, url, digest(migrations));
+    const attempt = attemptKey(obj, accessKey, digest(migrations));
     if (stalledOn.get(key) === attempt && isStalled(obj)) return {};
     stalledOn.delete(key);
 
@@ -119,7 +141,11 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
     }
 
     let result: MigrateResult;
-    const options: RunOptions = runOptions(obj, url, migrations, deps.appliedBy);
+    const options: RunOptions = {
+      ...runOptions(obj, url, migrations, deps.appliedBy),
+      tls: access.tls,
+      allowedHosts: deps.allowedDatabaseHosts,
+    };
     // What this run planned and applied, so a failure's status shows counts as they now are.
     let planned: Plan | undefined;
     const appliedNow: AppliedMigration[] = [];

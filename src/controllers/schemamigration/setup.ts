@@ -15,7 +15,9 @@ import {
   type KubeObject,
   type Manager,
 } from '../../kube/index.js';
+import type { AllowedHosts } from '../../engine/index.js';
 import type { Logger, OperatorMetrics } from '../../observability/index.js';
+import { secretKeyReader } from '../secret-reader.js';
 import { schemaMigrationReconciler } from './reconciler.js';
 import type { ConfigMapData } from './source.js';
 import { statusWriter } from './status-writer.js';
@@ -33,6 +35,8 @@ export interface SchemaMigrationSetup {
   labelSelector?: string;
   workers?: number;
   appliedBy: string;
+  /** `run --allowed-database-hosts`; undefined allows any host. */
+  allowedDatabaseHosts?: AllowedHosts;
 }
 
 /** The SchemaMigration resource. */
@@ -75,11 +79,9 @@ export function setupSchemaMigrations(
     get: (key) => smigs.cache.get(key),
     list: () => smigs.cache.list(),
     readConfigMap: (ns, name) => configMaps.cache.get(`${ns}/${name}`),
-    readSecretKey: async (ns, name, key) => {
-      const secret = await secrets.find({ namespace: ns, name });
-      const b64 = secret?.data?.[key];
-      return b64 === undefined ? undefined : Buffer.from(b64, 'base64').toString('utf8').trim();
-    },
+    // The URL and its TLS keys are read together: one request per Secret.
+    readSecretKey: secretKeyReader({ secrets }),
+    allowedDatabaseHosts: s.allowedDatabaseHosts,
     statusWriter: statusWriter(async (namespace, name, patch) => {
       await smigClient.patchStatus({ namespace, name }, patch);
     }),

@@ -27,7 +27,7 @@ describe('the organizations SQL on PostgreSQL 18', function () {
   before(async () => {
     url = await freshDatabase(18);
     await migrate({ url, migrations: await readMigrationDir(bundledDir('streamspace')) });
-    db = openOrgDatabase(url, { windowMs: 20 });
+    db = openOrgDatabase({ url }, { windowMs: 20 });
   });
   after(() => db?.end());
 

@@ -68,7 +68,7 @@ function world(
     get: (k) => store.get(k),
     list: () => [...store.values()],
     readConfigMap: () => ({ data: files }),
-    readSecretKey: async () => secret ?? undefined,
+    readSecretKey: async (_ns, _name, key) => (key === 'url' ? (secret ?? undefined) : undefined),
     statusWriter: writer,
     events: {
       record: async (_o, type, reason, note) => void events.push(`${type} ${reason}: ${note}`),
