@@ -79,14 +79,20 @@ export interface SchemaMigrationSpec {
 export interface MigrationDatabase {
   /**
    * A key of a Secret in the SchemaMigration's namespace that holds a PostgreSQL connection
-   * URL (postgres://user:password@host:5432/db?sslmode=require).
+   * URL (postgres://user:password@host:5432/db?sslmode=require). Only the parameters sslmode
+   * (disable, require, verify-ca, verify-full) and connect_timeout are accepted, and the
+   * host must be a host name or IP address (no unix socket). TLS material is read from the
+   * keys ca.crt, tls.crt and tls.key of the same Secret, never from files.
    */
   urlSecretRef: SecretKeyRef;
 }
 
 /**
  * A key of a Secret in the SchemaMigration's namespace that holds a PostgreSQL connection
- * URL (postgres://user:password@host:5432/db?sslmode=require).
+ * URL (postgres://user:password@host:5432/db?sslmode=require). Only the parameters sslmode
+ * (disable, require, verify-ca, verify-full) and connect_timeout are accepted, and the
+ * host must be a host name or IP address (no unix socket). TLS material is read from the
+ * keys ca.crt, tls.crt and tls.key of the same Secret, never from files.
  */
 export interface SecretKeyRef {
   /**

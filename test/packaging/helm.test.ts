@@ -96,6 +96,7 @@ describe('the Helm chart', function () {
     expect(env.get('NODE_OPTIONS')?.value).to.equal('--max-old-space-size=192');
     expect(env.has('WATCH_NAMESPACE')).to.equal(false);
     expect(env.has('DEFAULT_DATABASE_REF')).to.equal(false);
+    expect(env.has('ALLOWED_DATABASE_HOSTS')).to.equal(false);
     expect(container.securityContext).to.deep.include({
       runAsNonRoot: true,
       allowPrivilegeEscalation: false,
@@ -132,6 +133,7 @@ describe('the Helm chart', function () {
     expect(env.get('WATCH_NAMESPACE')?.value).to.equal('streamspace');
     expect(env.get('LOG_LEVEL')?.value).to.equal('debug');
     expect(env.get('DEFAULT_DATABASE_REF')?.value).to.equal('streamspace/streamspace-api');
+    expect(env.get('ALLOWED_DATABASE_HOSTS')?.value).to.equal('*.db.svc.cluster.local,10.0.0.0/8');
     expect(one(objs, 'ServiceMonitor').spec.endpoints[0]).to.deep.include({
       port: 'http-metrics',
       interval: '15s',

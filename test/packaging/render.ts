@@ -33,6 +33,7 @@ export const ALL_OPTIONS: Obj = {
   selector: 'shard=a',
   logLevel: 'debug',
   defaultDatabaseRef: 'streamspace/streamspace-api',
+  allowedDatabaseHosts: ['*.db.svc.cluster.local', '10.0.0.0/8'],
   image: { repository: 'example.org/so', tag: '9.9.9', pullPolicy: 'Always' },
   imagePullSecrets: [{ name: 'registry' }],
   leaderElection: { enabled: true, leaseName: 'so-shard-a' },
