@@ -6,7 +6,9 @@ import { Option, type Command } from 'commander';
 import {
   DEFAULTS,
   DEFAULT_LEDGER,
+  InvalidDatabaseUrlError,
   isVersion,
+  parseDatabaseUrl,
   parseDuration,
   type LedgerTable,
 } from '../engine/index.js';
@@ -63,22 +65,20 @@ export function runFlags(cmd: Command): Command {
     .option('--max-retries <n>', 'retries of a transient failure', String(DEFAULTS.maxRetries));
 }
 
-/** The database URL, checked. */
+/**
+ * The database URL, checked by the operator's own rules (the same parser:
+ * sslmode and connect_timeout only, no file paths, no socket host), so a
+ * URL that works here works in a Secret. A refused URL is a UsageError.
+ */
 export function databaseUrl(flags: { databaseUrl?: string }): string {
   const url = flags.databaseUrl;
   if (!url) throw new UsageError('no database: give --database-url or set DATABASE_URL');
-  let parsed: URL;
   try {
-    parsed = new URL(url);
-  } catch {
-    throw new UsageError(
-      '--database-url is not a URL (expected postgres://user@host:port/database)',
-    );
-  }
-  if (!['postgres:', 'postgresql:'].includes(parsed.protocol)) {
-    throw new UsageError(
-      `--database-url must start with postgres:// or postgresql://, not ${parsed.protocol}//`,
-    );
+    parseDatabaseUrl(url);
+  } catch (err) {
+    if (err instanceof InvalidDatabaseUrlError)
+      throw new UsageError(`--database-url: ${err.message}`);
+    throw err;
   }
   return url;
 }

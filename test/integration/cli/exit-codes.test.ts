@@ -190,6 +190,18 @@ for (const major of MAJORS) {
         expect(r.code, flags.join(' ')).to.equal(2);
         expect(r.stderr).to.match(message);
       }
+      const fileParam = await runCli([
+        'migrate',
+        '--database-url',
+        `${url}?sslrootcert=/etc/ssl/ca.pem`,
+        '--dir',
+        dir,
+      ]);
+      expect(fileParam.code).to.equal(2);
+      expect(fileParam.stderr).to.match(
+        /--database-url: .*the parameter "sslrootcert" is not allowed/,
+      );
+      expect(fileParam.stderr).not.to.include(new URL(url).password);
       const noUrl = await runCli(['migrate', '--dir', dir]);
       expect(noUrl.code).to.equal(2);
       expect(noUrl.stderr).to.match(/no database: give --database-url or set DATABASE_URL/);
