@@ -61,6 +61,8 @@ export interface DatabaseTarget {
 const HOST_NAME =
   /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
 const IPV6_LITERAL = /^\[[0-9a-f:.]+\]$/i;
+/** The shape of libpq's parameter names: only such a name is shown in a message. */
+const PARAMETER_NAME = /^[a-z_][a-z0-9_]{0,39}$/i;
 
 /** Parses `url`; throws InvalidDatabaseUrlError naming what is wrong (never the password). */
 export function parseDatabaseUrl(url: string): DatabaseTarget {
@@ -82,7 +84,7 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
     port: u.port === '' ? 5432 : Number(u.port),
     user: decode(u.username, 'user name'),
     password: decode(u.password, 'password'),
-    database: decode(u.pathname.replace(/^\//, ''), 'database name'),
+    database: decode(rawPath(url, scheme.length + 3).replace(/^\//, ''), 'database name'),
   };
   if (target.port === 0) throw new InvalidDatabaseUrlError('port 0 is not a port');
   if (!target.user) throw new InvalidDatabaseUrlError('it names no user (postgres://user@host/db)');
@@ -90,6 +92,16 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
   if (target.database.includes('/'))
     throw new InvalidDatabaseUrlError('its path must be one database name');
   return { ...target, ...parameters(u.searchParams) };
+}
+
+/**
+ * The path as written: the URL parser resolves `.` and `..` segments (even
+ * percent-encoded), which would silently turn a database named `.` into none.
+ */
+function rawPath(url: string, authorityStart: number): string {
+  const rest = url.slice(authorityStart);
+  const end = rest.search(/[/?#]/);
+  return end === -1 || rest[end] !== '/' ? '' : rest.slice(end).replace(/[?#][\s\S]*$/, '');
 }
 
 /** A host the operator may connect to over TCP: a name or an IP literal, never a socket path. */
@@ -119,9 +131,12 @@ function parameters(params: URLSearchParams): Pick<DatabaseTarget, 'sslmode' | '
   for (const [name, value] of params) {
     if (!(ALLOWED_PARAMETERS as readonly string[]).includes(name)) {
       const hint = HINTS[name] ? `: ${HINTS[name]}` : '';
+      // A name that is not a plain word may be part of a password whose unencoded `?`
+      // made the rest of it a query: it is not shown.
+      const shown = PARAMETER_NAME.test(name) ? `"${name}"` : 'with a name that is not shown';
       throw new InvalidDatabaseUrlError(
-        `the parameter "${printable(name)}" is not allowed (allowed: ${ALLOWED_PARAMETERS.join(', ')})${hint}`,
-        printable(name),
+        `the parameter ${shown} is not allowed (allowed: ${ALLOWED_PARAMETERS.join(', ')})${hint}`,
+        PARAMETER_NAME.test(name) ? name : '(not shown)',
       );
     }
     if (seen.has(name))
@@ -145,10 +160,4 @@ function parameters(params: URLSearchParams): Pick<DatabaseTarget, 'sslmode' | '
     }
   }
   return out;
-}
-
-/** A parameter name as it may be shown: short, printable; a name is never a secret, a value may be. */
-function printable(name: string): string {
-  const clean = name.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > 40 ? `${clean.slice(0, 40)}...` : clean;
 }
