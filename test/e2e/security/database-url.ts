@@ -145,6 +145,20 @@ export function databaseUrlScenario(suite: SecuritySuite): void {
       ]);
       expect(refused.status?.failure?.message).to.include('"db.elsewhere.example"');
     });
+
+    it('starts again cleanly with every attack still in the cluster (no crash loop)', async () => {
+      const from = op.mark();
+      await op.restart();
+      await op.waitForLog((l) => l.message === 'controllers started', 30_000, from);
+      await victimReadyMs(suite, SCENARIO, 'database URL: restart with the attacks present');
+      expect(await healthz(op, from)).to.equal(200);
+      const rss = await rssOf(op);
+      console.log(
+        `      operator RSS ${mib(rss)} MiB after a restart with ${attacks} attacks present`,
+      );
+      expect(rss).to.be.below(256 * 1024 * 1024);
+      expect(op.running).to.equal(true);
+    });
   });
 }
 
@@ -181,8 +195,8 @@ function mib(bytes: number): string {
 }
 
 /** The HTTP status of the operator's /healthz. */
-async function healthz(op: OperatorProcess): Promise<number> {
-  const started = await op.waitForLog((l) => l.message === 'schema-operator started', 20_000);
+async function healthz(op: OperatorProcess, from = 0): Promise<number> {
+  const started = await op.waitForLog((l) => l.message === 'schema-operator started', 20_000, from);
   const res = await fetch(`${String(started.healthUrl)}/healthz`, {
     signal: AbortSignal.timeout(2_000),
   });
