@@ -22,6 +22,7 @@ export {
   type RawFile,
 } from './source.js';
 export { compareVersions, isVersion, versionKey } from './version.js';
+export { ownerTable, readOwner, type LedgerClaim } from './owner.js';
 export { redactUrl } from './connection.js';
 export { BUNDLED_SETS, bundledDir, type BundledSet } from './bundled.js';
 export { waitForVersion, type WaitOptions } from './wait.js';

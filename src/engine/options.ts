@@ -4,6 +4,7 @@
  */
 import { hostname, userInfo } from 'node:os';
 import { DEFAULT_LEDGER, type LedgerTable } from './ledger.js';
+import type { LedgerClaim } from './owner.js';
 import type { Sleep } from './retry.js';
 import type { Migration } from './source.js';
 
@@ -38,13 +39,15 @@ export interface RunOptions {
   applicationName?: string;
   sleep?: Sleep;
   random?: () => number;
+  /** Record this owner beside the ledger, refusing a ledger another owner holds (the operator's claim). */
+  claim?: LedgerClaim;
 }
 
 /** The options with every default filled in. */
 export type ResolvedOptions = Required<
-  Omit<RunOptions, 'target' | 'baseline' | 'sleep' | 'random'>
+  Omit<RunOptions, 'target' | 'baseline' | 'sleep' | 'random' | 'claim'>
 > &
-  Pick<RunOptions, 'target' | 'baseline' | 'sleep' | 'random'>;
+  Pick<RunOptions, 'target' | 'baseline' | 'sleep' | 'random' | 'claim'>;
 
 /** Fills in the defaults. */
 export function resolveOptions(o: RunOptions): ResolvedOptions {

@@ -85,6 +85,10 @@ export function setupSchemaMigrations(
     }),
     events: s.events,
     metrics: s.metrics,
+    schemaMigrationExists: async (key) => {
+      const [namespace, name] = key.split('/');
+      return (await smigClient.find({ namespace: namespace!, name: name! })) !== undefined;
+    },
     appliedBy: s.appliedBy,
   });
   const controller = new Controller({
