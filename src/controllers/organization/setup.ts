@@ -237,9 +237,13 @@ export function setupOrganizations(s: OrganizationSetup): { close(): Promise<voi
   const smigKey = (o: KubeObject) => `${o.metadata!.namespace}/${o.metadata!.name}`;
   smigs.on({
     add: (o) => wakeUsers('database', smigKey(o)),
-    // Only a change of readiness matters to an org; progress writes during a run do not.
+    // Only readiness and allowOrganizations matter to an org; progress writes during a run do not.
     update: (old, o) => {
-      if (schemaReady(old) !== schemaReady(o)) wakeUsers('database', smigKey(o));
+      if (
+        schemaReady(old) !== schemaReady(o) ||
+        old.spec.allowOrganizations !== o.spec.allowOrganizations
+      )
+        wakeUsers('database', smigKey(o));
     },
     delete: (o) => wakeUsers('database', smigKey(o)),
   });
@@ -273,8 +277,8 @@ function counted(db: OrgDatabase, metrics: OperatorMetrics | undefined): OrgData
       rows.inc({ outcome: r.outcome });
       return r;
     },
-    markDeleted: async (id) => {
-      const marked = await db.markDeleted(id);
+    markDeleted: async (id, uid) => {
+      const marked = await db.markDeleted(id, uid);
       if (marked) rows.inc({ outcome: 'marked-deleted' });
       return marked;
     },
@@ -283,10 +287,10 @@ function counted(db: OrgDatabase, metrics: OperatorMetrics | undefined): OrgData
       if (refs.length > 0) rows.inc({ outcome: 'delete-blocked' });
       return refs;
     },
-    deleteRow: async (id) => {
-      const blocked = await db.deleteRow(id);
-      rows.inc({ outcome: blocked.length > 0 ? 'delete-blocked' : 'deleted' });
-      return blocked;
+    deleteRow: async (id, uid) => {
+      const r = await db.deleteRow(id, uid);
+      rows.inc({ outcome: r.outcome === 'blocked' ? 'delete-blocked' : r.outcome });
+      return r;
     },
     end: () => db.end(),
   };

@@ -12,6 +12,15 @@
  * the org's id keeps its name (default-org keeps `default`). A new row whose
  * `name` belongs to another id is filtered out inside the same statement and
  * reported to its caller as a name conflict; the others are written.
+ *
+ * Rows are the operator's only when it made them: `schema_operator_organizations`
+ * (made here, beside `organizations`, by the operator's own SQL) records, per
+ * id, the UID of the Organization it wrote the row for and whether it
+ * created the row. A row with no record (made by the API or by hand), or one
+ * recorded for another UID that is still in use, is never written: the
+ * caller gets `row-conflict`. `default-org` is never written. Only a row this
+ * Organization created is ever deleted; one it took back (after a Retain, or
+ * on upgrade) is only marked.
  */
 import pg from 'pg';
 
@@ -23,11 +32,24 @@ export interface OrgRow {
   description: string | null;
   namespace: string;
   status: 'active' | 'suspended';
+  /** The Organization's metadata.uid: whose row it is (not a column of `organizations`). */
+  uid: string;
+  /**
+   * Take an existing row that no record claims (one this operator wrote
+   * before rows were recorded): only when the Organization's own status says
+   * its row was written.
+   */
+  adoptUnrecorded: boolean;
 }
 
 /** What an upsert did: wrote, found the row already so, or refused a taken name. */
 export type UpsertResult =
-  { outcome: 'written' | 'unchanged' } | { outcome: 'name-conflict'; ownerId: string };
+  | { outcome: 'written' | 'unchanged' | 'row-conflict' }
+  | { outcome: 'name-conflict'; ownerId: string };
+
+/** What a delete did: the row deleted, kept because this org did not create it, or blocked by references. */
+export type DeleteResult =
+  { outcome: 'deleted' | 'not-created' } | { outcome: 'blocked'; references: Reference[] };
 
 /** Rows in other tables that reference an organization (their org_id). */
 export interface Reference {
@@ -38,15 +60,15 @@ export interface Reference {
 /** One database the controller writes to; obtained per URL from the registry. */
 export interface OrgDatabase {
   upsert(row: OrgRow): Promise<UpsertResult>;
-  /** Sets status `deleted` (row kept); false when there is no such row. */
-  markDeleted(id: string): Promise<boolean>;
+  /** Sets status `deleted` (row kept) on the row recorded for `uid`; false when there is none. */
+  markDeleted(id: string, uid: string): Promise<boolean>;
   /** Rows referencing the organization, by table (only tables with any). */
   references(id: string): Promise<Reference[]>;
   /**
-   * Deletes the row unless something references it (checked under a row
-   * lock, so no new reference can slip in); returns what blocked it, or [].
+   * Deletes the row if the Organization `uid` created it and nothing
+   * references it (checked under a row lock, so no new reference can slip in).
    */
-  deleteRow(id: string): Promise<Reference[]>;
+  deleteRow(id: string, uid: string): Promise<DeleteResult>;
   end(): Promise<void>;
 }
 
@@ -74,25 +96,63 @@ export interface OrgDatabaseOptions {
 /** SQLSTATE unique_violation: a concurrent writer took a name between our check and insert. */
 const UNIQUE_VIOLATION = '23505';
 
+/** The operator's record of the rows it wrote (no foreign key: it must not count as a reference). */
+export const ROWS_TABLE = 'schema_operator_organizations';
+
+/** The organization no Organization may write (migration 006 creates it). */
+const DEFAULT_ORG = 'default-org';
+
+const CREATE_ROWS_TABLE = `
+CREATE TABLE IF NOT EXISTS ${ROWS_TABLE} (
+  id         varchar(255) PRIMARY KEY,
+  uid        text         NOT NULL,
+  created    boolean      NOT NULL,
+  updated_at timestamptz  NOT NULL DEFAULT CURRENT_TIMESTAMP
+)`;
+
 /**
- * The upsert of a batch. `taken` finds new rows whose name another id owns; those rows
- * are left out of the insert and reported. The update's WHERE makes an
- * unchanged row a no-op (no new tuple, updated_at kept).
+ * The upsert of a batch. `refused` finds rows that exist and are not the
+ * org's (no record and no adoption, or recorded for another UID while not
+ * marked deleted), and `default-org`; `taken` finds new rows whose name
+ * another id owns. Both are left out and reported. The update's WHERE makes
+ * an unchanged row a no-op (no new tuple, updated_at kept). `recorded`
+ * notes the rows written for their UID: created when the row was new.
  */
 const UPSERT = `
 WITH input AS (
-  SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::text[], $5::varchar[], $6::varchar[])
-    AS t(id, name, display_name, description, k8s_namespace, status)
+  SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::text[], $5::varchar[],
+                       $6::varchar[], $7::text[], $8::boolean[])
+    AS t(id, name, display_name, description, k8s_namespace, status, uid, adopt)
+), refused AS (
+  SELECT i.id FROM input i
+    LEFT JOIN organizations o ON o.id = i.id
+    LEFT JOIN ${ROWS_TABLE} r ON r.id = i.id
+   WHERE i.id = '${DEFAULT_ORG}'
+      OR (o.id IS NOT NULL AND r.uid IS DISTINCT FROM i.uid
+          AND NOT (r.id IS NOT NULL AND o.status = 'deleted')
+          AND NOT (r.id IS NULL AND i.adopt))
 ), taken AS (
   SELECT i.id, min(o.id) AS owner
     FROM input i JOIN organizations o ON o.name = i.name AND o.id <> i.id
    WHERE NOT EXISTS (SELECT 1 FROM organizations x WHERE x.id = i.id)
    GROUP BY i.id
-), written AS (
-  INSERT INTO organizations AS o (id, name, display_name, description, k8s_namespace, status, updated_at)
-  SELECT i.id, i.name, i.display_name, i.description, i.k8s_namespace, i.status, CURRENT_TIMESTAMP
+), ok AS (
+  SELECT i.*, NOT EXISTS (SELECT 1 FROM organizations x WHERE x.id = i.id) AS fresh
     FROM input i
    WHERE NOT EXISTS (SELECT 1 FROM taken t WHERE t.id = i.id)
+     AND NOT EXISTS (SELECT 1 FROM refused f WHERE f.id = i.id)
+), recorded AS (
+  INSERT INTO ${ROWS_TABLE} AS r (id, uid, created)
+  SELECT id, uid, fresh FROM ok
+  ON CONFLICT (id) DO UPDATE
+     SET uid = EXCLUDED.uid, updated_at = CURRENT_TIMESTAMP,
+         created = CASE WHEN r.uid = EXCLUDED.uid THEN r.created OR EXCLUDED.created
+                        ELSE EXCLUDED.created END
+   WHERE r.uid IS DISTINCT FROM EXCLUDED.uid OR (EXCLUDED.created AND NOT r.created)
+), written AS (
+  INSERT INTO organizations AS o (id, name, display_name, description, k8s_namespace, status, updated_at)
+  SELECT k.id, k.name, k.display_name, k.description, k.k8s_namespace, k.status, CURRENT_TIMESTAMP
+    FROM ok k
   ON CONFLICT (id) DO UPDATE
      SET display_name = EXCLUDED.display_name,
          description = EXCLUDED.description, k8s_namespace = EXCLUDED.k8s_namespace,
@@ -102,7 +162,8 @@ WITH input AS (
          (EXCLUDED.display_name, EXCLUDED.description, EXCLUDED.k8s_namespace, EXCLUDED.status)
   RETURNING o.id
 )
-SELECT i.id, t.owner, (w.id IS NOT NULL) AS written
+SELECT i.id, t.owner, (w.id IS NOT NULL) AS written,
+       EXISTS (SELECT 1 FROM refused f WHERE f.id = i.id) AS refused
   FROM input i LEFT JOIN taken t ON t.id = i.id LEFT JOIN written w ON w.id = i.id`;
 
 /** Tables with a foreign key to organizations(id), and the referencing column. */
@@ -129,6 +190,13 @@ export function openOrgDatabase(url: string, opts: OrgDatabaseOptions = {}): Org
   });
   // An idle client that loses its connection emits 'error'; the next query reports it.
   pool.on('error', () => undefined);
+  // Made once per pool, before the first statement that reads it.
+  let prepared: Promise<void> | undefined;
+  const prepare = () =>
+    (prepared ??= ensureRowsTable(pool).catch((err: unknown) => {
+      prepared = undefined;
+      throw err;
+    }));
   const windowMs = opts.windowMs ?? 20;
   const maxBatch = opts.maxBatch ?? 500;
   let batch = new Map<string, Pending>();
@@ -139,7 +207,7 @@ export function openOrgDatabase(url: string, opts: OrgDatabaseOptions = {}): Org
     timer = undefined;
     const rows = batch;
     batch = new Map();
-    if (rows.size > 0) void writeBatch(pool, rows);
+    if (rows.size > 0) void writeBatch(pool, rows, prepare);
   };
 
   return {
@@ -153,16 +221,19 @@ export function openOrgDatabase(url: string, opts: OrgDatabaseOptions = {}): Org
         else timer ??= setTimeout(flush, windowMs);
       });
     },
-    markDeleted(id) {
+    markDeleted(id, uid) {
       return run('marking the organization row deleted', async () => {
-        const r = await pool.query(
-          `UPDATE organizations SET status = 'deleted', updated_at = CURRENT_TIMESTAMP
-            WHERE id = $1 AND status IS DISTINCT FROM 'deleted'`,
-          [id],
+        await prepare();
+        const r = await pool.query<{ marked: boolean }>(
+          `WITH mine AS (SELECT 1 FROM ${ROWS_TABLE} WHERE id = $1 AND uid = $2),
+                marked AS (
+                  UPDATE organizations SET status = 'deleted', updated_at = CURRENT_TIMESTAMP
+                   WHERE id = $1 AND status IS DISTINCT FROM 'deleted' AND EXISTS (SELECT 1 FROM mine)
+                  RETURNING 1)
+           SELECT EXISTS (SELECT 1 FROM mine) AND EXISTS (SELECT 1 FROM organizations WHERE id = $1) AS marked`,
+          [id, uid],
         );
-        if ((r.rowCount ?? 0) > 0) return true;
-        const exists = await pool.query('SELECT 1 FROM organizations WHERE id = $1', [id]);
-        return (exists.rowCount ?? 0) > 0;
+        return r.rows[0]?.marked ?? false;
       });
     },
     references(id) {
@@ -170,17 +241,31 @@ export function openOrgDatabase(url: string, opts: OrgDatabaseOptions = {}): Org
         countReferences(pool, id),
       );
     },
-    deleteRow(id) {
+    deleteRow(id, uid) {
       return run('deleting the organization row', async () => {
+        await prepare();
         const c = await pool.connect();
         try {
           await c.query('BEGIN');
+          const mine = await c.query(
+            `SELECT 1 FROM ${ROWS_TABLE} WHERE id = $1 AND uid = $2 AND created FOR UPDATE`,
+            [id, uid],
+          );
+          if ((mine.rowCount ?? 0) === 0 || id === DEFAULT_ORG) {
+            await c.query('COMMIT');
+            return { outcome: 'not-created' } as DeleteResult;
+          }
           // The row lock makes concurrent inserts that reference it wait for us.
           await c.query('SELECT 1 FROM organizations WHERE id = $1 FOR UPDATE', [id]);
           const refs = await countReferences(c, id);
-          if (refs.length === 0) await c.query('DELETE FROM organizations WHERE id = $1', [id]);
+          if (refs.length > 0) {
+            await c.query('COMMIT');
+            return { outcome: 'blocked', references: refs } as DeleteResult;
+          }
+          await c.query('DELETE FROM organizations WHERE id = $1', [id]);
+          await c.query(`DELETE FROM ${ROWS_TABLE} WHERE id = $1`, [id]);
           await c.query('COMMIT');
-          return refs;
+          return { outcome: 'deleted' } as DeleteResult;
         } catch (err) {
           await c.query('ROLLBACK').catch(() => undefined);
           throw err;
@@ -227,9 +312,23 @@ function quoteQualified(regclass: string): string {
     : regclass;
 }
 
-async function writeBatch(pool: pg.Pool, batch: Map<string, Pending>): Promise<void> {
+/** SQLSTATE duplicate_table / unique_violation: two pools made the table at once, which is fine. */
+const ALREADY_MADE = new Set(['42P07', UNIQUE_VIOLATION]);
+
+async function ensureRowsTable(pool: pg.Pool): Promise<void> {
+  await pool.query(CREATE_ROWS_TABLE).catch((err: { code?: string }) => {
+    if (!ALREADY_MADE.has(err.code ?? '')) throw err;
+  });
+}
+
+async function writeBatch(
+  pool: pg.Pool,
+  batch: Map<string, Pending>,
+  prepare: () => Promise<void>,
+): Promise<void> {
   const entries = [...batch.values()];
   try {
+    await prepare();
     let results: Map<string, UpsertResult>;
     try {
       results = await upsertRows(
@@ -263,24 +362,30 @@ async function upsertOne(pool: pg.Pool, row: OrgRow): Promise<UpsertResult> {
 }
 
 async function upsertRows(pool: pg.Pool, rows: OrgRow[]): Promise<Map<string, UpsertResult>> {
-  const { rows: out } = await pool.query<{ id: string; owner: string | null; written: boolean }>(
-    UPSERT,
-    [
-      rows.map((r) => r.id),
-      rows.map((r) => r.name),
-      rows.map((r) => r.displayName),
-      rows.map((r) => r.description),
-      rows.map((r) => r.namespace),
-      rows.map((r) => r.status),
-    ],
-  );
+  const { rows: out } = await pool.query<{
+    id: string;
+    owner: string | null;
+    written: boolean;
+    refused: boolean;
+  }>(UPSERT, [
+    rows.map((r) => r.id),
+    rows.map((r) => r.name),
+    rows.map((r) => r.displayName),
+    rows.map((r) => r.description),
+    rows.map((r) => r.namespace),
+    rows.map((r) => r.status),
+    rows.map((r) => r.uid),
+    rows.map((r) => r.adoptUnrecorded),
+  ]);
   const results = new Map<string, UpsertResult>();
   for (const r of out) {
     results.set(
       r.id,
-      r.owner !== null
-        ? { outcome: 'name-conflict', ownerId: r.owner }
-        : { outcome: r.written ? 'written' : 'unchanged' },
+      r.refused
+        ? { outcome: 'row-conflict' }
+        : r.owner !== null
+          ? { outcome: 'name-conflict', ownerId: r.owner }
+          : { outcome: r.written ? 'written' : 'unchanged' },
     );
   }
   return results;

@@ -327,6 +327,8 @@ describe('organization reconciler', () => {
       description: null,
       namespace: 'streamspace',
       status: 'active',
+      uid: 'uid-other',
+      adoptUnrecorded: false,
     });
     w.add(org('acme'));
     const r = await w.run('acme');
@@ -458,13 +460,39 @@ describe('organization deletion', () => {
     expect(w.orgs.has('acme')).to.equal(false);
   });
 
-  it('never deletes default-org: row and namespace stay, the object may go', async () => {
-    const w = await active({ deletionPolicy: 'Delete' }, 'default-org');
+  it('never touches default-org: refused with DefaultOrgProtected, no finalizer, the object may go', async () => {
+    const w = world();
+    w.smigs.set('db/api', smig(true));
+    w.table.rows.set('default-org', {
+      id: 'default-org',
+      name: 'default',
+      displayName: 'Default Organization',
+      description: null,
+      namespace: 'streamspace',
+      status: 'active',
+      uid: '',
+      adoptUnrecorded: false,
+      writes: 0,
+    });
+    w.add(
+      org('default-org', { displayName: 'Renamed', suspended: true, deletionPolicy: 'Delete' }),
+    );
     await w.run('default-org');
-    expect(w.table.rows.get('default-org')!.status).to.equal('active');
-    expect(w.namespaces.has('streamspace')).to.equal(true);
-    expect(w.orgs.has('default-org')).to.equal(false);
-    expect(w.events.at(-1)).to.equal('Warning DefaultOrgProtected default-org');
+    expect(w.condition('default-org', 'DatabaseSynced')).to.include({
+      status: 'False',
+      reason: 'DefaultOrgProtected',
+    });
+    expect(w.orgs.get('default-org')!.status!.phase).to.equal('Conflict');
+    expect(w.table.rows.get('default-org')).to.include({
+      displayName: 'Default Organization',
+      status: 'active',
+      writes: 0,
+    });
+    expect(w.writes).to.deep.equal(['status organization/default-org']);
+    w.orgs.get('default-org')!.metadata.deletionTimestamp = 'now';
+    await w.run('default-org');
+    expect(w.table.rows.has('default-org')).to.equal(true);
+    expect(w.held.size).to.equal(0);
   });
 
   it('with Retain and a SchemaMigration that is gone, lets the object go with a Warning', async () => {
