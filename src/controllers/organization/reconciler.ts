@@ -143,7 +143,11 @@ export function organizationReconciler(deps: OrganizationDeps) {
       adopt: org.spec.adoptNamespace ?? false,
       suspended: org.spec.suspended ?? false,
     };
-    const d = decideNamespace(nsName, identity, deps.getNamespace(nsName), deps.operatorNamespace);
+    const d = decideNamespace(nsName, identity, deps.getNamespace(nsName), {
+      operatorNamespace: deps.operatorNamespace,
+      reserved: deps.namespacePolicy?.reserved,
+      pattern: deps.namespacePolicy?.pattern,
+    });
     switch (d.kind) {
       case 'refuse':
       case 'conflict':

@@ -39,6 +39,7 @@ import { DatabaseRegistry } from '../databases.js';
 import { schemaMigrations } from '../schemamigration/setup.js';
 import { ORG_FINALIZER } from './deps.js';
 import { SHARED_NAMESPACE } from './namespace.js';
+import type { NamespacePolicy } from './namespace-policy.js';
 import { organizationReconciler, schemaReady } from './reconciler.js';
 import { openOrgDatabase, type OrgDatabase } from './sql.js';
 
@@ -59,6 +60,8 @@ export interface OrganizationSetup {
   defaultDatabaseRef?: SchemaMigrationRef;
   /** The operator's own namespace (reserved). */
   operatorNamespace?: string;
+  /** The install's limits on organization namespaces (`run --reserved-namespaces`, `--org-namespace-pattern`). */
+  namespacePolicy?: Pick<NamespacePolicy, 'reserved' | 'pattern'>;
   labelSelector?: string;
   /** Concurrent reconciles (default 16: they mostly wait, and concurrent upserts share a batch). */
   workers?: number;
@@ -202,6 +205,7 @@ export function setupOrganizations(s: OrganizationSetup): { close(): Promise<voi
     events: s.events,
     defaultDatabaseRef: s.defaultDatabaseRef,
     operatorNamespace: s.operatorNamespace,
+    namespacePolicy: s.namespacePolicy,
   });
   const controller = new Controller({
     name: 'organization',
