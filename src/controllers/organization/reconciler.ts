@@ -230,8 +230,12 @@ export function rowOf(org: Organization, namespace: string): OrgRow {
   const synced = getCondition(org.status?.conditions, OrganizationConditions.DatabaseSynced);
   return {
     uid: org.metadata.uid ?? '',
-    // Written by this operator before rows were recorded: its own status says so.
-    adoptUnrecorded: synced?.status === 'True' && synced.reason === 'Synced',
+    // Written by this operator before rows were recorded: its own status says so, for this spec
+    // (a databaseRef changed since points at rows it never wrote).
+    adoptUnrecorded:
+      synced?.status === 'True' &&
+      synced.reason === 'Synced' &&
+      synced.observedGeneration === org.metadata.generation,
     id: org.metadata.name!,
     name: org.metadata.name!,
     displayName: org.spec.displayName,

@@ -90,3 +90,50 @@ describe('which databases and rows an Organization may write', () => {
     expect(w.events.at(-1)).to.equal('Normal Deleted acme');
   });
 });
+
+describe('rows written before the operator recorded them (an upgrade)', () => {
+  const unrecorded = () => ({
+    id: 'acme',
+    name: 'acme',
+    displayName: 'Org acme',
+    description: null,
+    namespace: 'streamspace',
+    status: 'active',
+    uid: '',
+    adoptUnrecorded: false,
+    writes: 0,
+  });
+  const synced = (generation: number) => ({
+    conditions: [
+      {
+        type: 'DatabaseSynced',
+        status: 'True' as const,
+        reason: 'Synced',
+        message: 'row written',
+        observedGeneration: generation,
+        lastTransitionTime: '2026-01-01T00:00:00Z',
+      },
+    ],
+  });
+
+  it('takes its row back when its own status says it wrote it for this spec', async () => {
+    const w = world();
+    w.smigs.set('db/api', smig(true));
+    w.table.rows.set('acme', unrecorded());
+    const o = w.add(org('acme', { namespace: 'streamspace' }));
+    o.status = synced(1);
+    await w.run('acme');
+    expect(w.condition('acme', 'Ready')).to.include({ status: 'True' });
+    expect(w.table.recorded.get('acme')).to.deep.equal({ uid: 'uid-acme', created: false });
+  });
+
+  it('does not when the spec changed since (another databaseRef, say)', async () => {
+    const w = world();
+    w.smigs.set('db/api', smig(true));
+    w.table.rows.set('acme', unrecorded());
+    const o = w.add(org('acme', { namespace: 'streamspace' }, { generation: 2 }));
+    o.status = synced(1);
+    await w.run('acme');
+    expect(w.condition('acme', 'DatabaseSynced')).to.include({ reason: 'RowConflict' });
+  });
+});
