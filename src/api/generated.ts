@@ -70,6 +70,14 @@ export interface SchemaMigrationSpec {
    * Default: `false`.
    */
   suspend?: boolean;
+  /**
+   * Let Organizations name this SchemaMigration in spec.databaseRef and write their rows in
+   * its database's organizations table. Off by default: an Organization cannot write a
+   * database whose SchemaMigration does not say so.
+   *
+   * Default: `false`.
+   */
+  allowOrganizations?: boolean;
 }
 
 /**
@@ -566,8 +574,8 @@ export interface OrganizationSpec {
    *
    * Default: `"streamspace"`.
    * Validation: pattern `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`; length 1..63; rule
-   * `!self.startsWith('kube-') && self != 'default'`: namespace must not be a reserved
-   * namespace (kube-*, default).
+   * `!self.startsWith('kube-') && self != 'default' && self != 'schema-operator-system'`:
+   * namespace must not be a reserved namespace (kube-*, default, schema-operator-system).
    */
   namespace?: string;
   /**

@@ -52,6 +52,14 @@ export interface OperatorOptions {
   defaultDatabaseRef?: { namespace: string; name: string };
   /** Hosts SchemaMigrations and Organizations may connect to; undefined allows any. */
   allowedDatabaseHosts?: AllowedHosts;
+  /**
+   * The operator's own namespace: reserved for organizations, and where
+   * Events about cluster-scoped objects (Organizations) go. Default: the
+   * lease namespace (both come from POD_NAMESPACE in the chart).
+   */
+  operatorNamespace?: string;
+  /** The install's limits on organization namespaces. */
+  namespacePolicy?: { reserved?: string[]; pattern?: RegExp };
   logLevel?: string;
   signals?: SignalSource;
   /** Called once the manager runs (the health server is up). */
@@ -92,9 +100,12 @@ export async function runOperator(
     leaderElector,
     signals: o.signals,
   });
+  const operatorNamespace = o.operatorNamespace || o.leaseNamespace;
   const events = new KubeEventRecorder({
     client: client.resource<KubeObject>(eventResource),
     instance: identity,
+    // Organizations have no namespace: their Events go where the operator runs (and may write Events).
+    clusterScopedNamespace: operatorNamespace,
     logger,
   });
   const shared = { client, manager, events, logger, metrics };
@@ -112,7 +123,8 @@ export async function runOperator(
     schemaMigrations: o.selector ? undefined : migrations,
     defaultDatabaseRef: o.defaultDatabaseRef,
     allowedDatabaseHosts: o.allowedDatabaseHosts,
-    operatorNamespace: o.leaseNamespace,
+    operatorNamespace,
+    namespacePolicy: o.namespacePolicy,
     labelSelector: o.selector,
   });
   // The gate needs every SchemaMigration a pod may name: share the informer unless it is sharded.

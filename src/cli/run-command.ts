@@ -3,6 +3,10 @@ import { Option, type Command } from 'commander';
 import { parseAllowedHosts, type AllowedHosts } from '../engine/database-hosts.js';
 import { countFlag, durationFlag } from './flags.js';
 import { EXIT, UsageError } from './exit-codes.js';
+import {
+  namespacePattern,
+  reservedNamespaces,
+} from '../controllers/organization/namespace-policy.js';
 
 interface RunFlags {
   kubeconfig?: string;
@@ -19,6 +23,9 @@ interface RunFlags {
   workers: string;
   defaultDatabaseRef?: string;
   allowedDatabaseHosts?: string;
+  operatorNamespace?: string;
+  reservedNamespaces?: string;
+  orgNamespacePattern?: string;
   logLevel?: string;
 }
 
@@ -75,11 +82,30 @@ export function registerRun(program: Command): void {
         'hosts SchemaMigrations and Organizations may connect to: names, *.suffixes, CIDRs, comma-separated (default: any)',
       ).env('ALLOWED_DATABASE_HOSTS'),
     )
+    .addOption(
+      new Option(
+        '--operator-namespace <ns>',
+        "the operator's own namespace: reserved for organizations, and where Events about Organizations go (default: --lease-namespace)",
+      ).env('OPERATOR_NAMESPACE'),
+    )
+    .addOption(
+      new Option(
+        '--reserved-namespaces <names>',
+        'comma-separated namespaces no Organization may have, beyond kube-*, default and the operator namespace',
+      ).env('RESERVED_NAMESPACES'),
+    )
+    .addOption(
+      new Option(
+        '--org-namespace-pattern <regex>',
+        "a regular expression every Organization's dedicated namespace must match in full (e.g. 'org-[a-z0-9-]+')",
+      ).env('ORG_NAMESPACE_PATTERN'),
+    )
     .addOption(new Option('--log-level <level>', 'error, warn, info or debug').env('LOG_LEVEL'))
     .action(async (flags: RunFlags) => {
       const workers = countFlag('workers', flags.workers);
       const defaultDatabaseRef = databaseRefFlag(flags.defaultDatabaseRef);
       const allowedDatabaseHosts = allowedHostsFlag(flags.allowedDatabaseHosts);
+      const namespacePolicy = namespacePolicyFlags(flags);
       const leaderElection = leaderElectionTimings({
         leaseDuration: flags.leaderElectLeaseDuration,
         renewDeadline: flags.leaderElectRenewDeadline,
@@ -95,6 +121,7 @@ export function registerRun(program: Command): void {
           defaultDatabaseRef,
           allowedDatabaseHosts,
           leaderElection,
+          namespacePolicy,
         });
       } catch (err) {
         // A missing or broken kubeconfig is bad input (exit 2); an API that never answered, transient (3).
@@ -155,6 +182,17 @@ export function leaderElectionTimings(flags: LeaderElectionFlags): LeaderElectio
     );
   if (problems.length) throw new UsageError(problems.join('; '));
   return { leaseDurationMs: lease, renewDeadlineMs: renew, retryPeriodMs: retry };
+}
+
+/** `--reserved-namespaces` and `--org-namespace-pattern` checked; a bad pattern is a usage error. */
+function namespacePolicyFlags(flags: RunFlags): { reserved: string[]; pattern?: RegExp } {
+  const reserved = reservedNamespaces(flags.reservedNamespaces);
+  if (!flags.orgNamespacePattern) return { reserved };
+  try {
+    return { reserved, pattern: namespacePattern(flags.orgNamespacePattern) };
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }
 
 /** `--default-database-ref NS/NAME` as a reference; a malformed value is a usage error. */

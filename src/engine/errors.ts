@@ -16,7 +16,8 @@ export type FailureReason =
   | 'InvalidSource'
   | 'ExistingSchema'
   | 'InvalidDatabaseURL'
-  | 'DatabaseHostNotAllowed';
+  | 'DatabaseHostNotAllowed'
+  | 'Conflict';
 
 /** Base class: a failure with a reason and a transient flag. */
 export class EngineError extends Error {
@@ -110,6 +111,20 @@ export class ExistingSchemaError extends EngineError {
         'choose --baseline VERSION (policy.baseline) to mark what exists as applied, ' +
         'or --adopt-existing (policy.adoptExisting) to run re-runnable migrations over it',
     );
+  }
+}
+
+/**
+ * The ledger is recorded as another owner's, who may not be replaced. The
+ * message does not name the owner (it may belong to someone the caller must
+ * not learn about); `owner` carries it for the caller to decide what to say.
+ */
+export class LedgerOwnedError extends EngineError {
+  constructor(
+    ledger: string,
+    readonly owner: string,
+  ) {
+    super('Conflict', `the migration history ${ledger} is managed by another owner`);
   }
 }
 

@@ -5,6 +5,7 @@
  * failed run never blocks the next one.
  */
 import type pg from 'pg';
+import { ownerTable } from './owner.js';
 
 /** Where the ledger lives. */
 export interface LedgerTable {
@@ -198,10 +199,10 @@ export async function userRelations(c: Queryable, t: LedgerTable, limit = 5): Pr
     `SELECT format('%I.%I', n.nspname, c.relname) AS r
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname = $1
-        AND c.relname NOT IN ($2, $3)
+        AND c.relname NOT IN ($2, $3, $5)
         AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')
       ORDER BY 1 LIMIT $4`,
-    [t.schema, t.name, attemptsTable(t).name, limit],
+    [t.schema, t.name, attemptsTable(t).name, limit, ownerTable(t).name],
   );
   return rows.map((r) => r.r);
 }

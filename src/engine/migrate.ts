@@ -17,6 +17,7 @@ import {
   type LedgerRow,
 } from './ledger.js';
 import { acquireLock, releaseLock } from './lock.js';
+import { checkOwner, recordOwner } from './owner.js';
 import { resolveOptions, type ResolvedOptions, type RunOptions } from './options.js';
 import { assertSafe, plan, type Plan } from './plan.js';
 import { backoffDelay, realSleep } from './retry.js';
@@ -93,6 +94,8 @@ async function runLocked(
     onBusy: (h) => observer.onLockBusy?.(h),
   });
   try {
+    // Whose ledger it is comes first: a run refused here has read nothing of it.
+    const owner = opts.claim ? await checkOwner(c, opts.ledger, opts.claim) : null;
     const existing = await readLedger(c, opts.ledger);
     const needsBaseline = !!opts.baseline && (existing === null || existing.length === 0);
     const rows = needsBaseline ? [virtualBaseline(opts.baseline!)] : (existing ?? []);
@@ -102,6 +105,7 @@ async function runLocked(
     assertSafe(p, opts);
     validateMigrations(p.pending);
     const baselined = await prepareLedger(c, opts, existing, needsBaseline);
+    if (opts.claim) await recordOwner(c, opts.ledger, opts.claim, owner);
     const ctx: ApplyContext = {
       client: c,
       ledger: opts.ledger,

@@ -6,6 +6,7 @@ import { hostname, userInfo } from 'node:os';
 import type { AllowedHosts } from './database-hosts.js';
 import { DEFAULT_LEDGER, type LedgerTable } from './ledger.js';
 import type { TlsMaterial } from './pg-config.js';
+import type { LedgerClaim } from './owner.js';
 import type { Sleep } from './retry.js';
 import type { Migration } from './source.js';
 
@@ -44,13 +45,15 @@ export interface RunOptions {
   applicationName?: string;
   sleep?: Sleep;
   random?: () => number;
+  /** Record this owner beside the ledger, refusing a ledger another owner holds (the operator's claim). */
+  claim?: LedgerClaim;
 }
 
 /** The options with every default filled in. */
 export type ResolvedOptions = Required<
-  Omit<RunOptions, 'target' | 'baseline' | 'sleep' | 'random' | 'tls' | 'allowedHosts'>
+  Omit<RunOptions, 'target' | 'baseline' | 'sleep' | 'random' | 'tls' | 'allowedHosts' | 'claim'>
 > &
-  Pick<RunOptions, 'target' | 'baseline' | 'sleep' | 'random' | 'tls' | 'allowedHosts'>;
+  Pick<RunOptions, 'target' | 'baseline' | 'sleep' | 'random' | 'tls' | 'allowedHosts' | 'claim'>;
 
 /** Fills in the defaults. */
 export function resolveOptions(o: RunOptions): ResolvedOptions {

@@ -166,7 +166,7 @@ export class OperatorMetrics {
   });
   readonly organizationRows = this.counter(
     'schema_operator_organization_row_writes_total',
-    'Organization rows by outcome: written, unchanged, name-conflict, marked-deleted, deleted, delete-blocked',
+    'Organization rows by outcome: written, unchanged, name-conflict, row-conflict, marked-deleted, deleted, not-created, delete-blocked',
     ['outcome'],
   );
   readonly organizationNamespaceOps = this.counter(

@@ -54,6 +54,8 @@ export function fleetSchemaMigration(o: {
     spec: {
       database: { urlSecretRef: { name: o.secret, key: 'url' } },
       source: { inline: FLEET_MIGRATIONS.map((m) => ({ ...m, transactional: true })) },
+      // The fleet's Organizations write their rows here.
+      allowOrganizations: true,
     },
   } as SchemaMigration & KubeObject;
 }

@@ -79,6 +79,7 @@ export async function orgsBenchmark(ctx: BenchContext): Promise<string> {
     spec: {
       database: { urlSecretRef: { name: 'streamspace-db', key: 'url' } },
       source: { bundled: 'streamspace' },
+      allowOrganizations: true,
     },
   });
   const heapMb = process.env.BENCH_OPERATOR_HEAP_MB;

@@ -37,6 +37,8 @@ export interface SmigOptions {
   historyTable?: { schema?: string; name?: string };
   suspend?: boolean;
   labels?: Record<string, string>;
+  /** spec.allowOrganizations: Organizations may write this database. */
+  allowOrganizations?: boolean;
 }
 
 /** A SchemaMigration reading ConfigMaps. */
@@ -50,6 +52,7 @@ export function schemaMigration(ns: string, name: string, o: SmigOptions = {}): 
       source: { configMaps: (o.configMaps ?? [`${name}-migrations`]).map((n) => ({ name: n })) },
       ...(o.historyTable ? { historyTable: o.historyTable } : {}),
       ...(o.suspend !== undefined ? { suspend: o.suspend } : {}),
+      ...(o.allowOrganizations ? { allowOrganizations: true } : {}),
     },
   } as SchemaMigration;
 }

@@ -11,6 +11,7 @@ import type {
   SchemaMigrationRef,
 } from '../../api/index.js';
 import type { EventRecorder, KubeObject } from '../../kube/index.js';
+import type { NamespacePolicy } from './namespace-policy.js';
 import type { OrgDatabase } from './sql.js';
 
 /** The finalizer that keeps an Organization until its row and namespace are dealt with. */
@@ -56,5 +57,7 @@ export interface OrganizationDeps {
   defaultDatabaseRef?: SchemaMigrationRef;
   /** The operator's own namespace: reserved. */
   operatorNamespace?: string;
+  /** The install's limits on organization namespaces (reserved names, a pattern). */
+  namespacePolicy?: Pick<NamespacePolicy, 'reserved' | 'pattern'>;
   now?: () => Date;
 }

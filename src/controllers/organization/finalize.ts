@@ -39,6 +39,7 @@ export interface FinalizeInput {
 export async function finalize(i: FinalizeInput): Promise<Result> {
   const { deps, org, status } = i;
   const id = org.metadata.name!;
+  const uid = org.metadata.uid ?? '';
   const gen = org.metadata.generation ?? 0;
   if (!org.metadata.finalizers?.includes(ORG_FINALIZER)) {
     await deps.releaseDatabase(id);
@@ -54,6 +55,12 @@ export async function finalize(i: FinalizeInput): Promise<Result> {
 
   const gate = await i.gate(org);
   if (!gate.ready) {
+    // A database that refuses Organizations is never written, not even to mark a row.
+    if (gate.refused) {
+      const why = `nothing done in the database: ${gate.message}; namespace and any row are kept`;
+      recordEvent(deps.events, org, 'Warning', 'RowNotMarked', why);
+      return release(i);
+    }
     if (gate.gone && policy === 'Retain') {
       const why = `the row was not marked deleted: ${gate.message}; namespace and any row are kept`;
       recordEvent(deps.events, org, 'Warning', 'RowNotMarked', why);
@@ -74,9 +81,9 @@ export async function finalize(i: FinalizeInput): Promise<Result> {
   }
 
   if (policy === 'Retain') {
-    const marked = await gate.db.markDeleted(id);
+    const marked = await gate.db.markDeleted(id, uid);
     const ns = status.namespace ?? org.spec.namespace ?? SHARED_NAMESPACE;
-    const what = marked ? 'row marked deleted' : 'no row to mark';
+    const what = marked ? 'row marked deleted' : 'no row of this organization to mark';
     recordEvent(deps.events, org, 'Normal', 'Retained', `${what}; namespace ${ns} kept`);
     return release(i);
   }
@@ -84,14 +91,18 @@ export async function finalize(i: FinalizeInput): Promise<Result> {
   const refs = await gate.db.references(id);
   if (refs.length > 0) return blocked(i, refs, gen);
   const nsName = status.namespace ?? org.spec.namespace ?? SHARED_NAMESPACE;
-  const ours = createdBy(deps.getNamespace(nsName), { id, uid: org.metadata.uid ?? '' });
+  const ours = createdBy(deps.getNamespace(nsName), { id, uid });
   if (ours) await deps.namespaces.delete(nsName);
-  const late = await gate.db.deleteRow(id);
-  if (late.length > 0) return blocked(i, late, gen);
+  const deleted = await gate.db.deleteRow(id, uid);
+  if (deleted.outcome === 'blocked') return blocked(i, deleted.references, gen);
   const nsWhat = ours
     ? `namespace ${nsName} deleted`
     : `namespace ${nsName} kept (this organization did not create it)`;
-  recordEvent(deps.events, org, 'Normal', 'Deleted', `row deleted; ${nsWhat}`);
+  const rowWhat =
+    deleted.outcome === 'deleted'
+      ? 'row deleted'
+      : 'row kept (this organization did not create it)';
+  recordEvent(deps.events, org, 'Normal', 'Deleted', `${rowWhat}; ${nsWhat}`);
   return release(i);
 }
 

@@ -5,17 +5,26 @@
  *
  * - ownership is an annotation pair (org id + UID), never an ownerReference:
  *   garbage collection has deleted whole fleets of tenant namespaces through
- *   ownerReferences on Namespaces;
- * - a namespace annotated for another org, or one that exists and no org we
- *   know created, is a Conflict: the org hands off instead of taking it over
- *   (the namespace-hijack class of bugs), unless `adoptNamespace` says so for
- *   an unannotated one; an adopted namespace is never deleted;
- * - reserved namespaces (kube-*, default, the operator's own) are refused here
- *   too, not only by the CRD's CEL rule;
+ *   ownerReferences on Namespaces. The UID is what counts: anyone who can
+ *   create a namespace can write the id, nobody can guess the UID of an
+ *   Organization not yet created;
+ * - a namespace annotated for another org id is a Conflict: the org hands
+ *   off instead of taking it over (the namespace-hijack class of bugs);
+ * - a namespace that exists without this org's UID (none, another org's
+ *   object of the same name kept by Retain, or a namespace made beforehand
+ *   with the id annotation) is a Conflict unless `adoptNamespace`; an adopted
+ *   namespace is never deleted: a new UID never inherits "created";
+ * - only a namespace this org created carries CREATED_LABEL, set at creation
+ *   and never added by a patch (the install's admission policy lets the
+ *   operator delete only namespaces with it);
+ * - reserved namespaces (kube-*, default, the operator's own, the install's
+ *   list) and names outside the install's pattern are refused here too, not
+ *   only by the CRD's CEL rule (namespace-policy.ts);
  * - the shared namespace is ensured but never annotated, owned or deleted.
  */
 import { GROUP } from '../../api/index.js';
 import type { KubeObject } from '../../kube/index.js';
+import { namespaceRefusal, type NamespacePolicy } from './namespace-policy.js';
 
 /** The shared namespace: ensured, never owned, never deleted. */
 export const SHARED_NAMESPACE = 'streamspace';
@@ -29,6 +38,16 @@ export const ADOPTED_ANNOTATION = `${GROUP}/adopted`;
 export const SUSPENDED_LABEL = `${GROUP}/suspended`;
 /** Label on namespaces this operator created. */
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+/**
+ * Label `schema-operator` on the dedicated namespaces this operator created
+ * for an organization: set only in the create request, never added by a
+ * patch, removed when the namespace is adopted by another UID. The admission
+ * policy of the install allows the operator's namespace deletes only for
+ * namespaces that carry it.
+ */
+export const CREATED_LABEL = `${GROUP}/created-by`;
+/** The value of {@link CREATED_LABEL}. */
+export const CREATED_VALUE = 'schema-operator';
 
 /** The org as the namespace rules see it. */
 export interface OrgIdentity {
@@ -49,25 +68,21 @@ export type NamespaceDecision =
 
 /** True for namespaces no organization may use: kube-*, default, and the operator's own. */
 export function isReserved(name: string, operatorNamespace?: string): boolean {
-  return name.startsWith('kube-') || name === 'default' || name === operatorNamespace;
+  return namespaceRefusal(name, { operatorNamespace }) !== undefined;
 }
 
 /**
  * The decision for namespace `name` of `org`, given the namespace as it
- * exists (`existing`, undefined when absent).
+ * exists (`existing`, undefined when absent) and the install's `policy`.
  */
 export function decideNamespace(
   name: string,
   org: OrgIdentity,
   existing: KubeObject | undefined,
-  operatorNamespace?: string,
+  policy: NamespacePolicy = {},
 ): NamespaceDecision {
-  if (isReserved(name, operatorNamespace))
-    return {
-      kind: 'refuse',
-      reason: 'ReservedNamespace',
-      message: `namespace ${name} is reserved (kube-*, default, the operator's own) and cannot belong to an organization`,
-    };
+  const refusal = namespaceRefusal(name, { ...policy, shared: SHARED_NAMESPACE });
+  if (refusal) return { kind: 'refuse', reason: 'ReservedNamespace', message: refusal };
   if (existing?.metadata?.deletionTimestamp)
     return {
       kind: 'wait',
@@ -80,6 +95,7 @@ export function decideNamespace(
   }
   if (!existing) {
     const obj = namespaceObject(name);
+    obj.metadata!.labels![CREATED_LABEL] = CREATED_VALUE;
     obj.metadata!.annotations = { [ORG_ANNOTATION]: org.id, [ORG_UID_ANNOTATION]: org.uid };
     if (org.suspended) obj.metadata!.labels![SUSPENDED_LABEL] = 'true';
     return { kind: 'create', object: obj };
@@ -93,22 +109,26 @@ export function decideNamespace(
       message: `namespace ${name} is annotated for organization ${holder}`,
     };
   const annotations: Record<string, string> = {};
-  if (holder === undefined) {
+  const labels: Record<string, string | null> = suspendedLabelChange(existing, org.suspended) ?? {};
+  if (a[ORG_UID_ANNOTATION] !== org.uid || holder === undefined) {
+    // Not this Organization object's: an id anyone could have written, or a namespace kept by Retain.
     if (!org.adopt)
       return {
         kind: 'conflict',
         reason: 'Conflict',
-        message: `namespace ${name} exists and belongs to no organization; set spec.adoptNamespace to use it`,
+        message:
+          holder === undefined
+            ? `namespace ${name} exists and belongs to no organization; set spec.adoptNamespace to use it`
+            : `namespace ${name} is annotated for organization ${holder} but not for this Organization object (uid ${org.uid}); set spec.adoptNamespace to use it (an adopted namespace is never deleted)`,
       };
     annotations[ORG_ANNOTATION] = org.id;
+    annotations[ORG_UID_ANNOTATION] = org.uid;
     annotations[ADOPTED_ANNOTATION] = 'true';
+    if (existing.metadata?.labels?.[CREATED_LABEL] !== undefined) labels[CREATED_LABEL] = null;
   }
-  // Same id, another UID: the org was deleted with Retain and made again; it takes its namespace back.
-  if (a[ORG_UID_ANNOTATION] !== org.uid) annotations[ORG_UID_ANNOTATION] = org.uid;
-  const labels = suspendedLabelChange(existing, org.suspended);
   const metadata: Record<string, unknown> = {};
   if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
-  if (labels) metadata.labels = labels;
+  if (Object.keys(labels).length > 0) metadata.labels = labels;
   if (Object.keys(metadata).length === 0) return { kind: 'ready' };
   // The resourceVersion makes two orgs adopting one namespace at once a 409 for the second.
   metadata.resourceVersion = existing.metadata?.resourceVersion;
@@ -126,14 +146,18 @@ function suspendedLabelChange(
 }
 
 /**
- * True when deleting `org` with policy Delete may delete `ns`: the org
- * created it (its id and UID on it, not adopted) and it is not shared.
+ * True when deleting `org` with policy Delete may delete `ns`: this org
+ * object created it (its id and UID on it, the created label, not adopted)
+ * and it is not shared.
  */
 export function createdBy(ns: KubeObject | undefined, org: { id: string; uid: string }): boolean {
-  if (!ns || ns.metadata?.name === SHARED_NAMESPACE) return false;
+  if (!ns || ns.metadata?.name === SHARED_NAMESPACE || !org.uid) return false;
   const a = ns.metadata?.annotations ?? {};
   return (
-    a[ORG_ANNOTATION] === org.id && a[ORG_UID_ANNOTATION] === org.uid && !a[ADOPTED_ANNOTATION]
+    a[ORG_ANNOTATION] === org.id &&
+    a[ORG_UID_ANNOTATION] === org.uid &&
+    !a[ADOPTED_ANNOTATION] &&
+    ns.metadata?.labels?.[CREATED_LABEL] === CREATED_VALUE
   );
 }
 

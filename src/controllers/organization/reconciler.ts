@@ -1,8 +1,10 @@
 /**
  * The Organization reconciler: one row in `organizations` and one namespace
  * (or the shared one) per Organization (DESIGN section 5). A flat run of
- * steps, each returning early: gone → deleting (finalize.ts) → finalizer →
- * immutable namespace → namespace → schema gate → row → status and Event.
+ * steps, each returning early: gone → deleting (finalize.ts) → default-org
+ * refused → finalizer → immutable namespace → namespace → database gate
+ * (Ready, and spec.allowOrganizations) → row (only one this org created or
+ * took back, never default-org) → status and Event.
  *
  * Domain outcomes (a conflict, a schema not yet Ready) go to status and wait
  * for an event that can change them (the watches in setup.ts), never for a
@@ -21,7 +23,7 @@ import {
   type SchemaMigrationRef,
 } from '../../api/index.js';
 import type { ReconcileContext, Result } from '../../kube/index.js';
-import type { OrganizationDeps } from './deps.js';
+import { DEFAULT_ORG_ID, type OrganizationDeps } from './deps.js';
 import { recordTransition } from './events.js';
 import { finalize } from './finalize.js';
 import { decideNamespace, SHARED_NAMESPACE } from './namespace.js';
@@ -57,6 +59,8 @@ export type DatabaseGate =
       result: Result;
       /** True when no SchemaMigration is named or the named one does not exist. */
       gone: boolean;
+      /** True when the SchemaMigration refuses Organizations: nothing may be written there. */
+      refused?: boolean;
     };
 
 /** Builds the reconcile function over `deps`. */
@@ -81,6 +85,12 @@ export function organizationReconciler(deps: OrganizationDeps) {
     if (org.metadata.deletionTimestamp) {
       return finalize({ deps, org, status, gate: (o) => databaseGate(o), now, done, ctx });
     }
+    if (org.metadata.name === DEFAULT_ORG_ID) {
+      // No finalizer either: nothing of it is ever ours to finalize.
+      const why = `${DEFAULT_ORG_ID} is the organization migration 006 made; no Organization may change it`;
+      markConflict(status, 'database', 'DefaultOrgProtected', why, gen, now());
+      return done({});
+    }
     org = await deps.addFinalizer(org);
 
     const nsName = org.spec.namespace ?? SHARED_NAMESPACE;
@@ -90,7 +100,8 @@ export function organizationReconciler(deps: OrganizationDeps) {
 
     const gate = await databaseGate(org);
     if (!gate.ready) {
-      markPending(status, 'database', gate.reason, gate.message, gen, now());
+      const mark = gate.refused ? markConflict : markPending;
+      mark(status, 'database', gate.reason, gate.message, gen, now());
       return done(gate.result);
     }
     const row = rowOf(org, nsName);
@@ -99,6 +110,11 @@ export function organizationReconciler(deps: OrganizationDeps) {
       await done({});
       throw err;
     });
+    if (written.outcome === 'row-conflict') {
+      const why = `a row with id ${row.id} exists in the organizations table and this operator did not create it for this Organization (uid ${row.uid}); nothing was written`;
+      markConflict(status, 'database', 'RowConflict', why, gen, now());
+      return done({ requeueAfterMs: RECHECK_MS.nameConflict });
+    }
     if (written.outcome === 'name-conflict') {
       const why = `name ${row.name} belongs to organization id ${written.ownerId} in the organizations table`;
       markConflict(status, 'database', 'NameConflict', why, gen, now());
@@ -129,7 +145,11 @@ export function organizationReconciler(deps: OrganizationDeps) {
       adopt: org.spec.adoptNamespace ?? false,
       suspended: org.spec.suspended ?? false,
     };
-    const d = decideNamespace(nsName, identity, deps.getNamespace(nsName), deps.operatorNamespace);
+    const d = decideNamespace(nsName, identity, deps.getNamespace(nsName), {
+      operatorNamespace: deps.operatorNamespace,
+      reserved: deps.namespacePolicy?.reserved,
+      pattern: deps.namespacePolicy?.pattern,
+    });
     switch (d.kind) {
       case 'refuse':
       case 'conflict':
@@ -171,6 +191,16 @@ export function organizationReconciler(deps: OrganizationDeps) {
         // No requeue: the SchemaMigration watch wakes this org when that changes.
         result: {},
         gone: !smig,
+      };
+    if (smig.spec.allowOrganizations !== true)
+      return {
+        ready: false,
+        reason: 'OrganizationsNotAllowed',
+        message: `SchemaMigration ${smigKey} does not allow Organizations (its spec.allowOrganizations is not true); nothing is written to its database`,
+        // The SchemaMigration watch wakes this org when its spec changes.
+        result: {},
+        gone: false,
+        refused: true,
       };
     const secret = smig.spec.database.urlSecretRef;
     const secretKey = secret.key ?? 'url';
@@ -216,7 +246,15 @@ export function schemaReady(smig: SchemaMigration): boolean {
  * (sql.ts), so rows made by others keep theirs.
  */
 export function rowOf(org: Organization, namespace: string): OrgRow {
+  const synced = getCondition(org.status?.conditions, OrganizationConditions.DatabaseSynced);
   return {
+    uid: org.metadata.uid ?? '',
+    // Written by this operator before rows were recorded: its own status says so, for this spec
+    // (a databaseRef changed since points at rows it never wrote).
+    adoptUnrecorded:
+      synced?.status === 'True' &&
+      synced.reason === 'Synced' &&
+      synced.observedGeneration === org.metadata.generation,
     id: org.metadata.name!,
     name: org.metadata.name!,
     displayName: org.spec.displayName,

@@ -41,6 +41,7 @@ import { secretKeyReader } from '../secret-reader.js';
 import { schemaMigrations } from '../schemamigration/setup.js';
 import { ORG_FINALIZER } from './deps.js';
 import { SHARED_NAMESPACE } from './namespace.js';
+import type { NamespacePolicy } from './namespace-policy.js';
 import { organizationReconciler, schemaReady } from './reconciler.js';
 import { openOrgDatabase, type OrgDatabase } from './sql.js';
 
@@ -63,6 +64,8 @@ export interface OrganizationSetup {
   defaultDatabaseRef?: SchemaMigrationRef;
   /** The operator's own namespace (reserved). */
   operatorNamespace?: string;
+  /** The install's limits on organization namespaces (`run --reserved-namespaces`, `--org-namespace-pattern`). */
+  namespacePolicy?: Pick<NamespacePolicy, 'reserved' | 'pattern'>;
   labelSelector?: string;
   /** Concurrent reconciles (default 16: they mostly wait, and concurrent upserts share a batch). */
   workers?: number;
@@ -188,6 +191,7 @@ export function setupOrganizations(s: OrganizationSetup): { close(): Promise<voi
     events: s.events,
     defaultDatabaseRef: s.defaultDatabaseRef,
     operatorNamespace: s.operatorNamespace,
+    namespacePolicy: s.namespacePolicy,
   });
   const controller = new Controller({
     name: 'organization',
@@ -223,9 +227,13 @@ export function setupOrganizations(s: OrganizationSetup): { close(): Promise<voi
   const smigKey = (o: KubeObject) => `${o.metadata!.namespace}/${o.metadata!.name}`;
   smigs.on({
     add: (o) => wakeUsers('database', smigKey(o)),
-    // Only a change of readiness matters to an org; progress writes during a run do not.
+    // Only readiness and allowOrganizations matter to an org; progress writes during a run do not.
     update: (old, o) => {
-      if (schemaReady(old) !== schemaReady(o)) wakeUsers('database', smigKey(o));
+      if (
+        schemaReady(old) !== schemaReady(o) ||
+        old.spec.allowOrganizations !== o.spec.allowOrganizations
+      )
+        wakeUsers('database', smigKey(o));
     },
     delete: (o) => wakeUsers('database', smigKey(o)),
   });
@@ -259,8 +267,8 @@ function counted(db: OrgDatabase, metrics: OperatorMetrics | undefined): OrgData
       rows.inc({ outcome: r.outcome });
       return r;
     },
-    markDeleted: async (id) => {
-      const marked = await db.markDeleted(id);
+    markDeleted: async (id, uid) => {
+      const marked = await db.markDeleted(id, uid);
       if (marked) rows.inc({ outcome: 'marked-deleted' });
       return marked;
     },
@@ -269,10 +277,10 @@ function counted(db: OrgDatabase, metrics: OperatorMetrics | undefined): OrgData
       if (refs.length > 0) rows.inc({ outcome: 'delete-blocked' });
       return refs;
     },
-    deleteRow: async (id) => {
-      const blocked = await db.deleteRow(id);
-      rows.inc({ outcome: blocked.length > 0 ? 'delete-blocked' : 'deleted' });
-      return blocked;
+    deleteRow: async (id, uid) => {
+      const r = await db.deleteRow(id, uid);
+      rows.inc({ outcome: r.outcome === 'blocked' ? 'delete-blocked' : r.outcome });
+      return r;
     },
     end: () => db.end(),
   };

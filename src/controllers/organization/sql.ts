@@ -12,6 +12,15 @@
  * the org's id keeps its name (default-org keeps `default`). A new row whose
  * `name` belongs to another id is filtered out inside the same statement and
  * reported to its caller as a name conflict; the others are written.
+ *
+ * Rows are the operator's only when it made them: `schema_operator_organizations`
+ * (made here, beside `organizations`, by the operator's own SQL) records, per
+ * id, the UID of the Organization it wrote the row for and whether it
+ * created the row. A row with no record (made by the API or by hand), or one
+ * recorded for another UID that is still in use, is never written: the
+ * caller gets `row-conflict`. `default-org` is never written. Only a row this
+ * Organization created is ever deleted; one it took back (after a Retain, or
+ * on upgrade) is only marked.
  */
 import pg from 'pg';
 import {
@@ -20,6 +29,15 @@ import {
   IsolatedClient,
   type DatabaseAccess,
 } from '../../engine/index.js';
+import {
+  CREATE_ROWS_TABLE,
+  DEFAULT_ORG,
+  REFERENCING,
+  ROWS_TABLE,
+  UPSERT,
+} from './sql-statements.js';
+
+export { ROWS_TABLE } from './sql-statements.js';
 
 /** The columns an Organization owns in its row. */
 export interface OrgRow {
@@ -29,11 +47,24 @@ export interface OrgRow {
   description: string | null;
   namespace: string;
   status: 'active' | 'suspended';
+  /** The Organization's metadata.uid: whose row it is (not a column of `organizations`). */
+  uid: string;
+  /**
+   * Take an existing row that no record claims (one this operator wrote
+   * before rows were recorded): only when the Organization's own status says
+   * its row was written.
+   */
+  adoptUnrecorded: boolean;
 }
 
 /** What an upsert did: wrote, found the row already so, or refused a taken name. */
 export type UpsertResult =
-  { outcome: 'written' | 'unchanged' } | { outcome: 'name-conflict'; ownerId: string };
+  | { outcome: 'written' | 'unchanged' | 'row-conflict' }
+  | { outcome: 'name-conflict'; ownerId: string };
+
+/** What a delete did: the row deleted, kept because this org did not create it, or blocked by references. */
+export type DeleteResult =
+  { outcome: 'deleted' | 'not-created' } | { outcome: 'blocked'; references: Reference[] };
 
 /** Rows in other tables that reference an organization (their org_id). */
 export interface Reference {
@@ -44,15 +75,15 @@ export interface Reference {
 /** One database the controller writes to; obtained per URL from the registry. */
 export interface OrgDatabase {
   upsert(row: OrgRow): Promise<UpsertResult>;
-  /** Sets status `deleted` (row kept); false when there is no such row. */
-  markDeleted(id: string): Promise<boolean>;
+  /** Sets status `deleted` (row kept) on the row recorded for `uid`; false when there is none. */
+  markDeleted(id: string, uid: string): Promise<boolean>;
   /** Rows referencing the organization, by table (only tables with any). */
   references(id: string): Promise<Reference[]>;
   /**
-   * Deletes the row unless something references it (checked under a row
-   * lock, so no new reference can slip in); returns what blocked it, or [].
+   * Deletes the row if the Organization `uid` created it and nothing
+   * references it (checked under a row lock, so no new reference can slip in).
    */
-  deleteRow(id: string): Promise<Reference[]>;
+  deleteRow(id: string, uid: string): Promise<DeleteResult>;
   end(): Promise<void>;
 }
 
@@ -79,45 +110,6 @@ export interface OrgDatabaseOptions {
 
 /** SQLSTATE unique_violation: a concurrent writer took a name between our check and insert. */
 const UNIQUE_VIOLATION = '23505';
-
-/**
- * The upsert of a batch. `taken` finds new rows whose name another id owns; those rows
- * are left out of the insert and reported. The update's WHERE makes an
- * unchanged row a no-op (no new tuple, updated_at kept).
- */
-const UPSERT = `
-WITH input AS (
-  SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::text[], $5::varchar[], $6::varchar[])
-    AS t(id, name, display_name, description, k8s_namespace, status)
-), taken AS (
-  SELECT i.id, min(o.id) AS owner
-    FROM input i JOIN organizations o ON o.name = i.name AND o.id <> i.id
-   WHERE NOT EXISTS (SELECT 1 FROM organizations x WHERE x.id = i.id)
-   GROUP BY i.id
-), written AS (
-  INSERT INTO organizations AS o (id, name, display_name, description, k8s_namespace, status, updated_at)
-  SELECT i.id, i.name, i.display_name, i.description, i.k8s_namespace, i.status, CURRENT_TIMESTAMP
-    FROM input i
-   WHERE NOT EXISTS (SELECT 1 FROM taken t WHERE t.id = i.id)
-  ON CONFLICT (id) DO UPDATE
-     SET display_name = EXCLUDED.display_name,
-         description = EXCLUDED.description, k8s_namespace = EXCLUDED.k8s_namespace,
-         status = EXCLUDED.status, updated_at = EXCLUDED.updated_at
-   WHERE (o.display_name, o.description, o.k8s_namespace, o.status)
-         IS DISTINCT FROM
-         (EXCLUDED.display_name, EXCLUDED.description, EXCLUDED.k8s_namespace, EXCLUDED.status)
-  RETURNING o.id
-)
-SELECT i.id, t.owner, (w.id IS NOT NULL) AS written
-  FROM input i LEFT JOIN taken t ON t.id = i.id LEFT JOIN written w ON w.id = i.id`;
-
-/** Tables with a foreign key to organizations(id), and the referencing column. */
-const REFERENCING = `
-SELECT c.conrelid::regclass::text AS tbl, a.attname AS col
-  FROM pg_constraint c
-  JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
- WHERE c.contype = 'f' AND c.confrelid = 'organizations'::regclass AND cardinality(c.conkey) = 1
- ORDER BY 1`;
 
 interface Pending {
   row: OrgRow;
@@ -146,6 +138,13 @@ export function openOrgDatabase(
   });
   // An idle client that loses its connection emits 'error'; the next query reports it.
   pool.on('error', () => undefined);
+  // Made once per pool, before the first statement that reads it.
+  let prepared: Promise<void> | undefined;
+  const prepare = () =>
+    (prepared ??= ensureRowsTable(pool).catch((err: unknown) => {
+      prepared = undefined;
+      throw err;
+    }));
   const windowMs = opts.windowMs ?? 20;
   const maxBatch = opts.maxBatch ?? 500;
   let batch = new Map<string, Pending>();
@@ -156,7 +155,7 @@ export function openOrgDatabase(
     timer = undefined;
     const rows = batch;
     batch = new Map();
-    if (rows.size > 0) void writeBatch(pool, rows);
+    if (rows.size > 0) void writeBatch(pool, rows, prepare);
   };
 
   return {
@@ -170,16 +169,19 @@ export function openOrgDatabase(
         else timer ??= setTimeout(flush, windowMs);
       });
     },
-    markDeleted(id) {
+    markDeleted(id, uid) {
       return run('marking the organization row deleted', async () => {
-        const r = await pool.query(
-          `UPDATE organizations SET status = 'deleted', updated_at = CURRENT_TIMESTAMP
-            WHERE id = $1 AND status IS DISTINCT FROM 'deleted'`,
-          [id],
+        await prepare();
+        const r = await pool.query<{ marked: boolean }>(
+          `WITH mine AS (SELECT 1 FROM ${ROWS_TABLE} WHERE id = $1 AND uid = $2),
+                marked AS (
+                  UPDATE organizations SET status = 'deleted', updated_at = CURRENT_TIMESTAMP
+                   WHERE id = $1 AND status IS DISTINCT FROM 'deleted' AND EXISTS (SELECT 1 FROM mine)
+                  RETURNING 1)
+           SELECT EXISTS (SELECT 1 FROM mine) AND EXISTS (SELECT 1 FROM organizations WHERE id = $1) AS marked`,
+          [id, uid],
         );
-        if ((r.rowCount ?? 0) > 0) return true;
-        const exists = await pool.query('SELECT 1 FROM organizations WHERE id = $1', [id]);
-        return (exists.rowCount ?? 0) > 0;
+        return r.rows[0]?.marked ?? false;
       });
     },
     references(id) {
@@ -187,17 +189,31 @@ export function openOrgDatabase(
         countReferences(pool, id),
       );
     },
-    deleteRow(id) {
+    deleteRow(id, uid) {
       return run('deleting the organization row', async () => {
+        await prepare();
         const c = await pool.connect();
         try {
           await c.query('BEGIN');
+          const mine = await c.query(
+            `SELECT 1 FROM ${ROWS_TABLE} WHERE id = $1 AND uid = $2 AND created FOR UPDATE`,
+            [id, uid],
+          );
+          if ((mine.rowCount ?? 0) === 0 || id === DEFAULT_ORG) {
+            await c.query('COMMIT');
+            return { outcome: 'not-created' } as DeleteResult;
+          }
           // The row lock makes concurrent inserts that reference it wait for us.
           await c.query('SELECT 1 FROM organizations WHERE id = $1 FOR UPDATE', [id]);
           const refs = await countReferences(c, id);
-          if (refs.length === 0) await c.query('DELETE FROM organizations WHERE id = $1', [id]);
+          if (refs.length > 0) {
+            await c.query('COMMIT');
+            return { outcome: 'blocked', references: refs } as DeleteResult;
+          }
+          await c.query('DELETE FROM organizations WHERE id = $1', [id]);
+          await c.query(`DELETE FROM ${ROWS_TABLE} WHERE id = $1`, [id]);
           await c.query('COMMIT');
-          return refs;
+          return { outcome: 'deleted' } as DeleteResult;
         } catch (err) {
           await c.query('ROLLBACK').catch(() => undefined);
           throw err;
@@ -244,9 +260,23 @@ function quoteQualified(regclass: string): string {
     : regclass;
 }
 
-async function writeBatch(pool: pg.Pool, batch: Map<string, Pending>): Promise<void> {
+/** SQLSTATE duplicate_table / unique_violation: two pools made the table at once, which is fine. */
+const ALREADY_MADE = new Set(['42P07', UNIQUE_VIOLATION]);
+
+async function ensureRowsTable(pool: pg.Pool): Promise<void> {
+  await pool.query(CREATE_ROWS_TABLE).catch((err: { code?: string }) => {
+    if (!ALREADY_MADE.has(err.code ?? '')) throw err;
+  });
+}
+
+async function writeBatch(
+  pool: pg.Pool,
+  batch: Map<string, Pending>,
+  prepare: () => Promise<void>,
+): Promise<void> {
   const entries = [...batch.values()];
   try {
+    await prepare();
     let results: Map<string, UpsertResult>;
     try {
       results = await upsertRows(
@@ -280,24 +310,30 @@ async function upsertOne(pool: pg.Pool, row: OrgRow): Promise<UpsertResult> {
 }
 
 async function upsertRows(pool: pg.Pool, rows: OrgRow[]): Promise<Map<string, UpsertResult>> {
-  const { rows: out } = await pool.query<{ id: string; owner: string | null; written: boolean }>(
-    UPSERT,
-    [
-      rows.map((r) => r.id),
-      rows.map((r) => r.name),
-      rows.map((r) => r.displayName),
-      rows.map((r) => r.description),
-      rows.map((r) => r.namespace),
-      rows.map((r) => r.status),
-    ],
-  );
+  const { rows: out } = await pool.query<{
+    id: string;
+    owner: string | null;
+    written: boolean;
+    refused: boolean;
+  }>(UPSERT, [
+    rows.map((r) => r.id),
+    rows.map((r) => r.name),
+    rows.map((r) => r.displayName),
+    rows.map((r) => r.description),
+    rows.map((r) => r.namespace),
+    rows.map((r) => r.status),
+    rows.map((r) => r.uid),
+    rows.map((r) => r.adoptUnrecorded),
+  ]);
   const results = new Map<string, UpsertResult>();
   for (const r of out) {
     results.set(
       r.id,
-      r.owner !== null
-        ? { outcome: 'name-conflict', ownerId: r.owner }
-        : { outcome: r.written ? 'written' : 'unchanged' },
+      r.refused
+        ? { outcome: 'row-conflict' }
+        : r.owner !== null
+          ? { outcome: 'name-conflict', ownerId: r.owner }
+          : { outcome: r.written ? 'written' : 'unchanged' },
     );
   }
   return results;

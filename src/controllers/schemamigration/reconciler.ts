@@ -2,7 +2,8 @@
  * The SchemaMigration reconciler: the database follows the CR, and the CR's
  * status tells the truth. A flat run of steps, each returning early:
  * gone or deleting → suspended → database URL → source → stalled and
- * unchanged → conflict → run the engine → status and Events.
+ * unchanged → run the engine (which refuses a ledger another CR owns, see
+ * claims.ts) → status and Events.
  *
  * Deleting a SchemaMigration never touches the database: there is no
  * finalizer. Domain failures go to status; transient ones are thrown so the
@@ -16,7 +17,6 @@ import {
   migrate,
   type AllowedHosts,
   type DatabaseAccess,
-  redactUrl,
   type AppliedMigration,
   type Migration,
   type MigrateResult,
@@ -26,8 +26,14 @@ import {
 import type { EventRecorder, EventSubject, ReconcileContext, Result } from '../../kube/index.js';
 import type { OperatorMetrics } from '../../observability/index.js';
 import { isDatabaseRefusal, readDatabaseAccess } from '../database-secret.js';
+import {
+  claimConflict,
+  claimFor,
+  CONFLICT_RECHECK_MS,
+  type SchemaMigrationExists,
+} from './claims.js';
 import { classify, operatorFailure, type Classified } from './failure.js';
-import { ledgerOf, runOptions } from './options.js';
+import { runOptions } from './options.js';
 import { loadSource, type ConfigMapReader } from './source.js';
 import {
   applyPlan,
@@ -55,6 +61,8 @@ export interface SchemaMigrationDeps {
   events: EventRecorder;
   metrics?: OperatorMetrics;
   now?: () => Date;
+  /** Whether SchemaMigration `namespace/name` exists (a live read); the cache when absent. */
+  schemaMigrationExists?: SchemaMigrationExists;
   /** The engine, replaceable in tests. */
   migrate?: typeof migrate;
   appliedBy: string;
@@ -72,14 +80,13 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
   const run = deps.migrate ?? migrate;
   /** What a stalled CR last tried: it waits until one of these changes. */
   const stalledOn = new Map<string, string>();
-  /** The database and ledger each CR targets, for the Conflict rule. */
-  const targets = new Map<string, string>();
+  // A live read: a cache filtered by namespace or shard would call a living owner gone.
+  const exists = deps.schemaMigrationExists ?? ((k: string) => Promise.resolve(!!deps.get(k)));
 
   return async function reconcile(ctx: ReconcileContext, key: string): Promise<Result> {
     const obj = deps.get(key);
     if (!obj || obj.metadata?.deletionTimestamp) {
       stalledOn.delete(key);
-      targets.delete(key);
       return {};
     }
     const gen = obj.metadata?.generation ?? 0;
@@ -130,21 +137,12 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
     if (stalledOn.get(key) === attempt && isStalled(obj)) return {};
     stalledOn.delete(key);
 
-    const target = targetOf(obj, url);
-    targets.set(key, target);
-    const owner = await olderClaimant(obj, target);
-    if (owner) {
-      // Not remembered as a stall: the older CR's deletion must be able to free this one.
-      const why = `SchemaMigration ${owner} already manages this database and history table; only the oldest one works`;
-      await fail(obj, status, operatorFailure('Conflict', why, true), gen);
-      return {};
-    }
-
     let result: MigrateResult;
     const options: RunOptions = {
       ...runOptions(obj, url, migrations, deps.appliedBy),
       tls: access.tls,
       allowedHosts: deps.allowedDatabaseHosts,
+      claim: claimFor(obj, exists),
     };
     // What this run planned and applied, so a failure's status shows counts as they now are.
     let planned: Plan | undefined;
@@ -195,6 +193,12 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
           ),
       });
     } catch (err) {
+      const conflict = claimConflict(obj, err);
+      if (conflict) {
+        // Not remembered as a stall: the owner's deletion must be able to free this one.
+        await fail(obj, status, conflict, gen);
+        return { requeueAfterMs: CONFLICT_RECHECK_MS };
+      }
       const c = classify(err);
       deps.metrics?.migrationFailures.inc({
         namespace: ns,
@@ -237,40 +241,6 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
       void deps.events.record(subject(obj), 'Warning', c.event, c.failure.message);
     }
   }
-
-  /**
-   * The oldest other CR with the same target. An older CR not reconciled yet
-   * (after a restart, in whatever order the list came) has its target read
-   * here, so the newer one never runs first.
-   */
-  async function olderClaimant(obj: SchemaMigration, target: string): Promise<string | null> {
-    const mine = order(obj);
-    for (const other of deps.list()) {
-      const k = `${other.metadata!.namespace}/${other.metadata!.name}`;
-      if (k === `${obj.metadata!.namespace}/${obj.metadata!.name}`) continue;
-      if (other.metadata?.deletionTimestamp || order(other) >= mine) continue;
-      if (!targets.has(k)) {
-        const ref = other.spec.database.urlSecretRef;
-        const url = await deps.readSecretKey(
-          other.metadata!.namespace!,
-          ref.name,
-          ref.key ?? 'url',
-        );
-        if (url) targets.set(k, targetOf(other, url));
-      }
-      if (targets.get(k) === target) return k;
-    }
-    return null;
-  }
-}
-
-/** The database and ledger table a CR works on, without the password. */
-function targetOf(obj: SchemaMigration, url: string): string {
-  return `${redactUrl(url)}#${ledgerOf(obj).schema}.${ledgerOf(obj).name}`;
-}
-
-function order(o: SchemaMigration): string {
-  return `${o.metadata?.creationTimestamp ?? ''}|${o.metadata?.namespace}/${o.metadata?.name}`;
 }
 
 function isStalled(obj: SchemaMigration): boolean {

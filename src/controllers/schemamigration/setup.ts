@@ -9,6 +9,7 @@
 import { SCHEMA_MIGRATION, GROUP, VERSION, type SchemaMigration } from '../../api/index.js';
 import {
   Controller,
+  ForbiddenError,
   Informer,
   type EventRecorder,
   type KubeClient,
@@ -87,6 +88,14 @@ export function setupSchemaMigrations(
     }),
     events: s.events,
     metrics: s.metrics,
+    schemaMigrationExists: async (key) => {
+      const [namespace, name] = key.split('/');
+      // Not allowed to look (a namespaced install): the owner is taken to exist, its claim kept.
+      const found = await smigClient
+        .find({ namespace: namespace!, name: name! })
+        .catch((err: unknown) => (err instanceof ForbiddenError ? true : Promise.reject(err)));
+      return found !== undefined;
+    },
     appliedBy: s.appliedBy,
   });
   const controller = new Controller({

@@ -108,6 +108,7 @@ export function apiFaultsScenario(suite: FaultSuite): void {
               spec: {
                 database: { urlSecretRef: { name: 'db-0', key: 'url' } },
                 source: { bundled: 'streamspace' },
+                allowOrganizations: true,
               },
             }
           : schemaMigration(NS, `smig-${i}`, { configMaps: ['three'], secret: `db-${i}`, labels }),

@@ -15,6 +15,8 @@ function row(id: string, over: Partial<OrgRow> = {}): OrgRow {
     description: null,
     namespace: 'streamspace',
     status: 'active',
+    uid: `uid-${id}`,
+    adoptUnrecorded: false,
     ...over,
   };
 }
@@ -94,16 +96,73 @@ describe('the organizations SQL on PostgreSQL 18', function () {
     expect(changed).to.deep.equal({ created_at: first!.created_at, status: 'suspended' });
   });
 
-  it("updates default-org's own columns but keeps its name", async () => {
-    await db.upsert(row('default-org', { displayName: 'Default Organization' }));
-    const [r] = await query(url, `SELECT name FROM organizations WHERE id = 'default-org'`);
-    expect(r).to.deep.equal({ name: 'default' });
+  it('never writes default-org', async () => {
+    const before = await query(url, `SELECT * FROM organizations WHERE id = 'default-org'`);
+    expect(await db.upsert(row('default-org', { displayName: 'Hijacked' }))).to.deep.equal({
+      outcome: 'row-conflict',
+    });
+    expect(await query(url, `SELECT * FROM organizations WHERE id = 'default-org'`)).to.deep.equal(
+      before,
+    );
+    expect(await db.deleteRow('default-org', 'uid-default-org')).to.deep.equal({
+      outcome: 'not-created',
+    });
+  });
+
+  it('never writes a row it did not create, nor one created for another UID still in use', async () => {
+    await query(
+      url,
+      `INSERT INTO organizations (id, name, display_name) VALUES ('api-made', 'api-made', 'By the API')`,
+    );
+    expect(await db.upsert(row('api-made'))).to.deep.equal({ outcome: 'row-conflict' });
+    await db.upsert(row('team', { uid: 'first' }));
+    expect(await db.upsert(row('team', { uid: 'second', displayName: 'X' }))).to.deep.equal({
+      outcome: 'row-conflict',
+    });
+    const rows = await query(
+      url,
+      `SELECT id, display_name FROM organizations WHERE id IN ('api-made', 'team') ORDER BY id`,
+    );
+    expect(rows).to.deep.equal([
+      { id: 'api-made', display_name: 'By the API' },
+      { id: 'team', display_name: 'Org team' },
+    ]);
+    expect(await db.markDeleted('api-made', 'uid-api-made')).to.equal(false);
+    expect(await db.deleteRow('api-made', 'uid-api-made')).to.deep.equal({
+      outcome: 'not-created',
+    });
+    expect(
+      await query(url, `SELECT status FROM organizations WHERE id = 'api-made'`),
+    ).to.deep.equal([{ status: 'active' }]);
+  });
+
+  it('adopts an unrecorded row only when asked (a row it wrote before rows were recorded), never to delete it', async () => {
+    await query(
+      url,
+      `INSERT INTO organizations (id, name, display_name) VALUES ('older', 'older', 'Old')`,
+    );
+    expect(await db.upsert(row('older', { adoptUnrecorded: true }))).to.deep.equal({
+      outcome: 'written',
+    });
+    expect(await db.deleteRow('older', 'uid-older')).to.deep.equal({ outcome: 'not-created' });
+    expect(await db.markDeleted('older', 'uid-older')).to.equal(true);
+  });
+
+  it('takes back, for a new UID, a row it marked deleted, but never deletes it', async () => {
+    await db.upsert(row('again', { uid: 'old' }));
+    expect(await db.markDeleted('again', 'old')).to.equal(true);
+    expect(await db.upsert(row('again', { uid: 'new' }))).to.deep.equal({ outcome: 'written' });
+    expect(await db.markDeleted('again', 'old')).to.equal(false);
+    expect(await db.deleteRow('again', 'new')).to.deep.equal({ outcome: 'not-created' });
+    expect(await query(url, `SELECT status FROM organizations WHERE id = 'again'`)).to.deep.equal([
+      { status: 'active' },
+    ]);
   });
 
   it('marks a row deleted, keeping it', async () => {
     await db.upsert(row('retained'));
-    expect(await db.markDeleted('retained')).to.equal(true);
-    expect(await db.markDeleted('nobody')).to.equal(false);
+    expect(await db.markDeleted('retained', 'uid-retained')).to.equal(true);
+    expect(await db.markDeleted('nobody', 'uid-nobody')).to.equal(false);
     const [r] = await query(url, `SELECT status FROM organizations WHERE id = 'retained'`);
     expect(r).to.deep.equal({ status: 'deleted' });
   });
@@ -115,10 +174,13 @@ describe('the organizations SQL on PostgreSQL 18', function () {
       `INSERT INTO users (id, username, email, org_id) VALUES ('u1', 'u1', 'u1@x', 'busy')`,
     );
     expect(await db.references('busy')).to.deep.equal([{ table: 'users', rows: 1 }]);
-    expect(await db.deleteRow('busy')).to.deep.equal([{ table: 'users', rows: 1 }]);
+    expect(await db.deleteRow('busy', 'uid-busy')).to.deep.equal({
+      outcome: 'blocked',
+      references: [{ table: 'users', rows: 1 }],
+    });
     expect(await query(url, `SELECT 1 FROM organizations WHERE id = 'busy'`)).to.have.length(1);
     await query(url, `DELETE FROM users WHERE id = 'u1'`);
-    expect(await db.deleteRow('busy')).to.deep.equal([]);
+    expect(await db.deleteRow('busy', 'uid-busy')).to.deep.equal({ outcome: 'deleted' });
     expect(await query(url, `SELECT 1 FROM organizations WHERE id = 'busy'`)).to.have.length(0);
   });
 });

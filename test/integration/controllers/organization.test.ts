@@ -94,6 +94,7 @@ describe('the Organization controller (devcluster, PostgreSQL 18, operator proce
       spec: {
         database: { urlSecretRef: { name: 'streamspace-db', key: 'url' } },
         source: { bundled: 'streamspace' },
+        allowOrganizations: true,
       },
     });
     const o = await waitForOrg('early', cond('Ready', 'True'), 60_000);
@@ -235,12 +236,15 @@ describe('the Organization controller (devcluster, PostgreSQL 18, operator proce
     expect(nsObj === undefined || !!nsObj.metadata?.deletionTimestamp).to.equal(true);
   });
 
-  it('never deletes default-org: the object goes, the row stays as it was', async () => {
-    await orgs().create(orgObject('default-org', { deletionPolicy: 'Delete' }));
-    await waitForOrg('default-org', cond('Ready', 'True'));
+  it('never touches default-org: refused with a condition, the object goes, the row stays as it was', async () => {
+    const before = await rowOf('default-org');
+    await orgs().create(
+      orgObject('default-org', { displayName: 'Taken', suspended: true, deletionPolicy: 'Delete' }),
+    );
+    await waitForOrg('default-org', cond('DatabaseSynced', 'False', 'DefaultOrgProtected'));
     await orgs().delete({ name: 'default-org' });
     await waitForOrg('default-org', (o) => o === undefined);
-    expect(await rowOf('default-org')).to.include({ name: 'default', status: 'active' });
+    expect(await rowOf('default-org')).to.deep.equal(before);
     expect(await client.resource<KubeObject>(ns).find({ name: 'streamspace' })).not.to.equal(
       undefined,
     );

@@ -161,6 +161,12 @@ const orgCases: Case[] = [
     /reserved namespace/,
   ],
   [
+    "refuse the operator's default namespace",
+    org('acme', { displayName: 'A', namespace: 'schema-operator-system' }),
+    undefined,
+    /reserved namespace \(kube-\*, default, schema-operator-system\)/,
+  ],
+  [
     'refuse a missing displayName',
     org('acme', { namespace: 'acme' }),
     undefined,

@@ -6,7 +6,12 @@
 import type { Organization, OrganizationSpec, SchemaMigration } from '../../../src/api/index.js';
 import { ORG_FINALIZER } from '../../../src/controllers/organization/deps.js';
 import { organizationReconciler } from '../../../src/controllers/organization/reconciler.js';
-import type { OrgDatabase, OrgRow } from '../../../src/controllers/organization/sql.js';
+import type {
+  DeleteResult,
+  OrgDatabase,
+  OrgRow,
+  UpsertResult,
+} from '../../../src/controllers/organization/sql.js';
 import type { KubeObject, ReconcileContext, Result } from '../../../src/kube/index.js';
 import { silentLogger } from '../../../src/observability/index.js';
 
@@ -35,6 +40,7 @@ export function smig(ready: boolean): SchemaMigration {
     spec: {
       database: { urlSecretRef: { name: 'dbsecret', key: 'url' } },
       source: { bundled: 'streamspace' },
+      allowOrganizations: true,
     },
     status: {
       conditions: [
@@ -51,41 +57,56 @@ export function smig(ready: boolean): SchemaMigration {
   };
 }
 
-/** The in-memory organizations table. */
+/** The in-memory organizations table, with the operator's record of whose rows it made. */
 export class FakeTable implements OrgDatabase {
   rows = new Map<string, Omit<OrgRow, 'status'> & { status: string; writes: number }>();
+  /** id → the UID the operator wrote the row for, and whether it created it. */
+  recorded = new Map<string, { uid: string; created: boolean }>();
   /** org id → referencing rows by table. */
   refs = new Map<string, Array<{ table: string; rows: number }>>();
   fail: Error | undefined;
 
-  async upsert(row: OrgRow) {
+  async upsert(row: OrgRow): Promise<UpsertResult> {
     if (this.fail) throw this.fail;
     const old = this.rows.get(row.id);
+    const rec = this.recorded.get(row.id);
+    const mine =
+      !old ||
+      rec?.uid === row.uid ||
+      (rec !== undefined && old.status === 'deleted') ||
+      (rec === undefined && row.adoptUnrecorded);
+    if (row.id === 'default-org' || !mine) return { outcome: 'row-conflict' };
     if (!old)
       for (const r of this.rows.values())
-        if (r.name === row.name) return { outcome: 'name-conflict' as const, ownerId: r.id };
+        if (r.name === row.name) return { outcome: 'name-conflict', ownerId: r.id };
+    if (rec?.uid !== row.uid) this.recorded.set(row.id, { uid: row.uid, created: !old });
     const same =
       old &&
       old.displayName === row.displayName &&
       old.description === row.description &&
       old.namespace === row.namespace &&
       old.status === row.status;
-    if (same) return { outcome: 'unchanged' as const };
+    if (same) return { outcome: 'unchanged' };
     this.rows.set(row.id, { ...row, name: old?.name ?? row.name, writes: (old?.writes ?? 0) + 1 });
-    return { outcome: 'written' as const };
+    return { outcome: 'written' };
   }
-  async markDeleted(id: string) {
+  async markDeleted(id: string, uid: string) {
     const r = this.rows.get(id);
-    if (r) r.status = 'deleted';
-    return !!r;
+    if (!r || this.recorded.get(id)?.uid !== uid) return false;
+    r.status = 'deleted';
+    return true;
   }
   async references(id: string) {
     return this.refs.get(id) ?? [];
   }
-  async deleteRow(id: string) {
+  async deleteRow(id: string, uid: string): Promise<DeleteResult> {
+    const rec = this.recorded.get(id);
+    if (rec?.uid !== uid || !rec.created) return { outcome: 'not-created' };
     const refs = this.refs.get(id) ?? [];
-    if (refs.length === 0) this.rows.delete(id);
-    return refs;
+    if (refs.length > 0) return { outcome: 'blocked', references: refs };
+    this.rows.delete(id);
+    this.recorded.delete(id);
+    return { outcome: 'deleted' };
   }
   async end() {}
 }

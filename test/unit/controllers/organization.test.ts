@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { DatabaseRegistry } from '../../../src/controllers/databases.js';
 import {
   ADOPTED_ANNOTATION,
+  CREATED_LABEL,
+  CREATED_VALUE,
   createdBy,
   decideNamespace,
   isReserved,
@@ -10,6 +12,11 @@ import {
   SUSPENDED_LABEL,
   type NamespaceDecision,
 } from '../../../src/controllers/organization/namespace.js';
+import {
+  namespacePattern,
+  reservedNamespaces,
+  type NamespacePolicy,
+} from '../../../src/controllers/organization/namespace-policy.js';
 import type { KubeObject } from '../../../src/kube/index.js';
 import { org, smig, world } from './organization-world.js';
 
@@ -27,6 +34,7 @@ describe('organization namespace rules', () => {
     who?: Partial<typeof me>;
     kind: NamespaceDecision['kind'];
     check?: (d: NamespaceDecision) => void;
+    policy?: NamespacePolicy;
   }> = [
     { title: 'refuses kube-system', name: 'kube-system', kind: 'refuse' },
     { title: 'refuses any kube-* namespace', name: 'kube-foo', kind: 'refuse' },
@@ -43,6 +51,7 @@ describe('organization namespace rules', () => {
           [ORG_ANNOTATION]: 'acme',
           [ORG_UID_ANNOTATION]: 'u1',
         });
+        expect(m.labels![CREATED_LABEL]).to.equal(CREATED_VALUE);
         expect(m).not.to.have.property('ownerReferences');
       },
     },
@@ -60,8 +69,11 @@ describe('organization namespace rules', () => {
       title: 'creates the shared namespace without claiming it',
       name: 'streamspace',
       kind: 'create',
-      check: (d) =>
-        expect((d as { object: KubeObject }).object.metadata!.annotations).to.equal(undefined),
+      check: (d) => {
+        const m = (d as { object: KubeObject }).object.metadata!;
+        expect(m.annotations).to.equal(undefined);
+        expect(m.labels).not.to.have.property(CREATED_LABEL);
+      },
     },
     {
       title: 'uses the shared namespace whoever else uses it, and never labels it',
@@ -102,8 +114,8 @@ describe('organization namespace rules', () => {
           metadata: {
             annotations: {
               [ORG_ANNOTATION]: 'acme',
-              [ADOPTED_ANNOTATION]: 'true',
               [ORG_UID_ANNOTATION]: 'u1',
+              [ADOPTED_ANNOTATION]: 'true',
             },
             resourceVersion: '7',
           },
@@ -135,6 +147,74 @@ describe('organization namespace rules', () => {
         ).to.deep.equal({ [SUSPENDED_LABEL]: null }),
     },
     {
+      title: 'is a Conflict for a namespace made beforehand with the org id but no UID',
+      name: 'acme',
+      existing: ns('acme', { [ORG_ANNOTATION]: 'acme' }),
+      kind: 'conflict',
+      check: (d) =>
+        expect((d as { message: string }).message).to.contain('set spec.adoptNamespace'),
+    },
+    {
+      title: 'is a Conflict for a namespace kept by Retain for an earlier object of the same name',
+      name: 'acme',
+      existing: ns(
+        'acme',
+        { [ORG_ANNOTATION]: 'acme', [ORG_UID_ANNOTATION]: 'u0' },
+        { [CREATED_LABEL]: CREATED_VALUE },
+      ),
+      kind: 'conflict',
+    },
+    {
+      title:
+        'adopts a namespace kept by Retain only with adoptNamespace, as adopted, dropping the created label',
+      name: 'acme',
+      existing: ns(
+        'acme',
+        { [ORG_ANNOTATION]: 'acme', [ORG_UID_ANNOTATION]: 'u0' },
+        { [CREATED_LABEL]: CREATED_VALUE },
+      ),
+      who: { adopt: true },
+      kind: 'ready',
+      check: (d) =>
+        expect((d as { patch?: unknown }).patch).to.deep.equal({
+          metadata: {
+            annotations: {
+              [ORG_ANNOTATION]: 'acme',
+              [ORG_UID_ANNOTATION]: 'u1',
+              [ADOPTED_ANNOTATION]: 'true',
+            },
+            labels: { [CREATED_LABEL]: null },
+            resourceVersion: '7',
+          },
+        }),
+    },
+    {
+      title: 'refuses a name the install reserves',
+      name: 'istio-system',
+      policy: { reserved: ['istio-system'] },
+      kind: 'refuse',
+    },
+    {
+      title: "refuses a name outside the install's pattern",
+      name: 'istio-system',
+      policy: { pattern: namespacePattern('org-[a-z0-9-]+') },
+      kind: 'refuse',
+      check: (d) => expect((d as { message: string }).message).to.contain('org-[a-z0-9-]+'),
+    },
+    {
+      title: "accepts a name inside the install's pattern",
+      name: 'org-acme',
+      policy: { pattern: namespacePattern('org-[a-z0-9-]+') },
+      kind: 'create',
+    },
+    {
+      title: 'keeps the shared namespace usable whatever the pattern',
+      name: 'streamspace',
+      existing: ns('streamspace'),
+      policy: { pattern: namespacePattern('org-.*') },
+      kind: 'ready',
+    },
+    {
       title: 'waits for a namespace that is being deleted',
       name: 'acme',
       existing: { metadata: { name: 'acme', deletionTimestamp: '2026-01-01T00:00:00Z' } },
@@ -143,7 +223,10 @@ describe('organization namespace rules', () => {
   ];
   for (const c of cases) {
     it(c.title, () => {
-      const d = decideNamespace(c.name, { ...me, ...c.who }, c.existing, 'ops');
+      const d = decideNamespace(c.name, { ...me, ...c.who }, c.existing, {
+        operatorNamespace: 'ops',
+        ...c.policy,
+      });
       expect(d.kind).to.equal(c.kind);
       c.check?.(d);
     });
@@ -160,9 +243,21 @@ describe('organization namespace rules', () => {
     ]);
   });
 
+  it('reads the install flags: a comma list of reserved names, a pattern matched in full', () => {
+    expect(reservedNamespaces(' istio-system, ,cert-manager ')).to.deep.equal([
+      'istio-system',
+      'cert-manager',
+    ]);
+    expect(namespacePattern('org-.*').test('my-org-x')).to.equal(false);
+    expect(() => namespacePattern('(')).to.throw(/--org-namespace-pattern/);
+  });
+
   it('lets Delete remove only a namespace the org created (not adopted, not shared, not another UID)', () => {
     const mine = { [ORG_ANNOTATION]: 'acme', [ORG_UID_ANNOTATION]: 'u1' };
-    expect(createdBy(ns('acme', mine), me)).to.equal(true);
+    const made = { [CREATED_LABEL]: CREATED_VALUE };
+    expect(createdBy(ns('acme', mine, made), me)).to.equal(true);
+    expect(createdBy(ns('acme', mine), me)).to.equal(false);
+    expect(createdBy(ns('acme', mine, made), { ...me, uid: '' })).to.equal(false);
     expect(createdBy(ns('acme', { ...mine, [ADOPTED_ANNOTATION]: 'true' }), me)).to.equal(false);
     expect(createdBy(ns('acme', { ...mine, [ORG_UID_ANNOTATION]: 'u2' }), me)).to.equal(false);
     expect(createdBy(ns('streamspace', mine), me)).to.equal(false);
@@ -327,6 +422,8 @@ describe('organization reconciler', () => {
       description: null,
       namespace: 'streamspace',
       status: 'active',
+      uid: 'uid-other',
+      adoptUnrecorded: false,
     });
     w.add(org('acme'));
     const r = await w.run('acme');
@@ -458,13 +555,39 @@ describe('organization deletion', () => {
     expect(w.orgs.has('acme')).to.equal(false);
   });
 
-  it('never deletes default-org: row and namespace stay, the object may go', async () => {
-    const w = await active({ deletionPolicy: 'Delete' }, 'default-org');
+  it('never touches default-org: refused with DefaultOrgProtected, no finalizer, the object may go', async () => {
+    const w = world();
+    w.smigs.set('db/api', smig(true));
+    w.table.rows.set('default-org', {
+      id: 'default-org',
+      name: 'default',
+      displayName: 'Default Organization',
+      description: null,
+      namespace: 'streamspace',
+      status: 'active',
+      uid: '',
+      adoptUnrecorded: false,
+      writes: 0,
+    });
+    w.add(
+      org('default-org', { displayName: 'Renamed', suspended: true, deletionPolicy: 'Delete' }),
+    );
     await w.run('default-org');
-    expect(w.table.rows.get('default-org')!.status).to.equal('active');
-    expect(w.namespaces.has('streamspace')).to.equal(true);
-    expect(w.orgs.has('default-org')).to.equal(false);
-    expect(w.events.at(-1)).to.equal('Warning DefaultOrgProtected default-org');
+    expect(w.condition('default-org', 'DatabaseSynced')).to.include({
+      status: 'False',
+      reason: 'DefaultOrgProtected',
+    });
+    expect(w.orgs.get('default-org')!.status!.phase).to.equal('Conflict');
+    expect(w.table.rows.get('default-org')).to.include({
+      displayName: 'Default Organization',
+      status: 'active',
+      writes: 0,
+    });
+    expect(w.writes).to.deep.equal(['status organization/default-org']);
+    w.orgs.get('default-org')!.metadata.deletionTimestamp = 'now';
+    await w.run('default-org');
+    expect(w.table.rows.has('default-org')).to.equal(true);
+    expect(w.held.size).to.equal(0);
   });
 
   it('with Retain and a SchemaMigration that is gone, lets the object go with a Warning', async () => {

@@ -8,6 +8,7 @@ import type { StatusWriter } from '../../../src/controllers/schemamigration/stat
 import {
   ChecksumMismatchError,
   ConnectionError,
+  LedgerOwnedError,
   MigrationFailedError,
   plan,
   type MigrateResult,
@@ -216,16 +217,26 @@ describe('the SchemaMigration reconciler', () => {
     expect(cond(s, 'Stalled')).to.include({ status: 'False' });
   });
 
-  it('refuses the newer of two CRs on the same database and history table', async () => {
-    const older = smig({}, { name: 'first', creationTimestamp: '2026-01-01T00:00:00Z' });
-    const newer = smig({}, { name: 'second', creationTimestamp: '2026-02-01T00:00:00Z' });
-    const w = world([older, newer], async (o) => applied(o));
-    await w.reconcile(ctx, 'ns/first');
-    await w.reconcile(ctx, 'ns/second');
-    expect(w.runs).to.have.length(1);
-    const s = w.writes.filter((x) => x.key === 'ns/second').at(-1)!.status;
+  it('says Conflict, naming no one, when the ledger belongs to a CR of another namespace', async () => {
+    const w = world([smig()], async () => {
+      throw new LedgerOwnedError('"public"."schema_operator_history"', 'platform/streamspace-api');
+    });
+    const r = await w.reconcile(ctx, 'ns/api');
+    expect(r.requeueAfterMs).to.be.greaterThan(0);
+    const s = w.writes.at(-1)!.status;
     expect(cond(s, 'Failed')).to.include({ status: 'True', reason: 'Conflict' });
-    expect(s.failure?.message).to.match(/ns\/first already manages this database/);
+    expect(s.failure?.message).to.match(/^another SchemaMigration already manages/);
+    expect(JSON.stringify(s)).not.to.contain('platform');
+    expect(w.events.join('\n')).not.to.contain('platform');
+  });
+
+  it('claims the ledger for namespace/name, replacing only an owner that no longer exists', async () => {
+    const w = world([smig(), smig({}, { name: 'other' })], async (o) => applied(o));
+    await w.reconcile(ctx, 'ns/api');
+    const claim = w.runs[0]!.claim!;
+    expect(claim.owner).to.equal('ns/api');
+    expect(await claim.mayReplace!('ns/other')).to.equal(false);
+    expect(await claim.mayReplace!('ns/gone')).to.equal(true);
   });
 
   it('does nothing but say so while suspended', async () => {

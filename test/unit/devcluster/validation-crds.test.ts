@@ -77,7 +77,7 @@ describe('the Organization CRD', function () {
       { displayName: 'A', namespace: 'kube-system' },
       'acme',
       [
-        'spec.namespace: Invalid value: "string": namespace must not be a reserved namespace (kube-*, default)',
+        'spec.namespace: Invalid value: "string": namespace must not be a reserved namespace (kube-*, default, schema-operator-system)',
       ],
     ],
     [
