@@ -23,6 +23,7 @@ export {
 } from './source.js';
 export { compareVersions, isVersion, versionKey } from './version.js';
 export { redactUrl } from './connection.js';
+export { abortedError } from './abort.js';
 export { BUNDLED_SETS, bundledDir, type BundledSet } from './bundled.js';
 export { waitForVersion, type WaitOptions } from './wait.js';
 export { lintMigrations, LINT_RULES, type LintFinding, type LintRule } from './lint.js';

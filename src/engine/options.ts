@@ -38,13 +38,18 @@ export interface RunOptions {
   applicationName?: string;
   sleep?: Sleep;
   random?: () => number;
+  /**
+   * Stops the run: the statement in flight is cancelled on the server, no
+   * retry or reconnect follows, and the run throws RunAbortedError.
+   */
+  signal?: AbortSignal;
 }
 
 /** The options with every default filled in. */
 export type ResolvedOptions = Required<
-  Omit<RunOptions, 'target' | 'baseline' | 'sleep' | 'random'>
+  Omit<RunOptions, 'target' | 'baseline' | 'sleep' | 'random' | 'signal'>
 > &
-  Pick<RunOptions, 'target' | 'baseline' | 'sleep' | 'random'>;
+  Pick<RunOptions, 'target' | 'baseline' | 'sleep' | 'random' | 'signal'>;
 
 /** Fills in the defaults. */
 export function resolveOptions(o: RunOptions): ResolvedOptions {
