@@ -47,6 +47,10 @@ export interface OperatorOptions {
   /** `:8080`, `127.0.0.1:0`, ... ; empty for none. */
   bindAddress: string;
   workers: number;
+  /** Each SchemaMigration reconcile's deadline: its run is cancelled then (default 1 h). */
+  reconcileTimeoutMs?: number;
+  /** SchemaMigration reconciles of one namespace running at once, at most (default 1). */
+  maxReconcilesPerNamespace?: number;
   /** The SchemaMigration (`namespace/name`) of Organizations without spec.databaseRef. */
   defaultDatabaseRef?: { namespace: string; name: string };
   logLevel?: string;
@@ -100,6 +104,8 @@ export async function runOperator(
     namespace: o.namespace,
     labelSelector: o.selector,
     workers: o.workers,
+    reconcileTimeoutMs: o.reconcileTimeoutMs,
+    maxPerNamespace: o.maxReconcilesPerNamespace,
     appliedBy: `schema-operator/${identity}@${hostname()}`,
   });
   const organizations = setupOrganizations({

@@ -16,6 +16,8 @@ interface RunFlags {
   leaderElectRetryPeriod: string;
   bindAddress: string;
   workers: string;
+  reconcileTimeout: string;
+  maxReconcilesPerNamespace: string;
   defaultDatabaseRef?: string;
   logLevel?: string;
 }
@@ -61,6 +63,16 @@ export function registerRun(program: Command): void {
     )
     .option('--bind-address <addr>', 'address of /healthz, /readyz and /metrics', ':8080')
     .option('--workers <n>', 'concurrent reconciles per controller', '4')
+    .option(
+      '--reconcile-timeout <duration>',
+      "a SchemaMigration reconcile's deadline: its run and statement are cancelled then (up to 24h)",
+      '1h',
+    )
+    .option(
+      '--max-reconciles-per-namespace <n>',
+      'SchemaMigration reconciles of one namespace running at once (fairness between tenants)',
+      '1',
+    )
     .addOption(
       new Option(
         '--default-database-ref <ns/name>',
@@ -70,6 +82,13 @@ export function registerRun(program: Command): void {
     .addOption(new Option('--log-level <level>', 'error, warn, info or debug').env('LOG_LEVEL'))
     .action(async (flags: RunFlags) => {
       const workers = countFlag('workers', flags.workers);
+      const reconcileTimeoutMs = reconcileTimeoutFlag(flags.reconcileTimeout);
+      const maxReconcilesPerNamespace = countFlag(
+        'max-reconciles-per-namespace',
+        flags.maxReconcilesPerNamespace,
+      );
+      if (maxReconcilesPerNamespace < 1)
+        throw new UsageError('--max-reconciles-per-namespace must be at least 1');
       const defaultDatabaseRef = databaseRefFlag(flags.defaultDatabaseRef);
       const leaderElection = leaderElectionTimings({
         leaseDuration: flags.leaderElectLeaseDuration,
@@ -80,7 +99,14 @@ export function registerRun(program: Command): void {
       const { KubeConfigError, UnavailableError } = await import('../kube/index.js');
       let cause;
       try {
-        cause = await runOperator({ ...flags, workers, defaultDatabaseRef, leaderElection });
+        cause = await runOperator({
+          ...flags,
+          workers,
+          reconcileTimeoutMs,
+          maxReconcilesPerNamespace,
+          defaultDatabaseRef,
+          leaderElection,
+        });
       } catch (err) {
         // A missing or broken kubeconfig is bad input (exit 2); an API that never answered, transient (3).
         if (err instanceof KubeConfigError) throw new UsageError(err.message);
@@ -150,4 +176,12 @@ function databaseRefFlag(
   const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/.exec(value);
   if (!m) throw new UsageError(`--default-database-ref must be NAMESPACE/NAME, got "${value}"`);
   return { namespace: m[1]!, name: m[3]! };
+}
+
+/** `--reconcile-timeout`: above 0 and at most 24h, like the CRD's timeouts. */
+export function reconcileTimeoutFlag(value: string): number {
+  const ms = durationFlag('reconcile-timeout', value);
+  if (ms <= 0 || ms > 24 * 3_600_000)
+    throw new UsageError(`--reconcile-timeout must be above 0 and at most 24h, got "${value}"`);
+  return ms;
 }

@@ -6,13 +6,16 @@
  *
  * Deleting a SchemaMigration never touches the database: there is no
  * finalizer. Domain failures go to status; transient ones are thrown so the
- * controller retries them with backoff.
+ * controller retries them with backoff (and leave a Ready schema Ready).
+ * The run takes the reconcile's signal: a deadline, a deletion or a spec
+ * change cancels its statement on the server.
  */
 import { createHash } from 'node:crypto';
 import type { SchemaMigration } from '../../api/index.js';
 import { RETRY_ANNOTATION } from '../../api/index.js';
 import {
   InvalidSourceError,
+  RunAbortedError,
   migrate,
   redactUrl,
   type AppliedMigration,
@@ -23,7 +26,7 @@ import {
 } from '../../engine/index.js';
 import type { EventRecorder, EventSubject, ReconcileContext, Result } from '../../kube/index.js';
 import type { OperatorMetrics } from '../../observability/index.js';
-import { classify, operatorFailure, type Classified } from './failure.js';
+import { classify, keepsReady, operatorFailure, type Classified } from './failure.js';
 import { ledgerOf, runOptions } from './options.js';
 import { loadSource, type ConfigMapReader } from './source.js';
 import {
@@ -31,6 +34,7 @@ import {
   markApplied,
   markApplying,
   markFailed,
+  markRetrying,
   markSuspended,
   startStatus,
   type PlanSummary,
@@ -119,7 +123,10 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
     }
 
     let result: MigrateResult;
-    const options: RunOptions = runOptions(obj, url, migrations, deps.appliedBy);
+    const options: RunOptions = {
+      ...runOptions(obj, url, migrations, deps.appliedBy),
+      signal: ctx.signal,
+    };
     // What this run planned and applied, so a failure's status shows counts as they now are.
     let planned: Plan | undefined;
     const appliedNow: AppliedMigration[] = [];
@@ -169,6 +176,11 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
           ),
       });
     } catch (err) {
+      // Deleted, or its spec changed: the CR as it now is (if any) is queued already.
+      if (err instanceof RunAbortedError && err.reason === 'Cancelled') {
+        ctx.log.info('run cancelled', { why: err.message });
+        return {};
+      }
       const c = classify(err);
       deps.metrics?.migrationFailures.inc({
         namespace: ns,
@@ -203,6 +215,15 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
     c: Classified,
     gen: number,
   ) {
+    if (keepsReady(status, c, gen)) {
+      // Nothing about the schema changed: Ready stays, Reconciling and an Event say why we retry.
+      const was = status.conditions?.find((x) => x.type === 'Reconciling')?.message;
+      markRetrying(status, c.failure, gen, now());
+      await deps.statusWriter.write(obj, status);
+      if (was !== `retrying: ${c.failure.message}`)
+        void deps.events.record(subject(obj), 'Warning', c.event, c.failure.message);
+      return;
+    }
     const before = obj.status?.failure;
     markFailed(status, c.failure, c.terminal, gen, now());
     await deps.statusWriter.write(obj, status);
