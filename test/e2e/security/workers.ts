@@ -80,6 +80,8 @@ export function workersScenario(suite: SecuritySuite): void {
           timeoutMs: 10_000,
         },
       );
+      // Time for the other three to take workers too, if they could.
+      await sleep(1_500);
       await victimReadyMs(suite, SCENARIO, 'four pg_sleep SchemaMigrations in one namespace');
       // One run per namespace at a time: the other three wait in the queue, not in a worker.
       expect((await sessionsOf(ns)).sleeping, 'sleeping sessions of the tenant').to.equal(1);
