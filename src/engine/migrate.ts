@@ -89,13 +89,28 @@ export async function migrate(
 
 /** Slack over statement_timeout before the client stops waiting for an answer itself. */
 const QUERY_TIMEOUT_SLACK_MS = 60_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/**
+ * The run's connection: the server bounds each statement (statement_timeout,
+ * from the start-up packet on), and the client stops waiting for an answer
+ * only after the longest any one query of this run may legitimately take (a
+ * transactional file goes as one query: its statements each up to its
+ * statement timeout), so a server that went silent cannot hold it forever.
+ */
 function connectOptions(opts: ResolvedOptions): ConnectOptions {
+  // Semicolons bound the statement count from above (some sit in strings), without splitting.
+  const longest = opts.migrations.reduce(
+    (max, m) =>
+      Math.max(max, (m.statementTimeoutMs ?? opts.statementTimeoutMs) * (1 + semicolons(m.sql))),
+    opts.statementTimeoutMs,
+  );
   return {
     url: opts.url,
     applicationName: opts.applicationName,
     statementTimeoutMs: opts.statementTimeoutMs,
-    queryTimeoutMs: opts.statementTimeoutMs + QUERY_TIMEOUT_SLACK_MS,
+    // Timers take at most 2^31-1 ms; a longer one would fire at once.
+    queryTimeoutMs: Math.min(longest + QUERY_TIMEOUT_SLACK_MS, MAX_TIMER_MS),
     signal: opts.signal,
   };
 }
@@ -184,4 +199,10 @@ async function prepareLedger(
     startedAt: new Date(),
   });
   return opts.baseline!;
+}
+
+function semicolons(sql: string): number {
+  let n = 0;
+  for (let i = sql.indexOf(';'); i >= 0; i = sql.indexOf(';', i + 1)) n++;
+  return n;
 }
