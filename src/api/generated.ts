@@ -418,7 +418,8 @@ export interface MigrationFailure {
   name?: string;
   /**
    * Why, as in the Failed condition: SQLError, ChecksumMismatch, OutOfOrder,
-   * ConnectionError, LockTimeout, LockBusy, InvalidSource, SecretNotFound, Conflict.
+   * ConnectionError, LockTimeout, LockBusy, InvalidSource, SecretNotFound, Conflict,
+   * DeadlineExceeded.
    *
    * Validation: pattern `^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$`; length <= 1024.
    */

@@ -202,4 +202,54 @@ export function workersScenario(suite: SecuritySuite): void {
       });
     }
   });
+
+  describe('workers: a reconcile deadline that cancels (finding 3)', function () {
+    this.timeout(60_000);
+    const scenario = 'workers-deadline';
+    before(async function () {
+      this.timeout(60_000);
+      await scenarioOperator(suite, scenario, ['--reconcile-timeout', '2s']);
+    });
+
+    it('cancels a pg_sleep run on the server when the reconcile deadline passes, and says DeadlineExceeded', async () => {
+      const ns = 'hog-deadline';
+      const url = await freshDatabase(18);
+      suite.passwords.add(new URL(url).password);
+      const hog = schemaMigration(ns, 'hog', {
+        configMaps: ['hog'],
+        labels: scenarioLabels(scenario),
+      });
+      hog.spec.policy = { statementTimeout: '24h' } as SchemaMigration['spec']['policy'];
+      await applyRetrying(suite.env, [
+        namespace(ns),
+        dbSecret(ns, 'db', url),
+        configMap(ns, 'hog', files(['SELECT pg_sleep(100000);'])),
+        hog,
+      ]);
+      const o = await waitForSmig(
+        suite.env,
+        ns,
+        'hog',
+        (x) => x?.status?.failure?.reason === 'DeadlineExceeded',
+        15_000,
+      );
+      expect(o.status!.failure!.message).to.match(/reconcile deadline of 2000 ms passed/);
+      // Between retries nothing sleeps: each run's statement was cancelled, not left behind.
+      const seen: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        seen.push((await sessionsOf(ns)).sleeping);
+        await sleep(100);
+      }
+      expect(Math.max(...seen), 'pg_sleep sessions at once').to.be.at.most(1);
+      await victimReadyMs(
+        suite,
+        scenario,
+        'a pg_sleep SchemaMigration under a 2 s reconcile deadline',
+      );
+      await deleteAll(suite, ns);
+      await eventually('no session left', async () => (await sessionsOf(ns)).all === 0, {
+        timeoutMs: 5_000,
+      });
+    });
+  });
 }
