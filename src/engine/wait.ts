@@ -38,9 +38,12 @@ export interface WaitState {
 export async function waitForVersion(o: WaitOptions): Promise<boolean> {
   const deadline = Date.now() + o.timeoutMs;
   const sleep = o.sleep ?? realSleep;
+  // A look at a server that stopped answering ends at the deadline too.
+  const expired = AbortSignal.timeout(Math.max(1, o.timeoutMs));
+  const lookSignal = o.signal ? AbortSignal.any([o.signal, expired]) : expired;
   for (let attempt = 0; ; attempt++) {
     checkAborted(o.signal);
-    const state = await look(o);
+    const state = await look(o, lookSignal);
     o.onPoll?.(state);
     if (state.satisfied) return true;
     const left = deadline - Date.now();
@@ -53,10 +56,10 @@ export async function waitForVersion(o: WaitOptions): Promise<boolean> {
   }
 }
 
-async function look(o: WaitOptions): Promise<WaitState> {
+async function look(o: WaitOptions, signal: AbortSignal): Promise<WaitState> {
   try {
     const rows = await withConnection(
-      { url: o.url, applicationName: 'schema-operator wait', signal: o.signal },
+      { url: o.url, applicationName: 'schema-operator wait', signal },
       (c) => readLedger(c, o.ledger ?? DEFAULT_LEDGER),
     );
     const applied = rows ?? [];

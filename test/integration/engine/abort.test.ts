@@ -156,6 +156,13 @@ describe('stopping a run with an AbortSignal (PostgreSQL 18)', function () {
       expect(error).to.be.instanceOf(RunAbortedError);
     });
 
+    it('ends a wait for a version at its timeout, even while a look hangs', async () => {
+      const started = Date.now();
+      const ok = await waitForVersion({ url: silent.url, version: '1', timeoutMs: 800 });
+      expect(ok).to.equal(false);
+      expect(Date.now() - started).to.be.below(2_000);
+    });
+
     it('stops a wait for a version when aborted', async () => {
       const abort = new AbortController();
       setTimeout(() => abort.abort(), 300);
