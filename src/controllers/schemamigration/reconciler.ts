@@ -27,6 +27,7 @@ import {
 import type { EventRecorder, EventSubject, ReconcileContext, Result } from '../../kube/index.js';
 import type { OperatorMetrics } from '../../observability/index.js';
 import { classify, keepsReady, operatorFailure, type Classified } from './failure.js';
+import { atTarget, readyKey } from './readiness.js';
 import { ledgerOf, runOptions } from './options.js';
 import { loadSource, type ConfigMapReader } from './source.js';
 import {
@@ -70,12 +71,15 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
   const stalledOn = new Map<string, string>();
   /** The database and ledger each CR targets, for the Conflict rule. */
   const targets = new Map<string, string>();
+  /** What each CR was last Ready with (generation, source, database), to tell a blip from new work. */
+  const readyWith = new Map<string, string>();
 
   return async function reconcile(ctx: ReconcileContext, key: string): Promise<Result> {
     const obj = deps.get(key);
     if (!obj || obj.metadata?.deletionTimestamp) {
       stalledOn.delete(key);
       targets.delete(key);
+      readyWith.delete(key);
       return {};
     }
     const gen = obj.metadata?.generation ?? 0;
@@ -122,6 +126,11 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
       return {};
     }
 
+    // Ready stays through a transient error only if nothing it was Ready for has changed.
+    const wanted = readyKey(obj, url, migrations);
+    const unchanged = readyWith.has(key)
+      ? readyWith.get(key) === wanted
+      : atTarget(obj, migrations);
     let result: MigrateResult;
     const options: RunOptions = {
       ...runOptions(obj, url, migrations, deps.appliedBy),
@@ -166,7 +175,8 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
           void deps.statusWriter.writeThrottled(obj, status);
         },
         // A connection lost mid-run is retried inside the run: meanwhile the CR says so.
-        onRetry: (_m, err) => void fail(obj, status, classify(err), gen).catch(() => undefined),
+        onRetry: (_m, err) =>
+          void fail(obj, status, classify(err), gen, unchanged).catch(() => undefined),
         onLockBusy: (holder) =>
           void deps.events.record(
             subject(obj),
@@ -189,7 +199,7 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
       });
       if (c.terminal) stalledOn.set(key, attempt);
       if (planned) applyPlan(status, planSummary(planned, migrations, obj, appliedNow));
-      await fail(obj, status, c, gen);
+      await fail(obj, status, c, gen, unchanged);
       if (!c.terminal) throw new RetryLater(c.failure.message, { cause: err });
       return {};
     }
@@ -205,6 +215,7 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
     );
     markApplied(status, summary, gen, now());
     await write();
+    readyWith.set(key, wanted);
     ctx.log.debug('applied', { version: summary.appliedVersion, newly: result.applied.length });
     return {};
   };
@@ -214,8 +225,9 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
     status: NonNullable<SchemaMigration['status']>,
     c: Classified,
     gen: number,
+    unchanged = false,
   ) {
-    if (keepsReady(status, c, gen)) {
+    if (unchanged && keepsReady(status, c, gen)) {
       // Nothing about the schema changed: Ready stays, Reconciling and an Event say why we retry.
       const was = status.conditions?.find((x) => x.type === 'Reconciling')?.message;
       markRetrying(status, c.failure, gen, now());

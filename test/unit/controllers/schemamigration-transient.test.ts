@@ -45,16 +45,17 @@ const applied = (o: RunOptions): MigrateResult => ({
 });
 
 /** One CR, and an engine that succeeds first and then does whatever `next` says. */
-function world() {
-  const obj = smig();
+function world(obj = smig()) {
   const events: string[] = [];
   const runs: RunOptions[] = [];
+  const source: Record<string, string> = { ...files };
+  const secret = { url: 'postgres://u:p@db:5432/app' };
   let next: (o: RunOptions) => Promise<MigrateResult> = async (o) => applied(o);
   const reconcile = schemaMigrationReconciler({
     get: (k) => (k === 'ns/api' ? obj : undefined),
     list: () => [obj],
-    readConfigMap: () => ({ data: files }),
-    readSecretKey: async () => 'postgres://u:p@db:5432/app',
+    readConfigMap: () => ({ data: source }),
+    readSecretKey: async () => secret.url,
     statusWriter: {
       async write(o, status) {
         o.status = structuredClone(status);
@@ -75,6 +76,8 @@ function world() {
     events,
     runs,
     reconcile: (ctx: ReconcileContext = context()) => reconcile(ctx, 'ns/api'),
+    source,
+    secret,
     failWith: (err: unknown) => (next = async () => Promise.reject(err)),
     succeed: () => (next = async (o) => applied(o)),
   };
@@ -211,5 +214,42 @@ describe('the SchemaMigration reconciler on transient errors (issue 13, finding 
     expect(await w.reconcile()).to.deep.equal({});
     expect(w.obj.status).to.deep.equal(before);
     expect(w.events).to.have.length(events);
+  });
+
+  it('takes Ready away on a transient error once the source has a new file (new work, same generation)', async () => {
+    const w = world();
+    await w.reconcile();
+    w.source['002_b.sql'] = 'CREATE TABLE b (id int);';
+    w.failWith(new LockBusyError('the migration lock is held by pid 7', 'pid 7'));
+    await w.reconcile().catch(() => undefined);
+    expect(cond(w.obj.status, 'Ready')).to.include({ status: 'False', reason: 'LockBusy' });
+  });
+
+  it('takes Ready away on a transient error once the Secret names another database', async () => {
+    const w = world();
+    await w.reconcile();
+    w.secret.url = 'postgres://u:p@elsewhere:5432/app';
+    w.failWith(new ConnectionError('cannot connect to postgres://u@elsewhere:5432/app: timed out'));
+    await w.reconcile().catch(() => undefined);
+    expect(cond(w.obj.status, 'Ready')).to.include({ status: 'False', reason: 'ConnectionError' });
+  });
+
+  it('keeps Ready after an operator restart when the status shows the target reached', async () => {
+    const first = world();
+    await first.reconcile();
+    const restarted = world(first.obj);
+    restarted.failWith(new ConnectionError('cannot connect: timed out'));
+    await restarted.reconcile().catch(() => undefined);
+    expect(cond(first.obj.status, 'Ready')).to.include({ status: 'True' });
+  });
+
+  it('takes Ready away after a restart when the source asks for more than the status shows', async () => {
+    const first = world();
+    await first.reconcile();
+    const restarted = world(first.obj);
+    restarted.source['002_b.sql'] = 'CREATE TABLE b (id int);';
+    restarted.failWith(new ConnectionError('cannot connect: timed out'));
+    await restarted.reconcile().catch(() => undefined);
+    expect(cond(first.obj.status, 'Ready')).to.include({ status: 'False' });
   });
 });
