@@ -228,17 +228,24 @@ export interface HistoryTable {
  */
 export interface MigrationPolicy {
   /**
-   * PostgreSQL lock_timeout for each migration (500ms, 5s, 1m, 1h30m).
+   * PostgreSQL lock_timeout for each migration (500ms, 5s, 1m, 1h30m): above 0 and at most
+   * 24h.
    *
    * Default: `"5s"`.
-   * Validation: pattern `^([0-9]+(ms|s|m|h))+$`; length <= 32.
+   * Validation: pattern `^([0-9]+(ms|s|m|h))+$`; length <= 32; rule `duration(self) >
+   * duration('0s') && duration(self) <= duration('24h')`: lockTimeout must be above 0 and at
+   * most 24h (0 would mean no timeout at all).
    */
   lockTimeout?: string;
   /**
-   * PostgreSQL statement_timeout for each statement (500ms, 5s, 30m, 1h30m).
+   * PostgreSQL statement_timeout for each statement (500ms, 5s, 30m, 1h30m): above 0 and at
+   * most 24h. The operator's reconcile deadline (run --reconcile-timeout) bounds a whole run
+   * as well.
    *
    * Default: `"30m"`.
-   * Validation: pattern `^([0-9]+(ms|s|m|h))+$`; length <= 32.
+   * Validation: pattern `^([0-9]+(ms|s|m|h))+$`; length <= 32; rule `duration(self) >
+   * duration('0s') && duration(self) <= duration('24h')`: statementTimeout must be above 0
+   * and at most 24h (0 would mean no timeout at all).
    */
   statementTimeout?: string;
   /**
@@ -426,7 +433,7 @@ export interface MigrationFailure {
   /**
    * Why, as in the Failed condition: SQLError, ChecksumMismatch, OutOfOrder,
    * ConnectionError, LockTimeout, LockBusy, InvalidSource, SecretNotFound, Conflict,
-   * InvalidDatabaseURL, DatabaseHostNotAllowed.
+   * InvalidDatabaseURL, DatabaseHostNotAllowed, DeadlineExceeded.
    *
    * Validation: pattern `^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$`; length <= 1024.
    */

@@ -48,6 +48,10 @@ export interface OperatorOptions {
   /** `:8080`, `127.0.0.1:0`, ... ; empty for none. */
   bindAddress: string;
   workers: number;
+  /** Each SchemaMigration reconcile's deadline: its run is cancelled then (default 1 h). */
+  reconcileTimeoutMs?: number;
+  /** SchemaMigration reconciles of one namespace running at once, at most (default 1). */
+  maxReconcilesPerNamespace?: number;
   /** The SchemaMigration (`namespace/name`) of Organizations without spec.databaseRef. */
   defaultDatabaseRef?: { namespace: string; name: string };
   /** Hosts SchemaMigrations and Organizations may connect to; undefined allows any. */
@@ -114,6 +118,8 @@ export async function runOperator(
     namespace: o.namespace,
     labelSelector: o.selector,
     workers: o.workers,
+    reconcileTimeoutMs: o.reconcileTimeoutMs,
+    maxPerNamespace: o.maxReconcilesPerNamespace,
     appliedBy: `schema-operator/${identity}@${hostname()}`,
     allowedDatabaseHosts: o.allowedDatabaseHosts,
   });

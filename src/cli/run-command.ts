@@ -21,6 +21,8 @@ interface RunFlags {
   leaderElectRetryPeriod: string;
   bindAddress: string;
   workers: string;
+  reconcileTimeout: string;
+  maxReconcilesPerNamespace: string;
   defaultDatabaseRef?: string;
   allowedDatabaseHosts?: string;
   operatorNamespace?: string;
@@ -70,6 +72,16 @@ export function registerRun(program: Command): void {
     )
     .option('--bind-address <addr>', 'address of /healthz, /readyz and /metrics', ':8080')
     .option('--workers <n>', 'concurrent reconciles per controller', '4')
+    .option(
+      '--reconcile-timeout <duration>',
+      "a SchemaMigration reconcile's deadline: its run and statement are cancelled then (up to 24h)",
+      '1h',
+    )
+    .option(
+      '--max-reconciles-per-namespace <n>',
+      'SchemaMigration reconciles of one namespace running at once (fairness between tenants)',
+      '1',
+    )
     .addOption(
       new Option(
         '--default-database-ref <ns/name>',
@@ -103,6 +115,13 @@ export function registerRun(program: Command): void {
     .addOption(new Option('--log-level <level>', 'error, warn, info or debug').env('LOG_LEVEL'))
     .action(async (flags: RunFlags) => {
       const workers = countFlag('workers', flags.workers);
+      const reconcileTimeoutMs = reconcileTimeoutFlag(flags.reconcileTimeout);
+      const maxReconcilesPerNamespace = countFlag(
+        'max-reconciles-per-namespace',
+        flags.maxReconcilesPerNamespace,
+      );
+      if (maxReconcilesPerNamespace < 1)
+        throw new UsageError('--max-reconciles-per-namespace must be at least 1');
       const defaultDatabaseRef = databaseRefFlag(flags.defaultDatabaseRef);
       const allowedDatabaseHosts = allowedHostsFlag(flags.allowedDatabaseHosts);
       const namespacePolicy = namespacePolicyFlags(flags);
@@ -118,6 +137,8 @@ export function registerRun(program: Command): void {
         cause = await runOperator({
           ...flags,
           workers,
+          reconcileTimeoutMs,
+          maxReconcilesPerNamespace,
           defaultDatabaseRef,
           allowedDatabaseHosts,
           leaderElection,
@@ -213,4 +234,12 @@ function allowedHostsFlag(value: string | undefined): AllowedHosts | undefined {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+}
+
+/** `--reconcile-timeout`: above 0 and at most 24h, like the CRD's timeouts. */
+export function reconcileTimeoutFlag(value: string): number {
+  const ms = durationFlag('reconcile-timeout', value);
+  if (ms <= 0 || ms > 24 * 3_600_000)
+    throw new UsageError(`--reconcile-timeout must be above 0 and at most 24h, got "${value}"`);
+  return ms;
 }

@@ -7,6 +7,7 @@
  * fail at once. Every failure is appended to the attempts table.
  */
 import type pg from 'pg';
+import { abortedError, checkAborted, sleepUnlessAborted } from './abort.js';
 import { isConnectionLost } from './connection.js';
 import { MigrationFailedError, type MigrationFailure } from './errors.js';
 import { insertAttempt, insertLedgerRow, statementsDone, type LedgerTable } from './ledger.js';
@@ -29,6 +30,8 @@ export interface ApplyContext {
   maxRetries: number;
   sleep?: Sleep;
   random?: () => number;
+  /** Stops retries and the statement loop (RunAbortedError). */
+  signal?: AbortSignal;
   onRetry?: (m: Migration, error: MigrationFailedError, attempt: number, delayMs: number) => void;
   onStatement?: (m: Migration, index: number, total: number) => void;
 }
@@ -68,6 +71,7 @@ async function runStatementByStatement(ctx: ApplyContext, m: Migration): Promise
   const startedAt = new Date();
   const done = await statementsDone(c, ctx.ledger, m.version, m.checksum);
   for (let i = done; i < m.statements.length; i++) {
+    checkAborted(ctx.signal);
     const s = m.statements[i]!;
     ctx.onStatement?.(m, i, m.statements.length);
     const progress = {
@@ -126,6 +130,7 @@ async function withRetries(
     try {
       return await attempt();
     } catch (err) {
+      if (ctx.signal?.aborted) throw abortedError(ctx.signal);
       if (!(err instanceof MigrationFailedError)) throw err;
       err.failure.attempts = n;
       // Without a connection there is nowhere to record it: the run retries from the top.
@@ -144,7 +149,7 @@ async function withRetries(
       if (!err.transient || n > ctx.maxRetries) throw err;
       const delay = backoffDelay(n - 1, { ...RETRY_BACKOFF, random: ctx.random });
       ctx.onRetry?.(m, err, n, delay);
-      await (ctx.sleep ?? realSleep)(delay);
+      await sleepUnlessAborted(ctx.sleep ?? realSleep, delay, ctx.signal);
     }
   }
 }

@@ -7,6 +7,7 @@
  */
 import type pg from 'pg';
 import { redactUrl } from '../observability/redact.js';
+import { abortedError, cancelOnAbort } from './abort.js';
 import { assertHostAllowed, type AllowedHosts } from './database-hosts.js';
 import { parseDatabaseUrl, type DatabaseTarget } from './database-url.js';
 import { ConnectionError } from './errors.js';
@@ -26,6 +27,17 @@ export interface ConnectOptions extends DatabaseAccess {
   /** Shown in pg_stat_activity, and so in "lock held by ..." messages. */
   applicationName?: string;
   connectTimeoutMs?: number;
+  /**
+   * The longest a single query may go unanswered before the client gives up
+   * on it (pg's client-side `query_timeout`); the server's own
+   * statement_timeout should fire first. Guards against a server that
+   * finished the start-up handshake and then went silent.
+   */
+  queryTimeoutMs?: number;
+  /** Sent in the start-up packet, so even the run's first query is bounded on the server. */
+  statementTimeoutMs?: number;
+  /** Aborting it during the handshake or a query destroys the socket (see abort.ts). */
+  signal?: AbortSignal;
 }
 
 /** A session left idle inside a transaction longer than this is ended by the server. */
@@ -48,29 +60,43 @@ export function checkDatabase(access: DatabaseAccess): DatabaseTarget {
   return target;
 }
 
-/** Opens a new client (not from a pool) and prepares the session; throws ConnectionError. */
+/**
+ * Opens a new client (not from a pool) and prepares the session; throws
+ * ConnectionError, or RunAbortedError when `opts.signal` stopped it. The
+ * caller keeps the client queryable only as long as it wants: see
+ * `cancelOnAbort` for aborts after this returns.
+ */
 export async function connect(opts: ConnectOptions): Promise<pg.Client> {
   const target = checkDatabase(opts);
-  const client: pg.Client = new IsolatedClient(
-    clientConfig(target, opts.tls, {
+  const connectTimeoutMs = target.connectTimeoutMs ?? opts.connectTimeoutMs ?? 10_000;
+  const client: pg.Client = new IsolatedClient({
+    ...clientConfig(target, opts.tls, {
       applicationName: opts.applicationName ?? 'schema-operator',
-      connectTimeoutMs: opts.connectTimeoutMs ?? 10_000,
+      connectTimeoutMs,
     }),
-  );
+    ...(opts.queryTimeoutMs ? { query_timeout: opts.queryTimeoutMs } : {}),
+    ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
+  });
   // A connection lost while idle is reported as an 'error' event; without a
   // listener it would crash the process. The next query fails and says why.
   client.on('error', () => undefined);
+  const release = cancelOnAbort(client, opts.signal, () => connect({ ...opts, signal: undefined }));
   try {
     await client.connect();
-    await client.query(
-      `SET idle_in_transaction_session_timeout = '${IDLE_IN_TRANSACTION_TIMEOUT}';
+    // The server answered the handshake; it must answer this as soon, or it is not serving.
+    await client.query({
+      text: `SET idle_in_transaction_session_timeout = '${IDLE_IN_TRANSACTION_TIMEOUT}';
        SELECT set_config(name, '${CLIENT_CHECK_INTERVAL}', false)
          FROM pg_settings WHERE name = 'client_connection_check_interval'`,
-    );
+      query_timeout: connectTimeoutMs,
+    } as pg.QueryConfig);
     return client;
   } catch (err) {
     await client.end().catch(() => undefined);
+    if (opts.signal?.aborted) throw abortedError(opts.signal);
     throw new ConnectionError(`cannot connect to ${redactUrl(opts.url)}: ${describe(err)}`, err);
+  } finally {
+    release();
   }
 }
 
@@ -80,9 +106,14 @@ export async function withConnection<T>(
   fn: (c: pg.Client) => Promise<T>,
 ): Promise<T> {
   const client = await connect(opts);
+  const release = cancelOnAbort(client, opts.signal, () => connect({ ...opts, signal: undefined }));
   try {
     return await fn(client);
+  } catch (err) {
+    if (opts.signal?.aborted) throw abortedError(opts.signal);
+    throw err;
   } finally {
+    release();
     await client.end().catch(() => undefined);
   }
 }
@@ -93,7 +124,7 @@ export function isConnectionLost(err: unknown): boolean {
   if (typeof code !== 'string') {
     return (
       err instanceof Error &&
-      /Connection terminated|not queryable|ECONNRESET|EPIPE/i.test(err.message)
+      /Connection terminated|not queryable|Query read timeout|ECONNRESET|EPIPE/i.test(err.message)
     );
   }
   return (
@@ -108,6 +139,8 @@ function describe(err: unknown): string {
   if (e?.code === 'ECONNREFUSED')
     return 'connection refused (is the server running and the port right?)';
   if (e?.code === 'ENOTFOUND') return 'host not found';
+  if (/Query read timeout/.test(e?.message ?? ''))
+    return 'the server completed the handshake but did not answer a query in time';
   if (e?.code === 'ETIMEDOUT' || /timeout/i.test(e?.message ?? '')) return 'timed out';
   return e?.message ?? String(err);
 }

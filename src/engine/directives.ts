@@ -4,7 +4,7 @@
  *   -- schema-operator: no-transaction
  *   -- schema-operator: lock-timeout=2s statement-timeout=1h
  */
-import { parseDuration } from './duration.js';
+import { parseTimeout } from './duration.js';
 import { InvalidSourceError } from './errors.js';
 
 /** What a file's directives ask for; absent timeouts use the run's defaults. */
@@ -40,7 +40,7 @@ function applyWord(d: Directives, word: string, file: string, line: number): voi
   const duration = () => {
     if (value === undefined) fail(`directive ${key} needs a value, as in ${key}=5s`);
     try {
-      return parseDuration(value!);
+      return parseTimeout(value!);
     } catch (err) {
       return fail(`directive ${key}: ${(err as Error).message}`);
     }

@@ -23,3 +23,17 @@ export function parseDuration(text: string): number {
 export function pgDuration(ms: number): string {
   return `${Math.round(ms)}ms`;
 }
+
+/**
+ * The longest lock_timeout or statement_timeout a migration may ask for (the
+ * CRD's bound too). A timeout of 0 would mean none at all in PostgreSQL.
+ */
+export const MAX_TIMEOUT_MS = 24 * 3_600_000;
+
+/** Milliseconds in `text`, which must be above 0 and at most 24h; otherwise an Error saying so. */
+export function parseTimeout(text: string): number {
+  const ms = parseDuration(text);
+  if (ms <= 0) throw new Error(`"${text}" must be above 0 (0 would mean no timeout at all)`);
+  if (ms > MAX_TIMEOUT_MS) throw new Error(`"${text}" is longer than the maximum of 24h`);
+  return ms;
+}

@@ -17,7 +17,9 @@ export type FailureReason =
   | 'ExistingSchema'
   | 'InvalidDatabaseURL'
   | 'DatabaseHostNotAllowed'
-  | 'Conflict';
+  | 'Conflict'
+  | 'DeadlineExceeded'
+  | 'Cancelled';
 
 /** Base class: a failure with a reason and a transient flag. */
 export class EngineError extends Error {
@@ -51,6 +53,18 @@ export class InvalidSourceError extends EngineError {
 export class ConnectionError extends EngineError {
   constructor(message: string, cause?: unknown) {
     super('ConnectionError', message, { transient: true, cause });
+  }
+}
+
+/**
+ * The run was stopped by its AbortSignal: its deadline passed
+ * (`DeadlineExceeded`, the signal's reason a `TimeoutError`) or its caller
+ * cancelled it (`Cancelled`). The statement in flight was cancelled and the
+ * connection closed; nothing more runs. Transient: a later run may succeed.
+ */
+export class RunAbortedError extends EngineError {
+  constructor(reason: 'DeadlineExceeded' | 'Cancelled', message: string, cause?: unknown) {
+    super(reason, message, { transient: true, cause });
   }
 }
 

@@ -34,6 +34,7 @@ export {
   type TlsMaterial,
 } from './pg-config.js';
 export { ownerTable, readOwner, type LedgerClaim } from './owner.js';
+export { abortedError } from './abort.js';
 export { BUNDLED_SETS, bundledDir, type BundledSet } from './bundled.js';
 export { waitForVersion, type WaitOptions } from './wait.js';
 export { lintMigrations, LINT_RULES, type LintFinding, type LintRule } from './lint.js';

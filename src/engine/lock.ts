@@ -5,6 +5,7 @@
  * for each other. Waiting is bounded; a busy lock names its holder.
  */
 import { createHash } from 'node:crypto';
+import { checkAborted, sleepUnlessAborted } from './abort.js';
 import { LockBusyError } from './errors.js';
 import { qualified, type LedgerTable, type Queryable } from './ledger.js';
 import { backoffDelay, realSleep, type Sleep } from './retry.js';
@@ -21,6 +22,8 @@ export function lockKey(t: LedgerTable): number {
 export interface LockOptions {
   waitMs: number;
   sleep?: Sleep;
+  /** Stops the wait (RunAbortedError). */
+  signal?: AbortSignal;
   /** Called once, when the lock is first found busy. */
   onBusy?: (holder: string | null) => void;
 }
@@ -34,6 +37,7 @@ export async function acquireLock(
   const sleep = opts.sleep ?? realSleep;
   const started = Date.now();
   for (let attempt = 0; ; attempt++) {
+    checkAborted(opts.signal);
     const { rows } = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [
       LOCK_CLASS,
       lockKey(t),
@@ -50,11 +54,13 @@ export async function acquireLock(
       }
       opts.onBusy?.(holder);
     }
-    await sleep(
+    await sleepUnlessAborted(
+      sleep,
       Math.min(
         backoffDelay(attempt, { baseMs: 50, capMs: 1000 }),
         Math.max(1, opts.waitMs - waited),
       ),
+      opts.signal,
     );
   }
 }

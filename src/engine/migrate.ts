@@ -5,8 +5,9 @@
  * connection, the lock again, the ledger again) with backoff.
  */
 import type pg from 'pg';
+import { abortedError, cancelOnAbort, checkAborted, sleepUnlessAborted } from './abort.js';
 import { applyMigration, type ApplyContext } from './apply.js';
-import { connect } from './connection.js';
+import { connect, type ConnectOptions } from './connection.js';
 import { EngineError, ExistingSchemaError, type MigrationFailedError } from './errors.js';
 import { virtualBaseline } from './inspect.js';
 import {
@@ -59,23 +60,60 @@ export async function migrate(
   const opts = resolveOptions(o);
   const done: AppliedMigration[] = [];
   let connectedOnce = false;
+  const connectOpts = connectOptions(opts);
   for (let attempt = 1; ; attempt++) {
+    // An aborted run never reconnects: its CR may be gone, and its files must not run again.
+    checkAborted(opts.signal);
     let client: pg.Client | null = null;
+    let release = () => undefined as void;
     try {
-      client = await connect(opts);
+      client = await connect(connectOpts);
+      release = cancelOnAbort(client, opts.signal, () =>
+        connect({ ...connectOpts, signal: undefined }),
+      );
       connectedOnce = true;
       const result = await runLocked(client, opts, observer, done);
       return { ...result, applied: done };
     } catch (err) {
+      if (opts.signal?.aborted) throw abortedError(opts.signal);
       // A database that was never reached is the caller's to retry; one lost mid-run is ours.
       if (!connectedOnce || !isLostConnection(err) || attempt > opts.maxRetries) throw err;
       const delay = backoffDelay(attempt - 1, { baseMs: 500, capMs: 15_000, random: opts.random });
       observer.onRetry?.(null, err as EngineError, attempt, delay);
-      await (opts.sleep ?? realSleep)(delay);
+      await sleepUnlessAborted(opts.sleep ?? realSleep, delay, opts.signal);
     } finally {
+      release();
       await client?.end().catch(() => undefined);
     }
   }
+}
+
+/** Slack over statement_timeout before the client stops waiting for an answer itself. */
+const QUERY_TIMEOUT_SLACK_MS = 60_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The run's connection: the server bounds each statement (statement_timeout,
+ * from the start-up packet on), and the client stops waiting for an answer
+ * only after the longest any one query of this run may legitimately take (a
+ * transactional file goes as one query: its statements each up to its
+ * statement timeout), so a server that went silent cannot hold it forever.
+ */
+function connectOptions(opts: ResolvedOptions): ConnectOptions {
+  // Semicolons bound the statement count from above (some sit in strings), without splitting.
+  const longest = opts.migrations.reduce(
+    (max, m) =>
+      Math.max(max, (m.statementTimeoutMs ?? opts.statementTimeoutMs) * (1 + semicolons(m.sql))),
+    opts.statementTimeoutMs,
+  );
+  return {
+    url: opts.url,
+    applicationName: opts.applicationName,
+    statementTimeoutMs: opts.statementTimeoutMs,
+    // Timers take at most 2^31-1 ms; a longer one would fire at once.
+    queryTimeoutMs: Math.min(longest + QUERY_TIMEOUT_SLACK_MS, MAX_TIMER_MS),
+    signal: opts.signal,
+  };
 }
 
 function isLostConnection(err: unknown): boolean {
@@ -91,6 +129,7 @@ async function runLocked(
   const lockWaitMs = await acquireLock(c, opts.ledger, {
     waitMs: opts.lockWaitMs,
     sleep: opts.sleep,
+    signal: opts.signal,
     onBusy: (h) => observer.onLockBusy?.(h),
   });
   try {
@@ -116,11 +155,13 @@ async function runLocked(
       maxRetries: opts.maxRetries,
       sleep: opts.sleep,
       random: opts.random,
+      signal: opts.signal,
       onRetry: (m, e: MigrationFailedError, n, d) => observer.onRetry?.(m, e, n, d),
       onStatement: (m, i, t) => observer.onStatement?.(m, i, t),
     };
     const outOfOrder = new Set(p.outOfOrder);
     for (const m of p.pending) {
+      checkAborted(opts.signal);
       observer.onStart?.(m);
       const started = performance.now();
       await applyMigration({ ...ctx, outOfOrder: outOfOrder.has(m) }, m);
@@ -162,4 +203,10 @@ async function prepareLedger(
     startedAt: new Date(),
   });
   return opts.baseline!;
+}
+
+function semicolons(sql: string): number {
+  let n = 0;
+  for (let i = sql.indexOf(';'); i >= 0; i = sql.indexOf(';', i + 1)) n++;
+  return n;
 }

@@ -47,13 +47,24 @@ export interface RunOptions {
   random?: () => number;
   /** Record this owner beside the ledger, refusing a ledger another owner holds (the operator's claim). */
   claim?: LedgerClaim;
+  /**
+   * Stops the run: the statement in flight is cancelled on the server, no
+   * retry or reconnect follows, and the run throws RunAbortedError.
+   */
+  signal?: AbortSignal;
 }
 
 /** The options with every default filled in. */
 export type ResolvedOptions = Required<
-  Omit<RunOptions, 'target' | 'baseline' | 'sleep' | 'random' | 'tls' | 'allowedHosts' | 'claim'>
+  Omit<
+    RunOptions,
+    'target' | 'baseline' | 'sleep' | 'random' | 'tls' | 'allowedHosts' | 'claim' | 'signal'
+  >
 > &
-  Pick<RunOptions, 'target' | 'baseline' | 'sleep' | 'random' | 'tls' | 'allowedHosts' | 'claim'>;
+  Pick<
+    RunOptions,
+    'target' | 'baseline' | 'sleep' | 'random' | 'tls' | 'allowedHosts' | 'claim' | 'signal'
+  >;
 
 /** Fills in the defaults. */
 export function resolveOptions(o: RunOptions): ResolvedOptions {

@@ -4,6 +4,7 @@
  * when the source is known, every migration up to it is applied. A database
  * that is not up yet is waited for too.
  */
+import { checkAborted, sleepUnlessAborted } from './abort.js';
 import { withConnection } from './connection.js';
 import { EngineError } from './errors.js';
 import { DEFAULT_LEDGER, readLedger, type LedgerTable } from './ledger.js';
@@ -20,6 +21,8 @@ export interface WaitOptions {
   /** When given, every one of these at or below `version` must be in the ledger. */
   migrations?: Migration[];
   sleep?: Sleep;
+  /** Stops the wait (RunAbortedError), a look in flight included. */
+  signal?: AbortSignal;
   /** Called after each look, with what is still missing (null when the database could not be read). */
   onPoll?: (state: WaitState) => void;
 }
@@ -35,20 +38,28 @@ export interface WaitState {
 export async function waitForVersion(o: WaitOptions): Promise<boolean> {
   const deadline = Date.now() + o.timeoutMs;
   const sleep = o.sleep ?? realSleep;
+  // A look at a server that stopped answering ends at the deadline too.
+  const expired = AbortSignal.timeout(Math.max(1, o.timeoutMs));
+  const lookSignal = o.signal ? AbortSignal.any([o.signal, expired]) : expired;
   for (let attempt = 0; ; attempt++) {
-    const state = await look(o);
+    checkAborted(o.signal);
+    const state = await look(o, lookSignal);
     o.onPoll?.(state);
     if (state.satisfied) return true;
     const left = deadline - Date.now();
     if (left <= 0) return false;
-    await sleep(Math.min(left, backoffDelay(attempt, { baseMs: 200, capMs: 2_000 })));
+    await sleepUnlessAborted(
+      sleep,
+      Math.min(left, backoffDelay(attempt, { baseMs: 200, capMs: 2_000 })),
+      o.signal,
+    );
   }
 }
 
-async function look(o: WaitOptions): Promise<WaitState> {
+async function look(o: WaitOptions, signal: AbortSignal): Promise<WaitState> {
   try {
     const rows = await withConnection(
-      { url: o.url, applicationName: 'schema-operator wait' },
+      { url: o.url, applicationName: 'schema-operator wait', signal },
       (c) => readLedger(c, o.ledger ?? DEFAULT_LEDGER),
     );
     const applied = rows ?? [];
@@ -65,6 +76,7 @@ async function look(o: WaitOptions): Promise<WaitState> {
       .every((m) => keys.has(versionKey(m.version)));
     return { satisfied: reached && allThere, highestApplied: highest, error: null };
   } catch (err) {
+    checkAborted(o.signal);
     if (!(err instanceof EngineError) || !err.transient) throw err;
     return { satisfied: false, highestApplied: null, error: err.message };
   }

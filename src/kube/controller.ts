@@ -7,6 +7,11 @@
  *   returned { requeueAfterMs }   → forget, addAfter
  *   threw TerminalError           → forget, no retry (logged, counted)
  *   threw anything else           → addRateLimited (backoff)
+ *
+ * Each reconcile gets its own AbortSignal, aborted when its deadline
+ * (`reconcileTimeoutMs`) passes (reason a `TimeoutError`), when `cancel(key)`
+ * is called for its key (the object was deleted or its spec changed; an
+ * `AbortError`), or when the controller stops past its grace period.
  */
 import type { Logger } from '../observability/logger.js';
 import { silentLogger } from '../observability/logger.js';
@@ -22,7 +27,11 @@ export interface Result {
 /** Passed to every reconcile: a logger with the key on every line, and a cancel signal. */
 export interface ReconcileContext {
   log: Logger;
-  /** Aborted when the manager is stopping and the reconcile ran past its grace. */
+  /**
+   * Aborted when this reconcile's deadline passes, when its key is cancelled
+   * (object deleted, spec changed), or when the manager is stopping and the
+   * reconcile ran past its grace. Pass it down to every wait and query.
+   */
   signal: AbortSignal;
 }
 
@@ -47,6 +56,12 @@ export interface ControllerOptions {
   logger?: Logger;
   metrics?: OperatorMetrics;
   clock?: Clock;
+  /** Each reconcile's deadline; its signal is aborted then (default: none). */
+  reconcileTimeoutMs?: number;
+  /** Fairness for the default queue: see `WorkQueueOptions.groupOf`. */
+  groupOf?: (key: string) => string;
+  /** Fairness for the default queue: see `WorkQueueOptions.maxPerGroup`. */
+  maxPerGroup?: number;
 }
 
 /** Outcome labels of `controller_runtime_reconcile_total`. */
@@ -61,7 +76,10 @@ export class Controller {
   private readonly log: Logger;
   private readonly metrics: OperatorMetrics | undefined;
   private readonly clock: Clock;
+  private readonly reconcileTimeoutMs: number | undefined;
   private readonly abort = new AbortController();
+  /** The abort controller of each key's running reconcile. */
+  private readonly inFlight = new Map<string, AbortController>();
   private running: Promise<void>[] = [];
 
   constructor(opts: ControllerOptions) {
@@ -70,14 +88,34 @@ export class Controller {
     this.workers = Math.max(1, opts.workers ?? 1);
     this.clock = opts.clock ?? realClock;
     this.metrics = opts.metrics;
+    this.reconcileTimeoutMs = opts.reconcileTimeoutMs;
     this.queue =
-      opts.queue ?? new WorkQueue({ name: opts.name, clock: this.clock, metrics: opts.metrics });
+      opts.queue ??
+      new WorkQueue({
+        name: opts.name,
+        clock: this.clock,
+        metrics: opts.metrics,
+        groupOf: opts.groupOf,
+        maxPerGroup: opts.maxPerGroup,
+      });
     this.log = (opts.logger ?? silentLogger).child({ controller: opts.name });
   }
 
   /** Asks for `key` to be reconciled (deduplicated by the queue). */
   enqueue(key: string): void {
     this.queue.add(key);
+  }
+
+  /**
+   * Aborts the running reconcile of `key`, if there is one, saying `why`
+   * (its signal's reason is an `AbortError`). Queue the key again when it
+   * should be looked at afresh.
+   */
+  cancel(key: string, why: string): boolean {
+    const running = this.inFlight.get(key);
+    if (!running || running.signal.aborted) return false;
+    running.abort(new DOMException(why, 'AbortError'));
+    return true;
   }
 
   /** Starts the workers; they run until `stop`. */
@@ -104,7 +142,7 @@ export class Controller {
       this.log.warn('reconciles still running after the grace period; abandoning them', {
         graceMs,
       });
-      this.abort.abort();
+      this.abort.abort(new DOMException('the operator is stopping', 'AbortError'));
       return;
     }
     await Promise.all(this.running);
@@ -123,8 +161,21 @@ export class Controller {
     const log = this.log.child({ key });
     const started = this.clock.now();
     this.metrics?.activeWorkers.inc(labels);
+    const own = new AbortController();
+    this.inFlight.set(key, own);
+    const limit = this.reconcileTimeoutMs;
+    const deadline = limit
+      ? this.clock.setTimer(
+          () =>
+            own.abort(
+              new DOMException(`the reconcile deadline of ${limit} ms passed`, 'TimeoutError'),
+            ),
+          limit,
+        )
+      : undefined;
     try {
-      const result = await this.reconcile({ log, signal: this.abort.signal }, key);
+      const signal = AbortSignal.any([this.abort.signal, own.signal]);
+      const result = await this.reconcile({ log, signal }, key);
       this.record(result.requeueAfterMs ? 'requeue_after' : 'success');
       this.queue.forget(key);
       if (result.requeueAfterMs) this.queue.addAfter(key, result.requeueAfterMs);
@@ -142,6 +193,8 @@ export class Controller {
         });
       }
     } finally {
+      deadline?.cancel();
+      this.inFlight.delete(key);
       this.metrics?.reconcileTime.observe(labels, (this.clock.now() - started) / 1000);
       this.metrics?.activeWorkers.dec(labels);
       this.queue.done(key);

@@ -4,6 +4,11 @@
  * handed to another until `done`; a key added while being processed is
  * queued again when `done` is called. Delayed and rate-limited adds go
  * through the injected clock.
+ *
+ * Fairness: with `groupOf` and `maxPerGroup`, no group (for SchemaMigrations
+ * the namespace, so a tenant) has more than `maxPerGroup` keys handed out at
+ * once; its further keys wait in the queue while other groups' keys, queued
+ * later, go first. Without them the queue is plain FIFO.
  */
 import type { OperatorMetrics } from '../observability/metrics.js';
 import { realClock, type Clock, type TimerHandle } from './clock.js';
@@ -16,6 +21,16 @@ export interface WorkQueueOptions {
   clock?: Clock;
   rateLimiter?: RateLimiter;
   metrics?: OperatorMetrics;
+  /** The group a key belongs to (e.g. its namespace), for `maxPerGroup`. */
+  groupOf?: (key: string) => string;
+  /** Keys of one group handed out at once, at most (default: no limit). */
+  maxPerGroup?: number;
+}
+
+/** The namespace of a `namespace/name` key (the empty string for a cluster-scoped key). */
+export function namespaceOf(key: string): string {
+  const slash = key.indexOf('/');
+  return slash < 0 ? '' : key.slice(0, slash);
 }
 
 /** A deduplicating, rate-limited queue of keys. */
@@ -33,6 +48,10 @@ export class WorkQueue {
   private readonly addedAt = new Map<string, number>();
   private readonly getters: Array<(key: string | undefined) => void> = [];
   private readonly idle: Array<() => void> = [];
+  private readonly groupOf: ((key: string) => string) | undefined;
+  private readonly maxPerGroup: number;
+  /** Keys handed out and not yet done, by group. */
+  private readonly running = new Map<string, number>();
   private shuttingDown = false;
 
   constructor(opts: WorkQueueOptions) {
@@ -40,6 +59,8 @@ export class WorkQueue {
     this.clock = opts.clock ?? realClock;
     this.limiter = opts.rateLimiter ?? defaultRateLimiter(this.clock);
     this.metrics = opts.metrics;
+    this.groupOf = opts.groupOf;
+    this.maxPerGroup = Math.max(1, opts.maxPerGroup ?? Infinity);
     this.metrics?.registerQueue(this.name, {
       unfinishedWorkSeconds: () => {
         const now = this.clock.now();
@@ -77,10 +98,8 @@ export class WorkQueue {
     this.dirty.add(key);
     this.addedAt.set(key, this.clock.now());
     if (this.processing.has(key)) return;
-    const getter = this.getters.shift();
-    if (getter) return this.handOut(key, getter);
     this.queue.push(key);
-    this.metrics?.queueDepth.set(this.labels, this.queue.length);
+    this.dispatch();
   }
 
   /** Queues `key` after `ms`; of several pending delays for a key the earliest wins. */
@@ -118,18 +137,36 @@ export class WorkQueue {
   /** The next key, waiting for one; undefined once the queue shuts down. */
   get(): Promise<string | undefined> {
     if (this.shuttingDown) return Promise.resolve(undefined);
-    const key = this.queue.shift();
-    if (key !== undefined) {
-      this.metrics?.queueDepth.set(this.labels, this.queue.length);
-      return new Promise((resolve) => this.handOut(key, resolve));
+    return new Promise((resolve) => {
+      this.getters.push(resolve);
+      this.dispatch();
+    });
+  }
+
+  /** Keys of `key`'s group handed out and not yet done. */
+  runningInGroup(key: string): number {
+    return this.groupOf ? (this.running.get(this.groupOf(key)) ?? 0) : 0;
+  }
+
+  /** Hands queued keys to waiting getters, oldest first, skipping groups at their limit. */
+  private dispatch(): void {
+    while (this.getters.length > 0) {
+      const i = this.queue.findIndex((k) => this.runningInGroup(k) < this.maxPerGroup);
+      if (i < 0) break;
+      const [key] = this.queue.splice(i, 1);
+      this.handOut(key!, this.getters.shift()!);
     }
-    return new Promise((resolve) => this.getters.push(resolve));
+    this.metrics?.queueDepth.set(this.labels, this.queue.length);
   }
 
   private handOut(key: string, to: (key: string) => void): void {
     const now = this.clock.now();
     this.dirty.delete(key);
     this.processing.set(key, now);
+    if (this.groupOf) {
+      const g = this.groupOf(key);
+      this.running.set(g, (this.running.get(g) ?? 0) + 1);
+    }
     const added = this.addedAt.get(key);
     this.addedAt.delete(key);
     if (added !== undefined) this.metrics?.queueLatency.observe(this.labels, (now - added) / 1000);
@@ -141,14 +178,16 @@ export class WorkQueue {
     const since = this.processing.get(key);
     if (since === undefined) return;
     this.processing.delete(key);
+    if (this.groupOf) {
+      const g = this.groupOf(key);
+      const n = (this.running.get(g) ?? 1) - 1;
+      if (n > 0) this.running.set(g, n);
+      else this.running.delete(g);
+    }
     this.metrics?.workDuration.observe(this.labels, (this.clock.now() - since) / 1000);
-    if (this.dirty.has(key) && !this.shuttingDown) {
-      const getter = this.getters.shift();
-      if (getter) this.handOut(key, getter);
-      else {
-        this.queue.push(key);
-        this.metrics?.queueDepth.set(this.labels, this.queue.length);
-      }
+    if (!this.shuttingDown) {
+      if (this.dirty.has(key)) this.queue.push(key);
+      this.dispatch();
     }
     if (this.processing.size === 0) for (const wake of this.idle.splice(0)) wake();
   }

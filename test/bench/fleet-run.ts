@@ -160,6 +160,9 @@ export async function runFleet(
         extraArgs: [
           '--workers',
           String(config.workers),
+          // The fleet's SchemaMigrations share one namespace: let it use every worker, as before.
+          '--max-reconciles-per-namespace',
+          String(config.workers),
           ...(config.shards > 1 ? ['--selector', `shard=${shardName(s)}`] : []),
         ],
       });

@@ -84,6 +84,8 @@ describe('the Helm chart', function () {
       'run',
       '--bind-address=:8080',
       '--workers=4',
+      '--reconcile-timeout=1h',
+      '--max-reconciles-per-namespace=1',
       '--lease-name=schema-operator',
     ]);
     expect(container.livenessProbe.httpGet).to.deep.equal({ path: '/healthz', port: 'http' });

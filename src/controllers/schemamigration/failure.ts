@@ -2,7 +2,12 @@
  * Engine errors as status failures and Events: the one place that turns a
  * thrown error into a condition reason, a failure record and an Event reason.
  */
-import type { MigrationFailure } from '../../api/index.js';
+import {
+  MigrationConditions,
+  isConditionTrue,
+  type MigrationFailure,
+  type SchemaMigrationStatus,
+} from '../../api/index.js';
 import { EngineError, MigrationFailedError } from '../../engine/index.js';
 
 /** Reasons beyond the engine's: the operator's own failures. */
@@ -62,4 +67,30 @@ export function classify(err: unknown): Classified {
     terminal: false,
     event: 'MigrationFailed',
   };
+}
+
+/**
+ * Failures that say nothing about the schema, only that it could not be
+ * looked at just now: the database unreachable or lost, the migration lock
+ * busy or timed out, the reconcile's deadline.
+ */
+export const TRANSIENT_REASONS: ReadonlySet<string> = new Set([
+  'ConnectionError',
+  'LockBusy',
+  'LockTimeout',
+  'DeadlineExceeded',
+]);
+
+/**
+ * Whether `c` leaves a Ready schema Ready (finding 10 of issue 13): a
+ * transient failure while `status` says Ready for generation `gen`. A domain
+ * failure (SQL error, checksum mismatch, ...) never does.
+ */
+export function keepsReady(status: SchemaMigrationStatus, c: Classified, gen: number): boolean {
+  return (
+    !c.terminal &&
+    TRANSIENT_REASONS.has(c.failure.reason) &&
+    status.observedGeneration === gen &&
+    isConditionTrue(status.conditions, MigrationConditions.Ready, gen)
+  );
 }

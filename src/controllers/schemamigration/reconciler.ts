@@ -7,13 +7,16 @@
  *
  * Deleting a SchemaMigration never touches the database: there is no
  * finalizer. Domain failures go to status; transient ones are thrown so the
- * controller retries them with backoff.
+ * controller retries them with backoff (and leave a Ready schema Ready).
+ * The run takes the reconcile's signal: a deadline, a deletion or a spec
+ * change cancels its statement on the server.
  */
 import { createHash } from 'node:crypto';
 import type { SchemaMigration } from '../../api/index.js';
 import { RETRY_ANNOTATION } from '../../api/index.js';
 import {
   InvalidSourceError,
+  RunAbortedError,
   migrate,
   type AllowedHosts,
   type DatabaseAccess,
@@ -32,7 +35,8 @@ import {
   CONFLICT_RECHECK_MS,
   type SchemaMigrationExists,
 } from './claims.js';
-import { classify, operatorFailure, type Classified } from './failure.js';
+import { classify, keepsReady, operatorFailure, type Classified } from './failure.js';
+import { atTarget, readyKey } from './readiness.js';
 import { runOptions } from './options.js';
 import { loadSource, type ConfigMapReader } from './source.js';
 import {
@@ -40,6 +44,7 @@ import {
   markApplied,
   markApplying,
   markFailed,
+  markRetrying,
   markSuspended,
   startStatus,
   type PlanSummary,
@@ -82,11 +87,14 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
   const stalledOn = new Map<string, string>();
   // A live read: a cache filtered by namespace or shard would call a living owner gone.
   const exists = deps.schemaMigrationExists ?? ((k: string) => Promise.resolve(!!deps.get(k)));
+  /** What each CR was last Ready with (generation, source, database), to tell a blip from new work. */
+  const readyWith = new Map<string, string>();
 
   return async function reconcile(ctx: ReconcileContext, key: string): Promise<Result> {
     const obj = deps.get(key);
     if (!obj || obj.metadata?.deletionTimestamp) {
       stalledOn.delete(key);
+      readyWith.delete(key);
       return {};
     }
     const gen = obj.metadata?.generation ?? 0;
@@ -137,12 +145,18 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
     if (stalledOn.get(key) === attempt && isStalled(obj)) return {};
     stalledOn.delete(key);
 
+    // Ready stays through a transient error only if nothing it was Ready for has changed.
+    const wanted = readyKey(obj, url, migrations);
+    const unchanged = readyWith.has(key)
+      ? readyWith.get(key) === wanted
+      : atTarget(obj, migrations);
     let result: MigrateResult;
     const options: RunOptions = {
       ...runOptions(obj, url, migrations, deps.appliedBy),
       tls: access.tls,
       allowedHosts: deps.allowedDatabaseHosts,
       claim: claimFor(obj, exists),
+      signal: ctx.signal,
     };
     // What this run planned and applied, so a failure's status shows counts as they now are.
     let planned: Plan | undefined;
@@ -183,7 +197,8 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
           void deps.statusWriter.writeThrottled(obj, status);
         },
         // A connection lost mid-run is retried inside the run: meanwhile the CR says so.
-        onRetry: (_m, err) => void fail(obj, status, classify(err), gen).catch(() => undefined),
+        onRetry: (_m, err) =>
+          void fail(obj, status, classify(err), gen, unchanged).catch(() => undefined),
         onLockBusy: (holder) =>
           void deps.events.record(
             subject(obj),
@@ -193,6 +208,11 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
           ),
       });
     } catch (err) {
+      // Deleted, or its spec changed: the CR as it now is (if any) is queued already.
+      if (err instanceof RunAbortedError && err.reason === 'Cancelled') {
+        ctx.log.info('run cancelled', { why: err.message });
+        return {};
+      }
       const conflict = claimConflict(obj, err);
       if (conflict) {
         // Not remembered as a stall: the owner's deletion must be able to free this one.
@@ -207,7 +227,7 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
       });
       if (c.terminal) stalledOn.set(key, attempt);
       if (planned) applyPlan(status, planSummary(planned, migrations, obj, appliedNow));
-      await fail(obj, status, c, gen);
+      await fail(obj, status, c, gen, unchanged);
       if (!c.terminal) throw new RetryLater(c.failure.message, { cause: err });
       return {};
     }
@@ -223,6 +243,7 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
     );
     markApplied(status, summary, gen, now());
     await write();
+    readyWith.set(key, wanted);
     ctx.log.debug('applied', { version: summary.appliedVersion, newly: result.applied.length });
     return {};
   };
@@ -232,7 +253,17 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
     status: NonNullable<SchemaMigration['status']>,
     c: Classified,
     gen: number,
+    unchanged = false,
   ) {
+    if (unchanged && keepsReady(status, c, gen)) {
+      // Nothing about the schema changed: Ready stays, Reconciling and an Event say why we retry.
+      const was = status.conditions?.find((x) => x.type === 'Reconciling')?.message;
+      markRetrying(status, c.failure, gen, now());
+      await deps.statusWriter.write(obj, status);
+      if (was !== `retrying: ${c.failure.message}`)
+        void deps.events.record(subject(obj), 'Warning', c.event, c.failure.message);
+      return;
+    }
     const before = obj.status?.failure;
     markFailed(status, c.failure, c.terminal, gen, now());
     await deps.statusWriter.write(obj, status);

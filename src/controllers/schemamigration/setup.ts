@@ -4,13 +4,16 @@
  * Secrets read on demand (get only), status through the status subresource,
  * Events, metrics. Updates wake a CR only when its spec (generation),
  * annotations or deletion changed, so the controller's own status writes do
- * not loop.
+ * not loop. A spec change or a deletion also cancels the CR's running
+ * reconcile (its statement is cancelled on the server); one namespace runs at
+ * most `maxPerNamespace` reconciles at once.
  */
 import { SCHEMA_MIGRATION, GROUP, VERSION, type SchemaMigration } from '../../api/index.js';
 import {
   Controller,
   ForbiddenError,
   Informer,
+  namespaceOf,
   type EventRecorder,
   type KubeClient,
   type KubeObject,
@@ -35,10 +38,17 @@ export interface SchemaMigrationSetup {
   /** Label selector for sharding (`run --selector`). */
   labelSelector?: string;
   workers?: number;
+  /** Each reconcile's deadline (default 1 h). */
+  reconcileTimeoutMs?: number;
+  /** Reconciles of one namespace running at once, at most (default 1). */
+  maxPerNamespace?: number;
   appliedBy: string;
   /** `run --allowed-database-hosts`; undefined allows any host. */
   allowedDatabaseHosts?: AllowedHosts;
 }
+
+/** The default of `run --reconcile-timeout`. */
+export const DEFAULT_RECONCILE_TIMEOUT_MS = 3_600_000;
 
 /** The SchemaMigration resource. */
 export const schemaMigrations = {
@@ -102,6 +112,10 @@ export function setupSchemaMigrations(
     name: 'schemamigration',
     reconcile,
     workers: s.workers ?? 4,
+    reconcileTimeoutMs: s.reconcileTimeoutMs ?? DEFAULT_RECONCILE_TIMEOUT_MS,
+    // A tenant is a namespace: its CRs never hold more than their share of the workers.
+    groupOf: namespaceOf,
+    maxPerGroup: s.maxPerNamespace ?? 1,
     logger: s.logger,
     metrics: s.metrics,
   });
@@ -112,16 +126,24 @@ export function setupSchemaMigrations(
     update: (old, o) => {
       const m0 = old.metadata ?? {};
       const m1 = o.metadata ?? {};
+      const respec =
+        m0.generation !== m1.generation || m0.deletionTimestamp !== m1.deletionTimestamp;
       const changed =
-        m0.generation !== m1.generation ||
-        JSON.stringify(m0.annotations ?? {}) !== JSON.stringify(m1.annotations ?? {}) ||
-        m0.deletionTimestamp !== m1.deletionTimestamp;
+        respec || JSON.stringify(m0.annotations ?? {}) !== JSON.stringify(m1.annotations ?? {});
+      // A run for a spec that is no longer wanted stops now, not after its statement.
+      if (respec)
+        controller.cancel(
+          keyOf(o),
+          `the SchemaMigration's spec changed (generation ${m1.generation})`,
+        );
       if (changed) controller.queue.add(keyOf(o));
     },
-    // A deleted CR may have held a database another one was refused for.
     delete: (o) => {
+      controller.cancel(keyOf(o), 'the SchemaMigration was deleted');
       controller.queue.add(keyOf(o));
-      for (const other of smigs.cache.list()) controller.queue.add(keyOf(other));
+      // It may have held a database another CR was refused for: wake only those.
+      for (const other of refusedForConflict(smigs.cache.list()))
+        controller.queue.add(keyOf(other));
     },
   });
   const wakeReaders = (cm: ConfigMap) => {
@@ -133,4 +155,13 @@ export function setupSchemaMigrations(
   s.manager.addInformer(configMaps);
   s.manager.addController(controller);
   return smigs;
+}
+
+/** The CRs whose last reconcile was refused because an older CR held their database. */
+export function refusedForConflict<T extends SchemaMigration>(all: T[]): T[] {
+  return all.filter((o) =>
+    o.status?.conditions?.some(
+      (c) => c.type === 'Failed' && c.status === 'True' && c.reason === 'Conflict',
+    ),
+  );
 }

@@ -6,6 +6,11 @@
  * Conditions: Applied (every target migration applied), Failed (with the
  * reason), Ready (Applied and observedGeneration current), Reconciling (work
  * in progress, kstatus), Stalled (failed and waiting for a change, kstatus).
+ *
+ * A transient error (the database unreachable, the lock busy, the deadline)
+ * on a schema that is Ready for this generation does not take Ready away:
+ * nothing about the schema changed, so gated pods and Organizations must
+ * not wait on a network blip (`markRetrying`). Domain failures do.
  */
 import {
   MigrationConditions as C,
@@ -158,4 +163,19 @@ export function markSuspended(s: SchemaMigrationStatus, gen: number, now: Date):
     gen,
     now,
   );
+}
+
+/**
+ * A transient failure while the schema is Ready for this generation: Ready,
+ * Applied, Failed and the phase stay as they are; Reconciling=True says what
+ * failed (the failure's reason, `retrying: <message>`).
+ */
+export function markRetrying(
+  s: SchemaMigrationStatus,
+  failure: Omit<MigrationFailure, 'since'>,
+  gen: number,
+  now: Date,
+): void {
+  set(s, C.Reconciling, 'True', failure.reason, `retrying: ${failure.message}`, gen, now);
+  set(s, C.Stalled, 'False', failure.reason, '', gen, now);
 }

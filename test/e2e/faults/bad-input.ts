@@ -82,6 +82,20 @@ const REFUSED: Array<[string, object, RegExp]> = [
     /spec\.source\.inline\[0\]\.name: Invalid value/,
   ],
   [
+    'a lock timeout of 600h',
+    rawSmig('long-lock', { database: DB, source: CM, policy: { lockTimeout: '600h' } }),
+    /lockTimeout must be above 0 and at most 24h/,
+  ],
+  [
+    'a statement timeout of 0s (none at all)',
+    rawSmig('no-statement-timeout', {
+      database: DB,
+      source: CM,
+      policy: { statementTimeout: '0s' },
+    }),
+    /statementTimeout must be above 0 and at most 24h/,
+  ],
+  [
     'an Organization in a reserved namespace',
     rawOrg('evil', { displayName: 'Evil', namespace: 'kube-system' }),
     /namespace must not be a reserved namespace/,

@@ -36,8 +36,12 @@ const SCENARIO = 'kill9';
 const NS = 'faults-kill9';
 const RUNS = 20;
 const STEPS = 20;
-/** Each incarnation first looks at every earlier run again: enough workers that the new run never queues behind them. */
-const WORKERS = ['--workers', String(RUNS)];
+/**
+ * Each incarnation first looks at every earlier run again: enough workers
+ * that the new run never queues behind them, all of them free for this one
+ * namespace (the runs are one trusted tenant's).
+ */
+const WORKERS = ['--workers', String(RUNS), '--max-reconciles-per-namespace', String(RUNS)];
 
 /**
  * Twenty migrations of every kind the catalog dump compares (tables,

@@ -68,6 +68,8 @@ export function leaderKillScenario(suite: FaultSuite): void {
           // A new leader looks at every earlier round again: the current one must not queue behind them.
           '--workers',
           String(ROUNDS),
+          '--max-reconciles-per-namespace',
+          String(ROUNDS),
         ],
       });
 

@@ -63,6 +63,44 @@ const migrationCases: Case[] = [
     /baseline and adoptExisting exclude each other/,
   ],
   [
+    'refuse lockTimeout: 600h',
+    smig({ database: db, source: { bundled: 'streamspace' }, policy: { lockTimeout: '600h' } }),
+    undefined,
+    /lockTimeout must be above 0 and at most 24h/,
+  ],
+  [
+    'refuse lockTimeout: 0s',
+    smig({ database: db, source: { bundled: 'streamspace' }, policy: { lockTimeout: '0s' } }),
+    undefined,
+    /lockTimeout must be above 0 and at most 24h/,
+  ],
+  [
+    'refuse statementTimeout: 0s',
+    smig({ database: db, source: { bundled: 'streamspace' }, policy: { statementTimeout: '0s' } }),
+    undefined,
+    /statementTimeout must be above 0 and at most 24h/,
+  ],
+  [
+    'refuse statementTimeout: 23h3601s',
+    smig({
+      database: db,
+      source: { bundled: 'streamspace' },
+      policy: { statementTimeout: '23h3601s' },
+    }),
+    undefined,
+    /statementTimeout must be above 0 and at most 24h/,
+  ],
+  [
+    'accept statementTimeout: 24h and lockTimeout: 1ms',
+    smig({
+      database: db,
+      source: { bundled: 'streamspace' },
+      policy: { statementTimeout: '24h', lockTimeout: '1ms' },
+    }),
+    undefined,
+    undefined,
+  ],
+  [
     'accept baseline alone',
     smig({
       database: db,

@@ -17,6 +17,15 @@ describe('directives', () => {
     });
   });
 
+  it('accept timeouts of exactly 24h', () => {
+    const d = parseDirectives(
+      '-- schema-operator: statement-timeout=24h lock-timeout=1ms\nSELECT 1',
+      'f.sql',
+    );
+    expect(d.statementTimeoutMs).to.equal(24 * 3_600_000);
+    expect(d.lockTimeoutMs).to.equal(1);
+  });
+
   it('ignore directive-like comments after the first statement', () => {
     expect(
       parseDirectives('SELECT 1;\n-- schema-operator: no-transaction', 'f.sql').transactional,
@@ -28,6 +37,11 @@ describe('directives', () => {
     ['-- schema-operator: lock-timeout', /needs a value/],
     ['-- schema-operator: lock-timeout=5', /not a duration/],
     ['-- schema-operator: no-transaction=yes', /takes no value/],
+    ['-- schema-operator: statement-timeout=0s', /statement-timeout: "0s" must be above 0/],
+    ['-- schema-operator: lock-timeout=0ms', /lock-timeout: "0ms" must be above 0/],
+    ['-- schema-operator: statement-timeout=25h', /longer than the maximum of 24h/],
+    ['-- schema-operator: lock-timeout=600h', /longer than the maximum of 24h/],
+    ['-- schema-operator: statement-timeout=23h3601s', /longer than the maximum of 24h/],
   ];
   for (const [line, message] of bad) {
     it(`refuse "${line}" naming the file and line`, () => {

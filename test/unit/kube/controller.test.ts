@@ -148,4 +148,87 @@ describe('controller', () => {
     expect(finished).to.equal(true);
     expect(c.queue.length).to.equal(0);
   });
+
+  /** A reconcile that waits for its signal and reports the abort reason's name and message. */
+  function waitsForAbort(seen: string[]) {
+    return (ctx: { signal: AbortSignal }) =>
+      new Promise<Result>((_resolve, reject) => {
+        ctx.signal.addEventListener('abort', () => {
+          const r = ctx.signal.reason as DOMException;
+          seen.push(`${r.name}: ${r.message}`);
+          reject(r);
+        });
+      });
+  }
+
+  it("should abort a reconcile's signal when its deadline passes, and retry it", async () => {
+    const clock = new FakeClock();
+    const seen: string[] = [];
+    const c = new Controller({
+      name: 'deadline',
+      clock,
+      reconcileTimeoutMs: 5_000,
+      reconcile: waitsForAbort(seen),
+    });
+    c.start();
+    c.enqueue('ns/a');
+    await clock.advance(4_999);
+    expect(seen).to.deep.equal([]);
+    await clock.advance(1);
+    expect(seen).to.deep.equal(['TimeoutError: the reconcile deadline of 5000 ms passed']);
+    expect(c.queue.retries('ns/a')).to.equal(1);
+    const stopped = c.stop(0);
+    await clock.advance(1);
+    await stopped;
+  });
+
+  it('should abort the running reconcile of a cancelled key only', async () => {
+    const clock = new FakeClock();
+    const seen: string[] = [];
+    const c = new Controller({
+      name: 'cancel',
+      clock,
+      workers: 2,
+      reconcile: (ctx, key) => {
+        ctx.signal.addEventListener('abort', () => seen.push(key));
+        return waitsForAbort([])(ctx);
+      },
+    });
+    c.start();
+    c.enqueue('ns/a');
+    c.enqueue('ns/b');
+    await flush();
+    expect(c.cancel('ns/a', 'the object was deleted')).to.equal(true);
+    await flush();
+    expect(seen).to.deep.equal(['ns/a']);
+    expect(c.cancel('ns/zzz', 'not running')).to.equal(false);
+    const stopped = c.stop(0);
+    await clock.advance(1);
+    await stopped;
+  });
+
+  it('should run at most maxPerGroup reconciles of one group while another group waits', async () => {
+    const clock = new FakeClock();
+    const started: string[] = [];
+    const c = new Controller({
+      name: 'fair',
+      clock,
+      workers: 4,
+      groupOf: (k) => k.split('/')[0]!,
+      maxPerGroup: 1,
+      reconcile: (_ctx, key) => {
+        started.push(key);
+        return new Promise<Result>(() => undefined);
+      },
+    });
+    c.start();
+    for (const k of ['tenant/a', 'tenant/b', 'tenant/c', 'tenant/d']) c.enqueue(k);
+    await flush();
+    c.enqueue('victim/x');
+    await flush();
+    expect(started).to.deep.equal(['tenant/a', 'victim/x']);
+    const stopped = c.stop(0);
+    await clock.advance(1);
+    await stopped;
+  });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { WorkQueue } from '../../../src/kube/workqueue.js';
+import { WorkQueue, namespaceOf } from '../../../src/kube/workqueue.js';
 import { ExponentialFailureRateLimiter } from '../../../src/kube/rate-limiter.js';
 import { OperatorMetrics } from '../../../src/observability/metrics.js';
 import { FakeClock, flush } from './support/fake-clock.js';
@@ -114,5 +114,76 @@ describe('work queue', () => {
     expect(text).to.match(
       /workqueue_longest_running_processor_seconds\{name="test",controller="test"\} 2/,
     );
+  });
+
+  describe('with a per-group limit', () => {
+    const fair = (maxPerGroup = 1) =>
+      new WorkQueue({
+        name: 'fair',
+        clock: new FakeClock(),
+        rateLimiter: new ExponentialFailureRateLimiter(),
+        groupOf: namespaceOf,
+        maxPerGroup,
+      });
+
+    it("hands another group's later key out before a busy group's earlier ones", async () => {
+      const q = fair();
+      for (const k of ['tenant/a', 'tenant/b', 'tenant/c', 'victim/x']) q.add(k);
+      expect(await q.get()).to.equal('tenant/a');
+      expect(await q.get()).to.equal('victim/x');
+      expect(q.length).to.equal(2);
+    });
+
+    it('keeps a worker waiting rather than give a group more than its share', async () => {
+      const q = fair();
+      q.add('tenant/a');
+      q.add('tenant/b');
+      expect(await q.get()).to.equal('tenant/a');
+      let next: string | undefined = 'none';
+      void q.get().then((k) => (next = k));
+      await flush();
+      expect(next).to.equal('none');
+      q.add('victim/x');
+      await flush();
+      expect(next).to.equal('victim/x');
+    });
+
+    it("hands the group's next key out when one of its keys is done", async () => {
+      const q = fair();
+      q.add('tenant/a');
+      q.add('tenant/b');
+      expect(await q.get()).to.equal('tenant/a');
+      let next: string | undefined = 'none';
+      void q.get().then((k) => (next = k));
+      await flush();
+      expect(next).to.equal('none');
+      q.done('tenant/a');
+      await flush();
+      expect(next).to.equal('tenant/b');
+      expect(q.runningInGroup('tenant/zzz')).to.equal(1);
+    });
+
+    it('allows up to maxPerGroup keys of one group at once', async () => {
+      const q = fair(2);
+      for (const k of ['t/a', 't/b', 't/c', 'v/x']) q.add(k);
+      expect([await q.get(), await q.get(), await q.get()]).to.deep.equal(['t/a', 't/b', 'v/x']);
+    });
+
+    it('re-queues a key added while it ran behind the limit of its group', async () => {
+      const q = fair();
+      q.add('t/a');
+      expect(await q.get()).to.equal('t/a');
+      q.add('t/a');
+      q.add('t/b');
+      q.done('t/a');
+      expect([await q.get()]).to.deep.equal(['t/b']);
+      q.done('t/b');
+      expect(await q.get()).to.equal('t/a');
+    });
+
+    it('groups cluster-scoped keys together', () => {
+      expect(namespaceOf('acme')).to.equal('');
+      expect(namespaceOf('ns/name')).to.equal('ns');
+    });
   });
 });
