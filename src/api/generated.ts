@@ -232,9 +232,10 @@ export interface MigrationPolicy {
    * 24h.
    *
    * Default: `"5s"`.
-   * Validation: pattern `^([0-9]+(ms|s|m|h))+$`; length <= 32; rule `duration(self) >
-   * duration('0s') && duration(self) <= duration('24h')`: lockTimeout must be above 0 and at
-   * most 24h (0 would mean no timeout at all).
+   * Validation: pattern `^([0-9]+(ms|s|m|h))+$`; length <= 32; rule
+   * `!self.matches('^([0-9]+(ms|s|m|h))+$') || (duration(self) > duration('0s') &&
+   * duration(self) <= duration('24h'))`: lockTimeout must be above 0 and at most 24h (0
+   * would mean no timeout at all).
    */
   lockTimeout?: string;
   /**
@@ -243,9 +244,10 @@ export interface MigrationPolicy {
    * as well.
    *
    * Default: `"30m"`.
-   * Validation: pattern `^([0-9]+(ms|s|m|h))+$`; length <= 32; rule `duration(self) >
-   * duration('0s') && duration(self) <= duration('24h')`: statementTimeout must be above 0
-   * and at most 24h (0 would mean no timeout at all).
+   * Validation: pattern `^([0-9]+(ms|s|m|h))+$`; length <= 32; rule
+   * `!self.matches('^([0-9]+(ms|s|m|h))+$') || (duration(self) > duration('0s') &&
+   * duration(self) <= duration('24h'))`: statementTimeout must be above 0 and at most 24h (0
+   * would mean no timeout at all).
    */
   statementTimeout?: string;
   /**

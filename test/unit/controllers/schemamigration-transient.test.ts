@@ -55,7 +55,7 @@ function world(obj = smig()) {
     get: (k) => (k === 'ns/api' ? obj : undefined),
     list: () => [obj],
     readConfigMap: () => ({ data: source }),
-    readSecretKey: async () => secret.url,
+    readSecretKey: async (_ns, _name, key) => (key === 'url' ? secret.url : undefined),
     statusWriter: {
       async write(o, status) {
         o.status = structuredClone(status);
