@@ -67,7 +67,7 @@ function world(
   const reconcile = schemaMigrationReconciler({
     get: (k) => store.get(k),
     list: () => [...store.values()],
-    readConfigMap: () => ({ data: files }),
+    readConfigMap: async () => ({ data: files }),
     readSecretKey: async () => secret ?? undefined,
     statusWriter: writer,
     events: {
