@@ -8,7 +8,7 @@
  *
  * A changed Secret wakes its CRs: their next reconcile reads the new URL and
  * connects there, so a CR does not stay Ready against a database it no
- * longer points at.
+ * longer points at. Secrets are watched per namespace (secret-watches.ts).
  */
 import type { SchemaMigration } from '../../api/index.js';
 import {
@@ -17,15 +17,16 @@ import {
   metadataClient,
   type KubeClient,
   type KubeObject,
+  type ManagedInformer,
   type PartialObjectMetadata,
 } from '../../kube/index.js';
 import type { Logger, OperatorMetrics } from '../../observability/index.js';
+import { SecretWatches } from './secret-watches.js';
 import type { ConfigMapData, ConfigMapReader } from './source.js';
 
 type Smig = SchemaMigration & KubeObject;
 
 const configMapsRef = { group: '', version: 'v1', plural: 'configmaps', namespaced: true };
-const secretsRef = { group: '', version: 'v1', plural: 'secrets', namespaced: true };
 
 const keyOf = (o: KubeObject) => `${o.metadata!.namespace}/${o.metadata!.name}`;
 
@@ -48,8 +49,8 @@ export interface WatchReferencesOptions {
   metrics?: OperatorMetrics;
 }
 
-/** The metadata-only ConfigMap and Secret informers, wired to wake the CRs that name a changed object. */
-export function watchReferences(o: WatchReferencesOptions): Informer<PartialObjectMetadata>[] {
+/** The metadata-only ConfigMap and Secret watches, wired to wake the CRs that name a changed object. */
+export function watchReferences(o: WatchReferencesOptions): ManagedInformer[] {
   const follow = (ref: typeof configMapsRef, index: keyof typeof referenceIndexers) => {
     const informer = new Informer<PartialObjectMetadata>({
       client: metadataClient(o.client, ref),
@@ -71,7 +72,7 @@ export function watchReferences(o: WatchReferencesOptions): Informer<PartialObje
     });
     return informer;
   };
-  return [follow(configMapsRef, 'configmaps'), follow(secretsRef, 'secrets')];
+  return [follow(configMapsRef, 'configmaps'), new SecretWatches(o)];
 }
 
 /** Reads a ConfigMap with a GET when a CR reconciles: only the ones CRs name are ever fetched. */

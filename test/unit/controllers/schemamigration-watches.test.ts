@@ -7,6 +7,7 @@ import {
   referenceIndexers,
   watchReferences,
 } from '../../../src/controllers/schemamigration/watches.js';
+import { SecretWatches } from '../../../src/controllers/schemamigration/secret-watches.js';
 import { Informer, connect, type KubeObject } from '../../../src/kube/index.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { useDevCluster } from '../../support/devcluster.js';
@@ -18,6 +19,7 @@ describe('the ConfigMaps and Secrets a SchemaMigration names', () => {
   const f = useDevCluster({ bookmarkIntervalMs: 100 });
   const woken: string[] = [];
   let informers: Array<{ stop(): Promise<void> }> = [];
+  let secrets: SecretWatches;
 
   const until = async (pred: () => boolean) => {
     for (let i = 0; i < 100 && !pred(); i++) await new Promise((r) => setTimeout(r, 20));
@@ -52,6 +54,7 @@ describe('the ConfigMaps and Secrets a SchemaMigration names', () => {
       logger: silentLogger,
     });
     informers = [smigs, ...refs];
+    secrets = refs.find((r) => r instanceof SecretWatches) as SecretWatches;
     for (const i of [smigs, ...refs]) i.start();
     for (const i of [smigs, ...refs]) await i.waitForSync();
   });
@@ -90,5 +93,14 @@ describe('the ConfigMaps and Secrets a SchemaMigration names', () => {
     const read = configMapReader(connect({ kubeconfigPath: f.kubeconfigPath }));
     expect(await read('team', 'two')).to.have.nested.property('metadata.name', 'two');
     expect(await read('team', 'missing')).to.equal(undefined);
+  });
+
+  it('watch Secrets only in the namespaces that hold SchemaMigrations, while they do', async () => {
+    expect(secrets.namespaces).to.deep.equal(['team']);
+    await connect({ kubeconfigPath: f.kubeconfigPath })
+      .resource(schemaMigrations)
+      .delete({ namespace: 'team', name: 'app' });
+    await until(() => secrets.namespaces.length === 0);
+    expect(secrets.namespaces).to.deep.equal([]);
   });
 });
