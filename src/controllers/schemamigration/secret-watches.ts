@@ -53,6 +53,11 @@ export class SecretWatches implements ManagedInformer {
     return [...this.byNamespace.keys()].sort();
   }
 
+  /** True once the watch of `namespace` has listed its Secrets. */
+  hasSyncedIn(namespace: string): boolean {
+    return this.byNamespace.get(namespace)?.informer.hasSynced() ?? false;
+  }
+
   start(): void {
     this.started = true;
     for (const { informer } of this.byNamespace.values()) informer.start();
@@ -106,7 +111,10 @@ export class SecretWatches implements ManagedInformer {
       for (const cr of this.o.smigs.cache.byIndex('secrets', keyOf(secret))) this.o.wake(keyOf(cr));
     };
     informer.on({
-      add: wake,
+      // The first list is not a change: the CRs of a new namespace are queued by their own add.
+      add: (secret) => {
+        if (informer.hasSynced()) wake(secret);
+      },
       update: (old, obj) => {
         if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) wake(obj);
       },

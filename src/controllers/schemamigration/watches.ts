@@ -63,7 +63,10 @@ export function watchReferences(o: WatchReferencesOptions): ManagedInformer[] {
       for (const cr of o.smigs.cache.byIndex(index, keyOf(obj))) o.wake(keyOf(cr));
     };
     informer.on({
-      add: wake,
+      // The first list is not a change: every CR is queued by its own add at start.
+      add: (obj) => {
+        if (informer.hasSynced()) wake(obj);
+      },
       // A resync re-delivers unchanged objects: only a new resourceVersion is a change.
       update: (old, obj) => {
         if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) wake(obj);

@@ -57,6 +57,7 @@ describe('the ConfigMaps and Secrets a SchemaMigration names', () => {
     secrets = refs.find((r) => r instanceof SecretWatches) as SecretWatches;
     for (const i of [smigs, ...refs]) i.start();
     for (const i of [smigs, ...refs]) await i.waitForSync();
+    await until(() => secrets.hasSyncedIn('team'));
   });
   after(async () => {
     for (const i of informers) await i.stop();
