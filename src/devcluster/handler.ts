@@ -16,6 +16,7 @@ import { isRecord, type KubeObject } from './object.js';
 import type { ResourceType } from './resources.js';
 import { parseRoute, type Route } from './routes.js';
 import { toTable, type IncludeObject } from './table.js';
+import { notAcceptable, partialAs, toPartial, toPartialList } from './partial.js';
 import { serveWatch, type WatchRegistry } from './watch.js';
 
 /** What the handler works with. */
@@ -161,8 +162,12 @@ async function resourceRequest(
     ? await readBody(req)
     : Buffer.alloc(0);
   const type = mediaType(req);
+  const partial = partialAs(req);
+  if (partial && (verb === 'list') !== (partial === 'PartialObjectMetadataList'))
+    throw notAcceptable(partial, verb);
   switch (verb) {
     case 'get':
+      if (partial) return sendJson(res, 200, toPartial(api.get(t, ns, route.name!)));
       return respond(res, 200, api.get(t, ns, route.name!), req, t, q);
     case 'list':
       return list(deps, t, route.namespace, q, req, res);
@@ -175,6 +180,7 @@ async function resourceRequest(
         res,
         registry: deps.watches,
         bookmarkIntervalMs: deps.bookmarkIntervalMs,
+        ...(partial ? { partial: true } : {}),
         ...(wantsTable(req) ? { table: { include: include(q), now: () => api.clock() } } : {}),
       });
     case 'create':
@@ -270,6 +276,7 @@ function list(
     metadata: { resourceVersion: string; continue?: string };
     items: KubeObject[];
   };
+  if (partialAs(req)) return sendJson(res, 200, toPartialList(result));
   if (!wantsTable(req)) return sendJson(res, 200, result);
   sendJson(
     res,

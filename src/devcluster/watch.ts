@@ -12,6 +12,7 @@ import { matching, selectorOf, type ListQuery } from './list.js';
 import type { KubeObject } from './object.js';
 import { apiVersionOf, type ResourceType } from './resources.js';
 import type { StoreEvent } from './store.js';
+import { toPartial } from './partial.js';
 import { toTable, type IncludeObject } from './table.js';
 
 /** Query parameters a watch reads beyond the selectors. */
@@ -55,6 +56,8 @@ export interface WatchOptions {
    * definitions in the first event only, as the API server does.
    */
   table?: { include: IncludeObject; now: () => Date };
+  /** Objects, bookmarks included, as PartialObjectMetadata (see partial.ts). */
+  partial?: boolean;
 }
 
 /** Streams a watch on `res` until the client leaves, it times out or faults close it. */
@@ -89,7 +92,14 @@ export function serveWatch(opts: WatchOptions): void {
   };
   const send = (type: string, object: unknown): void => {
     if (res.writableEnded) return;
-    const body = type === 'ERROR' || type === 'BOOKMARK' ? object : asTable(object);
+    const body =
+      type === 'ERROR'
+        ? object
+        : opts.partial
+          ? toPartial(object as KubeObject)
+          : type === 'BOOKMARK'
+            ? object
+            : asTable(object);
     res.write(JSON.stringify({ type, object: body }) + '\n');
   };
   if (!replay) {

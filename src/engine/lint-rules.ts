@@ -127,20 +127,44 @@ function hasVolatileDefault(action: Token[]): boolean {
   );
 }
 
+/**
+ * Where the parts of the statement starting at each token are: for every
+ * position, the next `;`, WHERE, LIMIT and bounding token (a comparison, IN,
+ * BETWEEN, ANY). Built once from the right, so checking every UPDATE of a
+ * long DO body stays linear.
+ */
+interface Ahead {
+  semi: Int32Array;
+  where: Int32Array;
+  limit: Int32Array;
+  bound: Int32Array;
+}
+
+function ahead(t: Token[]): Ahead {
+  const n = t.length;
+  const make = () => new Int32Array(n + 1).fill(n);
+  const a = { semi: make(), where: make(), limit: make(), bound: make() };
+  for (let k = n - 1; k >= 0; k--) {
+    const tok = t[k]!;
+    a.semi[k] = isSym(tok, ';') ? k : a.semi[k + 1]!;
+    a.where[k] = isWord(tok, 'WHERE') ? k : a.where[k + 1]!;
+    a.limit[k] = isWord(tok, 'LIMIT') ? k : a.limit[k + 1]!;
+    const bounding =
+      (tok.kind === 'symbol' && /[=<>]/.test(tok.value)) || isWord(tok, 'IN', 'BETWEEN', 'ANY');
+    a.bound[k] = bounding ? k : a.bound[k + 1]!;
+  }
+  return a;
+}
+
 /** UPDATE/DELETE at `i` on an existing table with no WHERE, or a WHERE of null tests only and no LIMIT. */
-function unbatched(t: Token[], i: number, created: Set<string>): LintRule[] {
+function unbatched(t: Token[], i: number, created: Set<string>, a = ahead(t)): LintRule[] {
   const target = tableName(t, isWord(t[i], 'DELETE') ? i + 2 : i + 1).name;
   if (created.has(target)) return [];
-  const end = t.findIndex((tok, k) => k > i && isSym(tok, ';'));
-  const stmt = t.slice(i, end < 0 ? undefined : end);
-  const where = stmt.findIndex((tok) => isWord(tok, 'WHERE'));
-  if (where < 0) return ['unbatched-update'];
-  if (stmt.some((tok) => isWord(tok, 'LIMIT'))) return [];
-  const cond = stmt.slice(where + 1);
-  const bounded =
-    cond.some((tok) => tok.kind === 'symbol' && /[=<>]/.test(tok.value)) ||
-    cond.some((tok) => isWord(tok, 'IN', 'BETWEEN', 'ANY'));
-  return bounded ? [] : ['unbatched-update'];
+  const end = a.semi[i + 1]!;
+  const where = a.where[i]!;
+  if (where >= end) return ['unbatched-update'];
+  if (a.limit[i]! < end) return [];
+  return a.bound[where + 1]! < end ? [] : ['unbatched-update'];
 }
 
 /** In a DO block's body, each UPDATE or DELETE is checked (dynamic SQL in EXECUTE is not). */
@@ -150,11 +174,12 @@ function doBlock(t: Token[], created: Set<string>): LintRule[] {
   const found = new Set<LintRule>();
   for (const s of splitStatements(body.value)) {
     const bt = tokens(s.text);
+    const a = ahead(bt);
     bt.forEach((tok, k) => {
       // Not `FOR UPDATE`, `ON UPDATE`, `BEFORE UPDATE OR DELETE`: only statements.
       const statement = isWord(tok, 'UPDATE') || isWord(bt[k + 1], 'FROM');
       if (isWord(tok, 'UPDATE', 'DELETE') && statement && !isWord(bt[k - 1], ...CLAUSE_WORDS)) {
-        unbatched(bt, k, created).forEach((r) => found.add(r));
+        unbatched(bt, k, created, a).forEach((r) => found.add(r));
       }
     });
   }

@@ -32,8 +32,12 @@ export function lintMigration(m: Migration): LintFinding[] {
   const lines = m.sql.split('\n');
   const created = new Set<string>();
   const findings: LintFinding[] = [];
+  // Statements sharing a line share its comments: read them once, so many
+  // statements on one line under many comment lines stay linear.
+  const byLine = new Map<number, Set<LintRule>>();
   for (const s of m.statements) {
-    const ignored = ignoresFor(lines, s.line, m.file, findings);
+    let ignored = byLine.get(s.line);
+    if (!ignored) byLine.set(s.line, (ignored = ignoresFor(lines, s.line, m.file, findings)));
     for (const rule of checkStatement(s.text, created)) {
       if (!ignored.has(rule))
         findings.push({ rule, file: m.file, line: s.line, message: LINT_RULES[rule] });

@@ -34,6 +34,12 @@ export interface InformerOptions<T extends KubeObject> extends ListOptions {
   /** Backoff after errors: base doubling to max; default 800 ms to 30 s (client-go's reflector). */
   backoff?: { baseMs: number; maxMs: number };
   indexers?: Record<string, IndexFunc<T>>;
+  /**
+   * Applied to every object before it is cached or handed to handlers, as
+   * client-go's SetTransform: drop what the handlers never read, so the
+   * cache stays small.
+   */
+  transform?: (obj: T) => T;
   clock?: Clock;
   logger?: Logger;
   metrics?: OperatorMetrics;
@@ -169,7 +175,8 @@ export class Informer<T extends KubeObject> {
     const { items, resourceVersion } = await this.opts.client.list(this.selectors());
     this.resourceVersion = resourceVersion;
     this.needList = false;
-    this.emit(this.cache.replace(items));
+    const transform = this.opts.transform;
+    this.emit(this.cache.replace(transform ? items.map(transform) : items));
     if (!this.synced) {
       this.synced = true;
       for (const wake of this.syncWaiters.splice(0)) wake();
@@ -202,16 +209,18 @@ export class Informer<T extends KubeObject> {
           this.armWatchdog();
           const rv = event.object.metadata?.resourceVersion;
           if (rv) this.resourceVersion = rv;
+          if (event.type === 'BOOKMARK') return;
+          const obj = this.opts.transform ? this.opts.transform(event.object) : event.object;
           if (event.type === 'ADDED' || event.type === 'MODIFIED') {
-            const old = this.cache.upsert(event.object);
+            const old = this.cache.upsert(obj);
             this.emit(
               old
-                ? { added: [], updated: [{ old, obj: event.object }], deleted: [] }
-                : { added: [event.object], updated: [], deleted: [] },
+                ? { added: [], updated: [{ old, obj }], deleted: [] }
+                : { added: [obj], updated: [], deleted: [] },
             );
           } else if (event.type === 'DELETED') {
-            const old = this.cache.remove(event.object);
-            this.emit({ added: [], updated: [], deleted: [old ?? event.object] });
+            const old = this.cache.remove(obj);
+            this.emit({ added: [], updated: [], deleted: [old ?? obj] });
           }
         },
       );

@@ -89,11 +89,26 @@ export function parseKey(key: string): ObjectKey {
   return slash < 0 ? { name: key } : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
 }
 
+/** How a `ResourceClient` reads. */
+export interface ResourceClientOptions {
+  /**
+   * List and watch as PartialObjectMetadata (metadata only, no data or
+   * spec), as kube-apiserver serves them; see metadata.ts.
+   */
+  metadataOnly?: boolean;
+}
+
+/** Accept headers of metadata-only lists and watches (and gets). */
+export const PARTIAL_LIST_ACCEPT =
+  'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+export const PARTIAL_ACCEPT = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
+
 /** CRUD and patch for one resource. Constructing it does no I/O. */
 export class ResourceClient<T extends KubeObject> {
   constructor(
     private readonly transport: Transport,
     readonly ref: ResourceRef,
+    private readonly opts: ResourceClientOptions = {},
   ) {}
 
   /** `apiVersion` string for objects of this resource. */
@@ -150,8 +165,9 @@ export class ResourceClient<T extends KubeObject> {
       path: this.collectionPath(opts.namespace),
       query: { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector },
       what: this.describe('listing'),
+      ...(this.opts.metadataOnly ? { accept: PARTIAL_LIST_ACCEPT } : {}),
     });
-    const kind = this.kindOf(list);
+    const kind = this.opts.metadataOnly ? 'PartialObjectMetadata' : this.kindOf(list);
     const items = (list.items ?? []).map((o) => ({ apiVersion: this.apiVersion, kind, ...o }));
     return { items, resourceVersion: list.metadata?.resourceVersion ?? '' };
   }
@@ -182,6 +198,7 @@ export class ResourceClient<T extends KubeObject> {
         },
         what,
         signal: opts.signal,
+        ...(this.opts.metadataOnly ? { accept: PARTIAL_ACCEPT } : {}),
       },
       (line) => {
         let event: { type?: string; object?: T & { code?: number } };

@@ -16,6 +16,8 @@ export interface KubeRequest {
   body?: unknown;
   /** Content-Type of the body (default `application/json`; patches pass theirs). */
   contentType?: string;
+  /** The Accept header (default `application/json`; metadata-only reads pass theirs). */
+  accept?: string;
   what: string;
   signal?: AbortSignal;
 }
@@ -94,7 +96,7 @@ export class KubeTransport implements Transport {
   private async send(req: KubeRequest, timeout: boolean): Promise<IncomingMessage> {
     try {
       const headers: Record<string, string> = {
-        Accept: 'application/json',
+        Accept: req.accept ?? 'application/json',
         'User-Agent': 'schema-operator',
         ...(await this.config.credentials.headers()),
       };

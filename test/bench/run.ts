@@ -1,5 +1,5 @@
 /**
- * The benchmark runner: `node dist/test/bench/run.js [apply|noop|lock|backfill|gate|orgs|ready|fleet ...]`
+ * The benchmark runner: `node dist/test/bench/run.js [apply|noop|lock|backfill|gate|orgs|ready|fleet|configmaps ...]`
  * (`npm run bench -- noop`); without names it runs apply, noop and lock. It
  * starts one throwaway PostgreSQL 18 server for all of them, prints the
  * machine and each benchmark's Markdown table on stdout (progress goes to
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { startLocalPostgres, type LocalPostgres } from '../../src/devcluster/postgres.js';
 import { applyBenchmark } from './apply.js';
 import { backfillBenchmark } from './backfill.js';
+import { configMapsBenchmark } from './configmaps.js';
 import { fleetBenchmark } from './fleet.js';
 import { gateBenchmark } from './gate.js';
 import { withClient, type BenchContext } from './context.js';
@@ -32,6 +33,7 @@ const BENCHMARKS: Record<string, (ctx: BenchContext) => Promise<string>> = {
   orgs: orgsBenchmark,
   ready: readyBenchmark,
   fleet: fleetBenchmark,
+  configmaps: configMapsBenchmark,
 };
 /** What a run without names takes: issue 2's three, a few minutes together. */
 const DEFAULT = ['apply', 'noop', 'lock'];

@@ -196,9 +196,9 @@ describe('manifests/ (kubectl apply -k)', function () {
     });
   });
 
-  it('lets the operator get Secrets, never list or watch them, from a role of its own', () => {
+  it('lets the operator get Secrets, and list and watch them (metadata-only), from a role of its own', () => {
     expect(grants(one(objects, 'ClusterRole', 'schema-operator-secrets-reader'))).to.deep.equal({
-      secrets: ['get'],
+      secrets: ['get', 'list', 'watch'],
     });
   });
 

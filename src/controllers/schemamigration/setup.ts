@@ -1,7 +1,8 @@
 /**
- * Wires the SchemaMigration controller: informers for SchemaMigrations and
- * ConfigMaps (a changed ConfigMap wakes the CRs that read it: no polling),
- * Secrets read on demand (get only), status through the status subresource,
+ * Wires the SchemaMigration controller: an informer for SchemaMigrations,
+ * metadata-only watches of ConfigMaps and Secrets that wake the CRs naming a
+ * changed one (watches.ts; their contents are read with a GET at reconcile
+ * time, never cached), status through the status subresource,
  * Events, metrics. Updates wake a CR only when its spec (generation),
  * annotations or deletion changed, so the controller's own status writes do
  * not loop. A spec change or a deletion also cancels the CR's running
@@ -23,8 +24,8 @@ import type { AllowedHosts } from '../../engine/index.js';
 import type { Logger, OperatorMetrics } from '../../observability/index.js';
 import { secretKeyReader } from '../secret-reader.js';
 import { schemaMigrationReconciler } from './reconciler.js';
-import type { ConfigMapData } from './source.js';
 import { statusWriter } from './status-writer.js';
+import { configMapReader, referenceIndexers, watchReferences } from './watches.js';
 
 /** What the controller needs from the process. */
 export interface SchemaMigrationSetup {
@@ -57,10 +58,7 @@ export const schemaMigrations = {
   plural: SCHEMA_MIGRATION.plural,
   namespaced: true,
 };
-const configMapsRef = { group: '', version: 'v1', plural: 'configmaps', namespaced: true };
 const secretsRef = { group: '', version: 'v1', plural: 'secrets', namespaced: true };
-
-type ConfigMap = KubeObject & ConfigMapData;
 
 /** Registers the informers and the controller on the manager; returns the SchemaMigration informer. */
 export function setupSchemaMigrations(
@@ -73,23 +71,14 @@ export function setupSchemaMigrations(
     labelSelector: s.labelSelector,
     logger: s.logger,
     metrics: s.metrics,
-    indexers: {
-      configmaps: (o) =>
-        (o.spec.source.configMaps ?? []).map((r) => `${o.metadata!.namespace}/${r.name}`),
-    },
-  });
-  const configMaps = new Informer<ConfigMap>({
-    client: s.client.resource<ConfigMap>(configMapsRef),
-    namespace: s.namespace,
-    logger: s.logger,
-    metrics: s.metrics,
+    indexers: referenceIndexers,
   });
   const secrets = s.client.resource<KubeObject & { data?: Record<string, string> }>(secretsRef);
 
   const reconcile = schemaMigrationReconciler({
     get: (key) => smigs.cache.get(key),
     list: () => smigs.cache.list(),
-    readConfigMap: (ns, name) => configMaps.cache.get(`${ns}/${name}`),
+    readConfigMap: configMapReader(s.client),
     // The URL and its TLS keys are read together: one request per Secret.
     readSecretKey: secretKeyReader({ secrets }),
     allowedDatabaseHosts: s.allowedDatabaseHosts,
@@ -146,13 +135,11 @@ export function setupSchemaMigrations(
         controller.queue.add(keyOf(other));
     },
   });
-  const wakeReaders = (cm: ConfigMap) => {
-    for (const o of smigs.cache.byIndex('configmaps', keyOf(cm))) controller.queue.add(keyOf(o));
-  };
-  configMaps.on({ add: wakeReaders, update: (_old, cm) => wakeReaders(cm), delete: wakeReaders });
+  const wake = (key: string) => controller.queue.add(key);
+  const references = watchReferences({ ...s, smigs, wake });
 
   s.manager.addInformer(smigs);
-  s.manager.addInformer(configMaps);
+  for (const informer of references) s.manager.addInformer(informer);
   s.manager.addController(controller);
   return smigs;
 }

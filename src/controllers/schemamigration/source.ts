@@ -2,9 +2,11 @@
  * A SchemaMigration's source as migrations: its ConfigMaps (keys are file
  * names; several maps pass the 1 MiB limit of one), its inline list, or a
  * set bundled in the image. Errors are InvalidSourceErrors naming the map and
- * key, so they land in status as they are.
+ * key, so they land in status as they are. ConfigMaps and inline entries are
+ * bounded in size (limits.ts) before anything parses them.
  */
 import type { MigrationSource } from '../../api/index.js';
+import { SOURCE_LIMITS, SourceBudget, type SourceLimits } from './limits.js';
 import {
   BUNDLED_SETS,
   InvalidSourceError,
@@ -22,8 +24,11 @@ export interface ConfigMapData {
   binaryData?: Record<string, string>;
 }
 
-/** Reads ConfigMaps of the CR's namespace (from the informer cache). */
-export type ConfigMapReader = (namespace: string, name: string) => ConfigMapData | undefined;
+/** Reads a ConfigMap of the CR's namespace (a GET at reconcile time); undefined when it does not exist. */
+export type ConfigMapReader = (
+  namespace: string,
+  name: string,
+) => Promise<ConfigMapData | undefined>;
 
 /** Statements are checked by the engine, for pending files only. */
 const LAZY = { validate: false };
@@ -35,35 +40,48 @@ export async function loadSource(
   source: MigrationSource,
   namespace: string,
   readConfigMap: ConfigMapReader,
+  limits: SourceLimits = SOURCE_LIMITS,
 ): Promise<Migration[]> {
-  if (source.configMaps?.length)
-    return parseMigrations(configMapFiles(source.configMaps, namespace, readConfigMap), LAZY);
-  if (source.inline?.length) return parseMigrations(source.inline.map(inlineFile), LAZY);
+  const budget = new SourceBudget(limits);
+  if (source.configMaps?.length) {
+    const files = await configMapFiles(source.configMaps, namespace, readConfigMap, budget);
+    return parseMigrations(files, LAZY);
+  }
+  if (source.inline?.length) {
+    const files = source.inline.map(inlineFile);
+    for (const f of files) budget.take(f.origin!, f.content);
+    return parseMigrations(files, LAZY);
+  }
   if (source.bundled) return bundled(source.bundled as BundledSet);
   throw new InvalidSourceError(
     'spec.source names no migrations: give configMaps, inline or bundled',
   );
 }
 
-function configMapFiles(
+async function configMapFiles(
   refs: Array<{ name: string }>,
   namespace: string,
   read: ConfigMapReader,
-): RawFile[] {
+  budget: SourceBudget,
+): Promise<RawFile[]> {
   const files: RawFile[] = [];
+  const add = (file: RawFile) => {
+    budget.take(file.origin!, file.content);
+    files.push(file);
+  };
   for (const { name } of refs) {
-    const cm = read(namespace, name);
+    const cm = await read(namespace, name);
     if (!cm)
       throw new InvalidSourceError(
         `ConfigMap ${namespace}/${name} named in spec.source.configMaps does not exist`,
       );
     const origin = (key: string) => `configmap ${namespace}/${name} key ${key}`;
     for (const [key, text] of Object.entries(cm.data ?? {})) {
-      if (key.endsWith('.sql')) files.push({ name: key, content: text, origin: origin(key) });
+      if (key.endsWith('.sql')) add({ name: key, content: text, origin: origin(key) });
     }
     for (const [key, b64] of Object.entries(cm.binaryData ?? {})) {
       if (key.endsWith('.sql'))
-        files.push({ name: key, content: Buffer.from(b64, 'base64'), origin: origin(key) });
+        add({ name: key, content: Buffer.from(b64, 'base64'), origin: origin(key) });
     }
   }
   if (files.length === 0)

@@ -33,7 +33,7 @@ function world(data: Record<string, string>, extra: Partial<SchemaMigrationDeps>
   const reconcile = schemaMigrationReconciler({
     get: () => obj,
     list: () => [obj],
-    readConfigMap: () => undefined,
+    readConfigMap: async () => undefined,
     readSecretKey: async (ns, name, key) => (ns === 'ns' && name === 'db' ? data[key] : undefined),
     statusWriter: {
       async write(o, status) {

@@ -54,7 +54,7 @@ function world(obj = smig()) {
   const reconcile = schemaMigrationReconciler({
     get: (k) => (k === 'ns/api' ? obj : undefined),
     list: () => [obj],
-    readConfigMap: () => ({ data: source }),
+    readConfigMap: async () => ({ data: source }),
     readSecretKey: async (_ns, _name, key) => (key === 'url' ? secret.url : undefined),
     statusWriter: {
       async write(o, status) {

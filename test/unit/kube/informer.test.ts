@@ -65,6 +65,25 @@ function setup(extra: Partial<ConstructorParameters<typeof Informer<KubeObject>>
 }
 
 describe('informer', () => {
+  it('caches and hands to handlers only what its transform keeps, from lists and watch events', async () => {
+    const slim = (o: KubeObject): KubeObject => ({ metadata: { ...o.metadata, labels: {} } });
+    const { source, inf } = setup({ transform: slim });
+    const seen: KubeObject[] = [];
+    inf.on({ add: (o) => seen.push(o), update: (_, o) => seen.push(o) });
+    source.lists.push(() => ({ items: [cm('a', '5', { app: 'x' })], resourceVersion: '10' }));
+    source.watches.push(async (_opts, emit) => {
+      emit({ type: 'MODIFIED', object: cm('a', '11', { app: 'y' }) });
+      emit({ type: 'BOOKMARK', object: cm('', '12') });
+    });
+    inf.start();
+    await inf.waitForSync();
+    await flush();
+    expect(seen.map((o) => o.metadata?.labels)).to.deep.equal([{}, {}]);
+    expect(inf.cache.get('ns/a')?.metadata).to.deep.include({ resourceVersion: '11', labels: {} });
+    expect(inf.lastResourceVersion).to.equal('12');
+    await inf.stop();
+  });
+
   it('lists, syncs, then watches from the list’s resourceVersion with bookmarks', async () => {
     const { source, inf, events } = setup();
     source.lists.push(() => ({ items: [cm('a', '5', { app: 'x' })], resourceVersion: '10' }));

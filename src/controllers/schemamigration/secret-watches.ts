@@ -1,0 +1,125 @@
+/**
+ * Metadata-only watches of Secrets, one per namespace that holds
+ * SchemaMigrations, started when the first CR of a namespace appears and
+ * stopped when its last one goes. Per namespace, because the install may
+ * grant Secrets only in the namespaces that use SchemaMigrations (a
+ * RoleBinding in each, docs/install.md): a cluster-wide watch would then be
+ * refused and never sync. For the same reason these watches never hold the
+ * operator's readiness: a namespace whose Secrets may not be watched logs
+ * the refusal and retries with backoff, and its CRs still reconcile (they
+ * read their Secret with a GET), only a changed Secret does not wake them.
+ */
+import type { SchemaMigration } from '../../api/index.js';
+import {
+  Informer,
+  identityOnly,
+  metadataClient,
+  type KubeClient,
+  type KubeObject,
+  type ManagedInformer,
+  type PartialObjectMetadata,
+} from '../../kube/index.js';
+import type { Logger, OperatorMetrics } from '../../observability/index.js';
+
+type Smig = SchemaMigration & KubeObject;
+
+const secretsRef = { group: '', version: 'v1', plural: 'secrets', namespaced: true };
+const keyOf = (o: KubeObject) => `${o.metadata!.namespace}/${o.metadata!.name}`;
+
+/** Options of {@link SecretWatches}. */
+export interface SecretWatchesOptions {
+  client: KubeClient;
+  /** The SchemaMigration informer, with the `secrets` index of watches.ts. */
+  smigs: Informer<Smig>;
+  wake(key: string): void;
+  logger: Logger;
+  metrics?: OperatorMetrics;
+}
+
+/** The per-namespace Secret watches, managed as one informer that is always synced. */
+export class SecretWatches implements ManagedInformer {
+  private readonly byNamespace = new Map<
+    string,
+    { informer: Informer<PartialObjectMetadata>; crs: Set<string> }
+  >();
+  private started = false;
+
+  constructor(private readonly o: SecretWatchesOptions) {
+    o.smigs.on({ add: (cr) => this.track(cr), delete: (cr) => this.untrack(cr) });
+  }
+
+  /** The namespaces watched now (for tests and logs). */
+  get namespaces(): string[] {
+    return [...this.byNamespace.keys()].sort();
+  }
+
+  /** True once the watch of `namespace` has listed its Secrets. */
+  hasSyncedIn(namespace: string): boolean {
+    return this.byNamespace.get(namespace)?.informer.hasSynced() ?? false;
+  }
+
+  start(): void {
+    this.started = true;
+    for (const { informer } of this.byNamespace.values()) informer.start();
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    const all = [...this.byNamespace.values()];
+    this.byNamespace.clear();
+    await Promise.all(all.map(({ informer }) => informer.stop()));
+  }
+
+  hasSynced(): boolean {
+    return true;
+  }
+
+  waitForSync(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  private track(cr: Smig): void {
+    const ns = cr.metadata!.namespace!;
+    let w = this.byNamespace.get(ns);
+    if (!w) {
+      w = { informer: this.watch(ns), crs: new Set() };
+      this.byNamespace.set(ns, w);
+      if (this.started) w.informer.start();
+    }
+    w.crs.add(keyOf(cr));
+  }
+
+  private untrack(cr: Smig): void {
+    const ns = cr.metadata!.namespace!;
+    const w = this.byNamespace.get(ns);
+    if (!w) return;
+    w.crs.delete(keyOf(cr));
+    if (w.crs.size > 0) return;
+    this.byNamespace.delete(ns);
+    void w.informer.stop();
+  }
+
+  private watch(namespace: string): Informer<PartialObjectMetadata> {
+    const informer = new Informer<PartialObjectMetadata>({
+      client: metadataClient(this.o.client, secretsRef),
+      namespace,
+      transform: identityOnly,
+      logger: this.o.logger,
+      metrics: this.o.metrics,
+    });
+    const wake = (secret: PartialObjectMetadata) => {
+      for (const cr of this.o.smigs.cache.byIndex('secrets', keyOf(secret))) this.o.wake(keyOf(cr));
+    };
+    informer.on({
+      // The first list is not a change: the CRs of a new namespace are queued by their own add.
+      add: (secret) => {
+        if (informer.hasSynced()) wake(secret);
+      },
+      update: (old, obj) => {
+        if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) wake(obj);
+      },
+      delete: wake,
+    });
+    return informer;
+  }
+}
