@@ -1,18 +1,22 @@
 /**
  * devcluster: an in-memory server speaking the Kubernetes REST API on
  * 127.0.0.1 for `schema-operator dev` and the test suites (DESIGN.md §8).
- * Plain HTTP, no authentication; kubectl and @kubernetes/client-node work
+ * Plain HTTP; a request without credentials is the admin, and bearer tokens
+ * it issues stand for other users (identity.ts), whom ValidatingAdmissionPolicies
+ * (admission.ts) can restrict. kubectl and @kubernetes/client-node work
  * against it unchanged through the kubeconfig it writes.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rename, writeFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
+import { AdmissionPolicies } from './admission.js';
 import { ObjectApi } from './api.js';
 import { crdRules } from './crd.js';
 import { customResourceRules } from './custom.js';
 import { Faults, type FaultInjector } from './faults.js';
 import { handle } from './handler.js';
+import { Identities, type DevUser } from './identity.js';
 import { eventRules } from './events.js';
 import { INITIAL_NAMESPACES, namespaceRules, secretRules } from './kinds.js';
 import { podRules } from './pods.js';
@@ -21,6 +25,7 @@ import { Store } from './store.js';
 import { WatchRegistry } from './watch.js';
 
 export type { FaultInjector, FailNextRule, FailRateRule } from './faults.js';
+export type { DevUser } from './identity.js';
 
 /** How to start a devcluster. */
 export interface DevClusterOptions {
@@ -32,6 +37,16 @@ export interface DevClusterOptions {
   eventHistory?: number;
   /** How often watches with `allowWatchBookmarks=true` get a BOOKMARK (default 5000 ms). */
   bookmarkIntervalMs?: number;
+  /** Users to issue tokens to (`kubeconfig({ user: name })` writes one's); the admin needs none. */
+  users?: DevUser[];
+}
+
+/** Options of {@link DevCluster.kubeconfig}. */
+export interface KubeconfigOptions {
+  /** The context's default namespace (default `default`). */
+  namespace?: string;
+  /** One of {@link DevClusterOptions.users} by name; default: the admin, without credentials. */
+  user?: string;
 }
 
 /** A running devcluster. */
@@ -39,9 +54,9 @@ export interface DevCluster {
   /** `http://127.0.0.1:PORT`. */
   readonly url: string;
   /** Kubeconfig YAML pointing at this server (context `devcluster`). */
-  kubeconfig(opts?: { namespace?: string }): string;
+  kubeconfig(opts?: KubeconfigOptions): string;
   /** Writes {@link DevCluster.kubeconfig} to `path` (mode 0600). */
-  writeKubeconfig(path: string, opts?: { namespace?: string }): Promise<void>;
+  writeKubeconfig(path: string, opts?: KubeconfigOptions): Promise<void>;
   readonly faults: FaultInjector;
   /** Ends open watches and closes the listener. */
   stop(): Promise<void>;
@@ -61,6 +76,7 @@ function setup(opts: DevClusterOptions): {
   api.setRules('/events', eventRules);
   api.setRules('apiextensions.k8s.io/customresourcedefinitions', crdRules(api));
   api.customRules = customResourceRules;
+  api.admission = new AdmissionPolicies(store);
   const nsType = api.registry.get('', 'v1', 'namespaces')!;
   for (const name of INITIAL_NAMESPACES)
     api.create(nsType, '', { metadata: { name } }, api.context());
@@ -76,6 +92,7 @@ function setup(opts: DevClusterOptions): {
 export async function startDevCluster(opts: DevClusterOptions = {}): Promise<DevCluster> {
   const host = opts.host ?? '127.0.0.1';
   const { api, faults, watches } = setup(opts);
+  const identities = new Identities(opts.users);
   let address = '';
   const server: Server = createServer((req, res) => {
     void handle(
@@ -85,6 +102,7 @@ export async function startDevCluster(opts: DevClusterOptions = {}): Promise<Dev
         watches,
         bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 5000,
         serverAddress: () => address,
+        identities,
       },
       req,
       res,
@@ -100,21 +118,23 @@ export async function startDevCluster(opts: DevClusterOptions = {}): Promise<Dev
   const port = (server.address() as AddressInfo).port;
   address = `${host}:${port}`;
   const url = `http://${address}`;
-  const kubeconfig = (o: { namespace?: string } = {}): string =>
-    stringify({
+  const kubeconfig = (o: KubeconfigOptions = {}): string => {
+    const user = o.user ?? 'devcluster';
+    const credentials = o.user ? { token: identities.token(o.user) } : {};
+    return stringify({
       apiVersion: 'v1',
       kind: 'Config',
       // client-node refuses plain http unless TLS verification is off; kubectl ignores the flag for http.
       clusters: [
         { name: 'devcluster', cluster: { server: url, 'insecure-skip-tls-verify': true } },
       ],
-      users: [{ name: 'devcluster', user: {} }],
+      users: [{ name: user, user: credentials }],
       contexts: [
         {
           name: 'devcluster',
           context: {
             cluster: 'devcluster',
-            user: 'devcluster',
+            user,
             namespace: o.namespace ?? 'default',
           },
         },
@@ -122,6 +142,7 @@ export async function startDevCluster(opts: DevClusterOptions = {}): Promise<Dev
       'current-context': 'devcluster',
       preferences: {},
     });
+  };
   return {
     url,
     faults,
