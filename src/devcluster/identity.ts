@@ -1,10 +1,13 @@
 /**
  * Who sends a request. The devcluster authenticates bearer tokens it issued
  * to named users (a kubeconfig user per identity), so admission policies can
- * tell the operator's ServiceAccount from the person at the keyboard. A
- * request without credentials is the cluster admin, as a local control plane
- * is used (kubectl and the tests need no token); a token it did not issue is
- * refused with 401, as the real server does.
+ * tell the operator's ServiceAccount from the person at the keyboard.
+ * kubectl (client-go) sends no credentials over plain http, so each user is
+ * also served on a port of its own: a request arriving there is that user.
+ * A request without credentials on the main port is the cluster admin, as a
+ * local control plane is used (kubectl and the tests need no token); a token
+ * it did not issue, or another user's token on a user's port, is refused
+ * with 401, as the real server refuses a bad token.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -51,6 +54,7 @@ function defaultGroups(username: string): string[] {
 export class Identities {
   private readonly byToken = new Map<string, UserInfo>();
   private readonly tokens = new Map<string, string>();
+  private readonly byPort = new Map<number, UserInfo>();
 
   constructor(users: readonly DevUser[] = []) {
     for (const u of users) this.add(u);
@@ -77,14 +81,20 @@ export class Identities {
     return token;
   }
 
+  /** Requests arriving on local `port` are user `name`. */
+  bindPort(name: string, port: number): void {
+    this.byPort.set(port, this.byToken.get(this.token(name))!);
+  }
+
   /** The user a request authenticates as; 401 for a bearer token this server did not issue. */
   authenticate(req: IncomingMessage): UserInfo {
+    const portUser = this.byPort.get(req.socket.localPort ?? -1);
     const header = req.headers.authorization;
-    if (!header) return ADMIN_USER;
-    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!bearer) return ADMIN_USER;
+    const bearer = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (!bearer) return portUser ?? ADMIN_USER;
     const user = this.byToken.get(bearer[1]!);
-    if (!user) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
+    if (!user || (portUser && user !== portUser))
+      throw new ApiError(401, 'Unauthorized', 'Unauthorized');
     return user;
   }
 }

@@ -2,11 +2,12 @@
  * devcluster: an in-memory server speaking the Kubernetes REST API on
  * 127.0.0.1 for `schema-operator dev` and the test suites (DESIGN.md §8).
  * Plain HTTP; a request without credentials is the admin, and bearer tokens
- * it issues stand for other users (identity.ts), whom ValidatingAdmissionPolicies
+ * it issues, or a port of each user's own (kubectl sends no token over
+ * plain http), stand for other users (identity.ts), whom ValidatingAdmissionPolicies
  * (admission.ts) can restrict. kubectl and @kubernetes/client-node work
  * against it unchanged through the kubeconfig it writes.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rename, writeFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
@@ -94,7 +95,7 @@ export async function startDevCluster(opts: DevClusterOptions = {}): Promise<Dev
   const { api, faults, watches } = setup(opts);
   const identities = new Identities(opts.users);
   let address = '';
-  const server: Server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     void handle(
       {
         api,
@@ -107,27 +108,39 @@ export async function startDevCluster(opts: DevClusterOptions = {}): Promise<Dev
       req,
       res,
     );
-  });
-  // Watches are long requests; the real server holds them for 30-60 minutes.
-  server.requestTimeout = 0;
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  };
+  const servers: Server[] = [];
+  const listen = async (port: number): Promise<number> => {
+    const server = createServer(listener);
+    // Watches are long requests; the real server holds them for 30-60 minutes.
+    server.requestTimeout = 0;
+    server.keepAliveTimeout = 60_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    servers.push(server);
+    return (server.address() as AddressInfo).port;
+  };
+  const port = await listen(opts.port ?? 0);
   address = `${host}:${port}`;
   const url = `http://${address}`;
+  // kubectl sends no credentials over plain http, so each user also gets a port of its own.
+  const userUrls = new Map<string, string>();
+  for (const u of opts.users ?? []) {
+    const userPort = await listen(0);
+    identities.bindPort(u.name, userPort);
+    userUrls.set(u.name, `http://${host}:${userPort}`);
+  }
   const kubeconfig = (o: KubeconfigOptions = {}): string => {
     const user = o.user ?? 'devcluster';
     const credentials = o.user ? { token: identities.token(o.user) } : {};
+    const server = o.user ? userUrls.get(o.user)! : url;
     return stringify({
       apiVersion: 'v1',
       kind: 'Config',
       // client-node refuses plain http unless TLS verification is off; kubectl ignores the flag for http.
-      clusters: [
-        { name: 'devcluster', cluster: { server: url, 'insecure-skip-tls-verify': true } },
-      ],
+      clusters: [{ name: 'devcluster', cluster: { server, 'insecure-skip-tls-verify': true } }],
       users: [{ name: user, user: credentials }],
       contexts: [
         {
@@ -156,10 +169,15 @@ export async function startDevCluster(opts: DevClusterOptions = {}): Promise<Dev
     async stop() {
       faults.dispose();
       watches.closeAll();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((resolve) => {
+              server.close(() => resolve());
+              server.closeAllConnections();
+            }),
+        ),
+      );
     },
   };
 }

@@ -5,6 +5,7 @@
  * validations, failurePolicy and validationActions decide.
  */
 import { expect } from 'chai';
+import { parse } from 'yaml';
 import { startDevCluster, type DevCluster } from '../../../src/devcluster/index.js';
 import { call, tokenOf } from './http-client.js';
 
@@ -65,6 +66,29 @@ describe('devcluster admission policies', () => {
     expect(bad.body.reason).to.equal('Unauthorized');
     expect((await admin('GET', '/api/v1/namespaces')).status).to.equal(200);
     expect((await as('GET', '/api/v1/namespaces')).status).to.equal(200);
+  });
+
+  it("takes a request on a user's own port as that user, without a token (kubectl sends none over http)", async () => {
+    await policy({
+      matchConstraints: { resourceRules: [configMaps] },
+      matchConditions: [{ name: 'alice', expression: `request.userInfo.username == '${ALICE}'` }],
+      validations: [{ expression: 'false', message: 'not alice', reason: 'Forbidden' }],
+    });
+    const server = (
+      parse(dc.kubeconfig({ user: 'alice' })) as {
+        clusters: Array<{ cluster: { server: string } }>;
+      }
+    ).clusters[0]!.cluster.server;
+    expect(server).to.not.equal(dc.url);
+    const r = await call(server, 'POST', '/api/v1/namespaces/default/configmaps', cm('a'));
+    expect(r.status).to.equal(403);
+    const wrong = await call(server, 'GET', '/api/v1/namespaces', undefined, {
+      Authorization: 'Bearer nope',
+    });
+    expect(wrong.status).to.equal(401);
+    expect((await admin('POST', '/api/v1/namespaces/default/configmaps', cm('b'))).status).to.equal(
+      201,
+    );
   });
 
   it("denies what a validation refuses, in kube-apiserver's words, for the user its matchCondition names only", async () => {
