@@ -200,6 +200,40 @@ const ROWS: Row[] = [
     },
     false,
   ],
+  [
+    'lowering a namespace’s Pod Security level',
+    {
+      method: 'PATCH',
+      type: MERGE_PATCH,
+      path: nsPath('team'),
+      body: { metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } } },
+    },
+    false,
+  ],
+  [
+    'putting an ownerReference on a namespace',
+    {
+      method: 'PATCH',
+      type: MERGE_PATCH,
+      path: nsPath('org-b'),
+      body: {
+        metadata: {
+          ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'x', uid: 'u' }],
+        },
+      },
+    },
+    false,
+  ],
+  [
+    'moving a namespace it created to another Organization',
+    {
+      method: 'PATCH',
+      type: MERGE_PATCH,
+      path: nsPath('org-b'),
+      body: { metadata: { annotations: { 'schema.streamspace.io/organization': 'other' } } },
+    },
+    false,
+  ],
 ];
 
 describe('the shipped admission policy (manifests/admission-policy.yaml)', () => {
