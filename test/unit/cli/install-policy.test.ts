@@ -52,7 +52,7 @@ const removeGate = (index: number, gates: string[]): Request => ({
 const created = (name: string, more: Record<string, string> = {}) => ({
   metadata: {
     name,
-    labels: { 'app.kubernetes.io/managed-by': 'schema-operator' },
+    labels: { 'app.kubernetes.io/managed-by': 'schema-operator' } as Record<string, string>,
     annotations: {
       'schema.streamspace.io/organization': name,
       'schema.streamspace.io/organization-uid': 'u1',
@@ -234,6 +234,39 @@ const ROWS: Row[] = [
     },
     false,
   ],
+  [
+    'deleting a namespace carrying only the created-by label (and the org annotations)',
+    { method: 'DELETE', path: nsPath('org-c') },
+    true,
+  ],
+  [
+    'adding the created-by label by a patch',
+    {
+      method: 'PATCH',
+      type: MERGE_PATCH,
+      path: nsPath('team'),
+      body: { metadata: { labels: { 'schema.streamspace.io/created-by': 'schema-operator' } } },
+    },
+    false,
+  ],
+  [
+    'removing the created-by label (adoption by another Organization object)',
+    {
+      method: 'PATCH',
+      type: MERGE_PATCH,
+      path: nsPath('org-d'),
+      body: {
+        metadata: {
+          labels: { 'schema.streamspace.io/created-by': null },
+          annotations: {
+            'schema.streamspace.io/adopted': 'true',
+            'schema.streamspace.io/organization-uid': 'u2',
+          },
+        },
+      },
+    },
+    true,
+  ],
 ];
 
 describe('the shipped admission policy (manifests/admission-policy.yaml)', () => {
@@ -263,6 +296,12 @@ describe('the shipped admission policy (manifests/admission-policy.yaml)', () =>
       '/api/v1/namespaces',
       created('org-adopted', { 'schema.streamspace.io/adopted': 'true' }),
     );
+    // As the Organization controller labels a namespace it creates (created-by, set only then).
+    for (const name of ['org-c', 'org-d']) {
+      const byLabel = created(name);
+      byLabel.metadata.labels = { 'schema.streamspace.io/created-by': 'schema-operator' };
+      expect((await a('POST', '/api/v1/namespaces', byLabel)).status).to.equal(201);
+    }
     await a('POST', '/api/v1/namespaces', {
       metadata: {
         name: 'streamspace',
