@@ -187,7 +187,7 @@ describe('manifests/ (kubectl apply -k)', function () {
     expect(grants(one(objects, 'ClusterRole', 'schema-operator'))).to.deep.equal({
       [`${g}/organizations`]: ['list', 'patch', 'watch'],
       [`${g}/organizations/status`]: ['patch'],
-      [`${g}/schemamigrations`]: ['list', 'watch'],
+      [`${g}/schemamigrations`]: ['get', 'list', 'watch'],
       [`${g}/schemamigrations/status`]: ['patch'],
       namespaces: ['create', 'delete', 'list', 'patch', 'watch'],
       pods: ['list', 'patch', 'watch'],

@@ -19,7 +19,7 @@ const CLUSTER_SCOPED = {
 
 /** The verbs for namespaced kinds, wherever they are granted. */
 const NAMESPACED = {
-  [`${G}/schemamigrations`]: ['list', 'watch'],
+  [`${G}/schemamigrations`]: ['get', 'list', 'watch'],
   [`${G}/schemamigrations/status`]: ['patch'],
   pods: ['list', 'patch', 'watch'],
   configmaps: ['get', 'list', 'watch'],

@@ -33,10 +33,11 @@ policy", says why each verb is there). A ClusterRole carries them when the
 operator watches every namespace; a Role in watchNamespace when it watches one.
 */}}
 {{- define "schema-operator.namespacedRules" -}}
-# SchemaMigrations: the informer lists and watches them; status goes through the subresource.
+# SchemaMigrations: the informer lists and watches them; a get looks up a database claim's
+# recorded owner; status goes through the subresource.
 - apiGroups: [schema.streamspace.io]
   resources: [schemamigrations]
-  verbs: [list, watch]
+  verbs: [get, list, watch]
 - apiGroups: [schema.streamspace.io]
   resources: [schemamigrations/status]
   verbs: [patch]
