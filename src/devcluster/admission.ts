@@ -23,8 +23,9 @@ import type { Store } from './store.js';
 
 export type { AdmissionAttributes, Operation } from './admission-match.js';
 
-/** Store keys of the two kinds (see resources.ts). */
+/** Store key of ValidatingAdmissionPolicies (see resources.ts). */
 export const POLICY_KEY = 'admissionregistration.k8s.io/validatingadmissionpolicies';
+/** Store key of ValidatingAdmissionPolicyBindings. */
 export const BINDING_KEY = 'admissionregistration.k8s.io/validatingadmissionpolicybindings';
 
 type Program = (bindings: Record<string, CelInput>) => CelResult;
@@ -48,7 +49,7 @@ interface CompiledPolicy {
 const env = celEnv({ funcs: EXTRA_FUNCTIONS });
 
 /** Compiles a CEL expression; errors are kept, not thrown (they count at evaluation). */
-export function compileExpression(source: string): Compiled {
+function compileExpression(source: string): Compiled {
   try {
     return { source, program: plan(env, parse(source)) as Program };
   } catch (e) {
