@@ -2,8 +2,10 @@
  * `schema-operator dev`: the whole thing on one machine, for trying it and
  * for developing it. A local control plane with the CRDs installed, a
  * throwaway PostgreSQL, a kubeconfig, the operator in this process, and the
- * examples applied (with a Secret pointing at that PostgreSQL). Ctrl-C stops
- * everything and removes the temporary files.
+ * examples applied (with a Secret pointing at that PostgreSQL). The operator
+ * authenticates as its ServiceAccount (a kubeconfig user of its own) under
+ * the install's ValidatingAdmissionPolicy; the printed kubeconfig is the
+ * unrestricted admin. Ctrl-C stops everything and removes the temporary files.
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +24,7 @@ import {
   type ResourceRef,
 } from '../kube/index.js';
 import { installCrds } from './install-crds.js';
+import { installAdmissionPolicy, OPERATOR_USERNAME } from './install-policy.js';
 import { runOperator } from './operator.js';
 
 /** What `dev` was asked for. */
@@ -32,6 +35,9 @@ export interface DevOptions {
   postgres: PostgresMajor;
   logLevel?: string;
 }
+
+/** The kubeconfig user the operator runs as. */
+const OPERATOR_USER = 'schema-operator';
 
 /** Kinds the examples may contain, and where they live in the API. */
 const KINDS: Record<string, ResourceRef> = {
@@ -48,14 +54,23 @@ export async function runDev(o: DevOptions): Promise<void> {
   const tmp = await mkdtemp(join(tmpdir(), 'schema-operator-dev-'));
   const stops: Array<() => Promise<unknown>> = [() => rm(tmp, { recursive: true, force: true })];
   try {
-    const cluster = await startDevCluster({ port: o.port });
+    const cluster = await startDevCluster({
+      port: o.port,
+      users: [{ name: OPERATOR_USER, username: OPERATOR_USERNAME }],
+    });
     stops.unshift(() => cluster.stop());
     const kubeconfigPath = o.kubeconfig ?? join(tmp, 'kubeconfig');
     const scratch = join(tmp, 'kubeconfig.internal');
     await cluster.writeKubeconfig(scratch);
     const client = clientFor(new KubeTransport(kubeConfig({ kubeconfigPath: scratch })));
     await installCrds(client);
-    say(`control plane at ${cluster.url}, CRDs installed`);
+    await installAdmissionPolicy(client);
+    const operatorKubeconfig = join(tmp, 'kubeconfig.operator');
+    await cluster.writeKubeconfig(operatorKubeconfig, { user: OPERATOR_USER });
+    const operatorClient = clientFor(
+      new KubeTransport(kubeConfig({ kubeconfigPath: operatorKubeconfig })),
+    );
+    say(`control plane at ${cluster.url}, CRDs and admission policy installed`);
 
     const pg = await startLocalPostgres({ major: o.postgres });
     stops.unshift(() => pg.stop());
@@ -85,9 +100,11 @@ export async function runDev(o: DevOptions): Promise<void> {
         workers: 4,
         logLevel: o.logLevel,
         onStarted: ({ healthUrl }) =>
-          say(`operator running; health and metrics at ${healthUrl ?? '(none)'}`),
+          say(
+            `operator running as ${OPERATOR_USERNAME}; health and metrics at ${healthUrl ?? '(none)'}`,
+          ),
       },
-      client,
+      operatorClient,
     );
   } finally {
     for (const stop of stops) await stop().catch(() => undefined);

@@ -7,10 +7,11 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setupPodGate } from '../controllers/podgate/setup.js';
-import { setupSchemaMigrations } from '../controllers/schemamigration/setup.js';
+import { schemaMigrations, setupSchemaMigrations } from '../controllers/schemamigration/setup.js';
 import { setupOrganizations } from '../controllers/organization/setup.js';
 import {
   checkApiReachable,
+  Informer,
   KubeEventRecorder,
   KubeLeaseStore,
   LeaderElector,
@@ -26,6 +27,7 @@ import {
   type StopCause,
 } from '../kube/index.js';
 import type { AllowedHosts } from '../engine/index.js';
+import type { SchemaMigration } from '../api/index.js';
 import { OperatorMetrics, createLogger, type Logger } from '../observability/index.js';
 
 /** How the operator runs. */
@@ -123,23 +125,24 @@ export async function runOperator(
     appliedBy: `schema-operator/${identity}@${hostname()}`,
     allowedDatabaseHosts: o.allowedDatabaseHosts,
   });
+  // Orgs and the gate may name any SchemaMigration a shard's selector leaves out: sharded, they
+  // share one informer without it, still in the watched namespace (all RBAC grants there).
+  const allMigrations = o.selector ? unselectedMigrations(shared, o.namespace) : migrations;
   const organizations = setupOrganizations({
     ...shared,
-    // Orgs may name any SchemaMigration: share the informer unless it is sharded.
-    schemaMigrations: o.selector ? undefined : migrations,
+    schemaMigrations: allMigrations,
     defaultDatabaseRef: o.defaultDatabaseRef,
     allowedDatabaseHosts: o.allowedDatabaseHosts,
     operatorNamespace,
     namespacePolicy: o.namespacePolicy,
     labelSelector: o.selector,
   });
-  // The gate needs every SchemaMigration a pod may name: share the informer unless it is sharded.
   // A shard gates only the pods its selector matches, so no pod is patched by two shards.
   setupPodGate({
     ...shared,
     namespace: o.namespace,
     labelSelector: o.selector,
-    migrations: o.selector ? undefined : migrations,
+    migrations: allMigrations,
   });
   logger.info('schema-operator starting', {
     identity,
@@ -160,6 +163,21 @@ export async function runOperator(
   await organizations.close();
   logger.info('schema-operator stopped', { cause });
   return cause;
+}
+
+/** Every SchemaMigration of `namespace` (all namespaces when undefined), registered on the manager. */
+function unselectedMigrations(
+  s: { client: KubeClient; manager: Manager; logger: Logger; metrics: OperatorMetrics },
+  namespace: string | undefined,
+): Informer<SchemaMigration & KubeObject> {
+  const informer = new Informer<SchemaMigration & KubeObject>({
+    client: s.client.resource<SchemaMigration & KubeObject>(schemaMigrations),
+    namespace,
+    logger: s.logger,
+    metrics: s.metrics,
+  });
+  s.manager.addInformer(informer);
+  return informer;
 }
 
 /** The `--lease-name` default of `run`. */

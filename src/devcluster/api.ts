@@ -15,6 +15,8 @@ import {
   notFound,
   unsupportedMediaType,
 } from './errors.js';
+import type { AdmissionPolicies, Operation } from './admission.js';
+import { SYSTEM_USER } from './identity.js';
 import { generateName, validateName } from './names.js';
 import { deepEqual, isRecord, specPart, timestamp, type KubeObject } from './object.js';
 import { jsonPatch, mergePatch } from './patch.js';
@@ -38,6 +40,8 @@ export class ObjectApi {
   /** Rules of every custom resource (looked up when a type has `custom`). */
   customRules: KindRules = {};
   clock: () => Date = () => new Date();
+  /** ValidatingAdmissionPolicies enforced on every write (none when unset). */
+  admission: AdmissionPolicies | undefined;
   private readonly listeners: Array<(t: ResourceType, ev: StoreEvent) => void> = [];
 
   constructor(
@@ -78,6 +82,35 @@ export class ObjectApi {
     const conversion = this.rulesOf(t).conversion;
     if (conversion) return conversion.convert(obj, apiVersion);
     return obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
+  }
+
+  /** Runs admission policies on a write; throws the refusal. */
+  private admit(
+    t: ResourceType,
+    operation: Operation,
+    objects: { ns: string; name: string; object: KubeObject | null; oldObject: KubeObject | null },
+    ctx: WriteContext,
+  ): void {
+    if (!this.admission) return;
+    const nsType = this.registry.get('', 'v1', 'namespaces')!;
+    const namespaceObject = t.namespaced
+      ? this.store.collection(nsType.storageKey).get('', objects.ns)
+      : undefined;
+    this.admission.admit(
+      {
+        type: t,
+        operation,
+        namespace: t.namespaced ? objects.ns : '',
+        name: objects.name,
+        subresource: ctx.subresource ?? '',
+        object: objects.object,
+        oldObject: objects.oldObject,
+        ...(namespaceObject ? { namespaceObject } : {}),
+      },
+      ctx.user ?? SYSTEM_USER,
+      ctx.warnings,
+      ctx.dryRun,
+    );
   }
 
   /** The object in its stored shape (the same object unless the kind converts). */
@@ -157,6 +190,7 @@ export class ObjectApi {
     const rules = this.rulesOf(t);
     if (rules.onCreate) obj = rules.onCreate(t, obj, ctx);
     checkSize(obj);
+    this.admit(t, 'CREATE', { ns, name: meta.name, object: obj, oldObject: null }, ctx);
     if (ctx.dryRun) return obj;
     obj = { ...obj, metadata: { ...obj.metadata, resourceVersion: '' } };
     return this.commit(t, 'ADDED', obj, undefined);
@@ -238,6 +272,7 @@ export class ObjectApi {
       };
     }
     checkSize(obj);
+    this.admit(t, 'UPDATE', { ns, name, object: obj, oldObject: old }, ctx);
     const same = deepEqual(
       { ...obj, metadata: { ...obj.metadata, resourceVersion: '' } },
       {
@@ -301,6 +336,7 @@ export class ObjectApi {
         `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`,
       );
     }
+    this.admit(t, 'DELETE', { ns, name, object: null, oldObject: old }, ctx);
     const rules = this.rulesOf(t);
     if (rules.onDelete) {
       const handled = rules.onDelete(t, old, ctx);

@@ -10,6 +10,7 @@ import { openApi } from './openapi.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, VERSION } from './discovery.js';
 import { ApiError, methodNotAllowed, unsupportedMediaType } from './errors.js';
 import { faultStatus, type Faults } from './faults.js';
+import type { Identities, UserInfo } from './identity.js';
 import { mediaType, parseBody, readBody, sendError, sendJson, sleep } from './http.js';
 import { listResponse, matching } from './list.js';
 import { isRecord, type KubeObject } from './object.js';
@@ -26,6 +27,8 @@ export interface HandlerDeps {
   watches: WatchRegistry;
   bookmarkIntervalMs: number;
   serverAddress: () => string;
+  /** Bearer tokens and their users; a request without one is the admin. */
+  identities: Identities;
 }
 
 const notFoundPage = (): ApiError =>
@@ -47,6 +50,7 @@ export async function handle(
     const url = new URL(req.url ?? '/', 'http://devcluster');
     const method = (req.method ?? 'GET').toUpperCase();
     const route = parseRoute(url.pathname);
+    const user = deps.identities.authenticate(req);
     deps.faults.record(verbOf(method, route, url), resourceOf(route));
     await sleep(deps.faults.responseDelayMs);
     const injected = deps.faults.failureFor(method, url.pathname);
@@ -61,7 +65,7 @@ export async function handle(
       return sendJson(res, 200, doc);
     }
     if (route.kind !== 'resource') return discovery(deps, route, method, res);
-    await resourceRequest(deps, route, method, url, req, res);
+    await resourceRequest(deps, route, method, url, req, res, user);
   } catch (err) {
     sendError(res, err);
   }
@@ -141,6 +145,7 @@ async function resourceRequest(
   url: URL,
   req: IncomingMessage,
   res: ServerResponse,
+  user: UserInfo,
 ): Promise<void> {
   const { api } = deps;
   const t = api.registry.get(route.group, route.version, route.resource);
@@ -154,6 +159,7 @@ async function resourceRequest(
     strict: q.get('fieldValidation') === 'Strict',
     dryRun: q.getAll('dryRun').includes('All'),
     ...(route.subresource ? { subresource: route.subresource } : {}),
+    user,
   });
   const verb = verbOf(method, route, url);
   if (t.namespaced && route.namespace === undefined && !['list', 'watch'].includes(verb))

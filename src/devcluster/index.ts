@@ -1,18 +1,23 @@
 /**
  * devcluster: an in-memory server speaking the Kubernetes REST API on
  * 127.0.0.1 for `schema-operator dev` and the test suites (DESIGN.md §8).
- * Plain HTTP, no authentication; kubectl and @kubernetes/client-node work
+ * Plain HTTP; a request without credentials is the admin, and bearer tokens
+ * it issues, or a port of each user's own (kubectl sends no token over
+ * plain http), stand for other users (identity.ts), whom ValidatingAdmissionPolicies
+ * (admission.ts) can restrict. kubectl and @kubernetes/client-node work
  * against it unchanged through the kubeconfig it writes.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rename, writeFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
+import { AdmissionPolicies } from './admission.js';
 import { ObjectApi } from './api.js';
 import { crdRules } from './crd.js';
 import { customResourceRules } from './custom.js';
 import { Faults, type FaultInjector } from './faults.js';
 import { handle } from './handler.js';
+import { Identities, type DevUser } from './identity.js';
 import { eventRules } from './events.js';
 import { INITIAL_NAMESPACES, namespaceRules, secretRules } from './kinds.js';
 import { podRules } from './pods.js';
@@ -21,6 +26,7 @@ import { Store } from './store.js';
 import { WatchRegistry } from './watch.js';
 
 export type { FaultInjector, FailNextRule, FailRateRule } from './faults.js';
+export type { DevUser } from './identity.js';
 
 /** How to start a devcluster. */
 export interface DevClusterOptions {
@@ -32,6 +38,16 @@ export interface DevClusterOptions {
   eventHistory?: number;
   /** How often watches with `allowWatchBookmarks=true` get a BOOKMARK (default 5000 ms). */
   bookmarkIntervalMs?: number;
+  /** Users to issue tokens to (`kubeconfig({ user: name })` writes one's); the admin needs none. */
+  users?: DevUser[];
+}
+
+/** Options of {@link DevCluster.kubeconfig}. */
+export interface KubeconfigOptions {
+  /** The context's default namespace (default `default`). */
+  namespace?: string;
+  /** One of {@link DevClusterOptions.users} by name; default: the admin, without credentials. */
+  user?: string;
 }
 
 /** A running devcluster. */
@@ -39,9 +55,9 @@ export interface DevCluster {
   /** `http://127.0.0.1:PORT`. */
   readonly url: string;
   /** Kubeconfig YAML pointing at this server (context `devcluster`). */
-  kubeconfig(opts?: { namespace?: string }): string;
+  kubeconfig(opts?: KubeconfigOptions): string;
   /** Writes {@link DevCluster.kubeconfig} to `path` (mode 0600). */
-  writeKubeconfig(path: string, opts?: { namespace?: string }): Promise<void>;
+  writeKubeconfig(path: string, opts?: KubeconfigOptions): Promise<void>;
   readonly faults: FaultInjector;
   /** Ends open watches and closes the listener. */
   stop(): Promise<void>;
@@ -61,6 +77,7 @@ function setup(opts: DevClusterOptions): {
   api.setRules('/events', eventRules);
   api.setRules('apiextensions.k8s.io/customresourcedefinitions', crdRules(api));
   api.customRules = customResourceRules;
+  api.admission = new AdmissionPolicies(store);
   const nsType = api.registry.get('', 'v1', 'namespaces')!;
   for (const name of INITIAL_NAMESPACES)
     api.create(nsType, '', { metadata: { name } }, api.context());
@@ -76,8 +93,9 @@ function setup(opts: DevClusterOptions): {
 export async function startDevCluster(opts: DevClusterOptions = {}): Promise<DevCluster> {
   const host = opts.host ?? '127.0.0.1';
   const { api, faults, watches } = setup(opts);
+  const identities = new Identities(opts.users);
   let address = '';
-  const server: Server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     void handle(
       {
         api,
@@ -85,36 +103,51 @@ export async function startDevCluster(opts: DevClusterOptions = {}): Promise<Dev
         watches,
         bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 5000,
         serverAddress: () => address,
+        identities,
       },
       req,
       res,
     );
-  });
-  // Watches are long requests; the real server holds them for 30-60 minutes.
-  server.requestTimeout = 0;
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  };
+  const servers: Server[] = [];
+  const listen = async (port: number): Promise<number> => {
+    const server = createServer(listener);
+    // Watches are long requests; the real server holds them for 30-60 minutes.
+    server.requestTimeout = 0;
+    server.keepAliveTimeout = 60_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    servers.push(server);
+    return (server.address() as AddressInfo).port;
+  };
+  const port = await listen(opts.port ?? 0);
   address = `${host}:${port}`;
   const url = `http://${address}`;
-  const kubeconfig = (o: { namespace?: string } = {}): string =>
-    stringify({
+  // kubectl sends no credentials over plain http, so each user also gets a port of its own.
+  const userUrls = new Map<string, string>();
+  for (const u of opts.users ?? []) {
+    const userPort = await listen(0);
+    identities.bindPort(u.name, userPort);
+    userUrls.set(u.name, `http://${host}:${userPort}`);
+  }
+  const kubeconfig = (o: KubeconfigOptions = {}): string => {
+    const user = o.user ?? 'devcluster';
+    const credentials = o.user ? { token: identities.token(o.user) } : {};
+    const server = o.user ? userUrls.get(o.user)! : url;
+    return stringify({
       apiVersion: 'v1',
       kind: 'Config',
       // client-node refuses plain http unless TLS verification is off; kubectl ignores the flag for http.
-      clusters: [
-        { name: 'devcluster', cluster: { server: url, 'insecure-skip-tls-verify': true } },
-      ],
-      users: [{ name: 'devcluster', user: {} }],
+      clusters: [{ name: 'devcluster', cluster: { server, 'insecure-skip-tls-verify': true } }],
+      users: [{ name: user, user: credentials }],
       contexts: [
         {
           name: 'devcluster',
           context: {
             cluster: 'devcluster',
-            user: 'devcluster',
+            user,
             namespace: o.namespace ?? 'default',
           },
         },
@@ -122,6 +155,7 @@ export async function startDevCluster(opts: DevClusterOptions = {}): Promise<Dev
       'current-context': 'devcluster',
       preferences: {},
     });
+  };
   return {
     url,
     faults,
@@ -135,10 +169,15 @@ export async function startDevCluster(opts: DevClusterOptions = {}): Promise<Dev
     async stop() {
       faults.dispose();
       watches.closeAll();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((resolve) => {
+              server.close(() => resolve());
+              server.closeAllConnections();
+            }),
+        ),
+      );
     },
   };
 }

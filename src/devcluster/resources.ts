@@ -110,6 +110,24 @@ export const BUILTIN_TYPES: readonly ResourceType[] = [
   }),
   builtin('rbac.authorization.k8s.io', 'v1', 'roles', 'Role', { namespaced: true }),
   builtin('rbac.authorization.k8s.io', 'v1', 'rolebindings', 'RoleBinding', { namespaced: true }),
+  // Enforced on every write the server serves (admission.ts).
+  builtin(
+    'admissionregistration.k8s.io',
+    'v1',
+    'validatingadmissionpolicies',
+    'ValidatingAdmissionPolicy',
+    {
+      namespaced: false,
+      status: true,
+    },
+  ),
+  builtin(
+    'admissionregistration.k8s.io',
+    'v1',
+    'validatingadmissionpolicybindings',
+    'ValidatingAdmissionPolicyBinding',
+    { namespaced: false },
+  ),
   builtin('policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', {
     namespaced: true,
     shortNames: ['pdb'],

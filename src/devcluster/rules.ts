@@ -4,6 +4,7 @@
  * resources). Hooks are synchronous and pure except `afterWrite`, which may
  * schedule follow-up writes.
  */
+import type { UserInfo } from './identity.js';
 import type { KubeObject } from './object.js';
 import type { ResourceType } from './resources.js';
 import type { FieldGetter } from './selectors.js';
@@ -19,6 +20,8 @@ export interface WriteContext {
   warnings: string[];
   /** `status` for writes through the status subresource. */
   subresource?: string;
+  /** Who sends the request; the server itself when absent. */
+  user?: UserInfo;
 }
 
 /** What a kind adds to the generic flow; every hook is optional. */

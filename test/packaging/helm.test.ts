@@ -73,6 +73,8 @@ describe('the Helm chart', function () {
       'RoleBinding',
       'Service',
       'ServiceAccount',
+      'ValidatingAdmissionPolicy',
+      'ValidatingAdmissionPolicyBinding',
     ]);
     const deploy = one(objs, 'Deployment');
     expect(deploy.metadata.namespace).to.equal('ops');
@@ -114,7 +116,7 @@ describe('the Helm chart', function () {
       {
         apiGroups: ['coordination.k8s.io'],
         resources: ['leases'],
-        verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
+        verbs: ['get', 'create', 'update'],
       },
     ]);
   });
@@ -154,7 +156,7 @@ describe('the Helm chart', function () {
     const objs = await render({ replicaCount: 1, leaderElection: { enabled: false } });
     const container = one(objs, 'Deployment').spec.template.spec.containers[0];
     expect(container.args).to.include('--no-leader-elect');
-    expect(byKind(objs, 'Role')).to.have.length(0);
+    expect(byKind(objs, 'Role').map((r) => r.metadata.name)).to.deep.equal([]);
     expect(byKind(objs, 'RoleBinding')).to.have.length(0);
   });
 
@@ -176,6 +178,16 @@ describe('the Helm chart', function () {
     ['an unknown top-level key', { replicas: 2 }, /replicas/],
     ['a port out of range', { metrics: { port: 70000 } }, /port/],
     ['a malformed defaultDatabaseRef', { defaultDatabaseRef: 'no-slash' }, /defaultDatabaseRef/],
+    [
+      'a secret namespace that is no namespace name',
+      { rbac: { secretNamespaces: ['A_B'] } },
+      /secretNamespaces/,
+    ],
+    [
+      'an admissionPolicy.enabled that is not a boolean',
+      { admissionPolicy: { enabled: 'yes' } },
+      /enabled/,
+    ],
   ];
   for (const [what, values, named] of badValues) {
     it(`refuses ${what} through the values schema`, async () => {
@@ -189,7 +201,11 @@ describe('the Helm chart', function () {
   }
 
   it('grants no RBAC rule with `*`, whatever the options', async () => {
-    for (const values of [{}, { watchNamespace: 'x', networkPolicy: { enabled: true } }]) {
+    for (const values of [
+      {},
+      { watchNamespace: 'x', networkPolicy: { enabled: true } },
+      { rbac: { secretNamespaces: ['a', 'b'] } },
+    ]) {
       const objs = await render(values);
       const rules = ['ClusterRole', 'Role']
         .flatMap((k) => byKind(objs, k))

@@ -11,7 +11,9 @@
  * What a real cluster would do and this one does not: the devcluster stores
  * Deployments, Services and RBAC objects (src/devcluster/resources.ts) but
  * runs no controller for them, so no pod starts and RBAC is stored, not
- * enforced: the operator runs with the devcluster's kubeconfig. The schemas
+ * enforced. The chart's ValidatingAdmissionPolicy is enforced: the operator
+ * authenticates as the release's ServiceAccount (a devcluster user of that
+ * username, its own kubeconfig), so it runs under the policy. The schemas
  * of every object are checked by schemas.test.ts. Two things are adapted to
  * run outside a pod: `--kubeconfig` is added and the bind address's port is
  * 0 on 127.0.0.1.
@@ -20,7 +22,7 @@ import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { useDevCluster } from '../support/devcluster.js';
+import { kubeconfigFile, useDevCluster } from '../support/devcluster.js';
 import { kubectl, type KubectlResult } from '../support/kubectl.js';
 import { freshDatabase, query } from '../support/pg.js';
 import { containerProcess, imageConfig } from './pod.js';
@@ -53,7 +55,10 @@ async function until<T>(
 
 describe('the Helm chart applied with kubectl, its Deployment run as a process', function () {
   this.timeout(180_000);
-  const f = useDevCluster();
+  // The ServiceAccount the chart renders (release name = chart name: no suffix).
+  const f = useDevCluster({
+    users: [{ name: 'operator', username: `system:serviceaccount:${NAMESPACE}:${RELEASE}` }],
+  });
   let operator: ChildProcess | undefined;
   let output = '';
   let dbUrl = '';
@@ -104,9 +109,10 @@ describe('the Helm chart applied with kubectl, its Deployment run as a process',
       a.startsWith('--bind-address=') ? '--bind-address=127.0.0.1:0' : a,
     );
     expect(adapted, 'the chart sets a bind address').to.include('--bind-address=127.0.0.1:0');
+    const operatorKubeconfig = await kubeconfigFile(f.dc, { user: 'operator' });
     operator = spawn(
       process.execPath,
-      [join(ROOT, entry!), ...adapted, '--kubeconfig', f.kubeconfigPath],
+      [join(ROOT, entry!), ...adapted, '--kubeconfig', operatorKubeconfig],
       { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...proc.env } },
     );
     const collect = (d: Buffer) => (output += d.toString());
@@ -177,6 +183,15 @@ describe('the Helm chart applied with kubectl, its Deployment run as a process',
     expect(acme.metadata.annotations['schema.streamspace.io/organization']).to.equal('acme');
     const initech = await getJson(['namespace', 'initech']);
     expect(initech.metadata.labels['schema.streamspace.io/suspended']).to.equal('true');
+  });
+
+  it('deletes an Organization with deletionPolicy Delete and its namespace, under the admission policy', async () => {
+    await ok(['delete', 'organization', 'acme', '--wait=false']);
+    await until('namespace acme gone', 60_000, async () => {
+      const r = await k(['get', 'namespace', 'acme', '-o', 'name']);
+      return r.code !== 0 && /NotFound/.test(r.stderr) ? true : undefined;
+    });
+    expect(output, 'no refusal by the policy').to.not.contain('denied request');
   });
 
   it('applies the kustomize base with kubectl apply -k next to it (CRDs unchanged)', async () => {

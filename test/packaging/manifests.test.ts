@@ -115,6 +115,8 @@ describe('manifests/ (kubectl apply -k)', function () {
         'RoleBinding/schema-operator-leader-election',
         'Service/schema-operator-metrics',
         'ServiceAccount/schema-operator',
+        'ValidatingAdmissionPolicy/schema-operator',
+        'ValidatingAdmissionPolicyBinding/schema-operator',
       ].sort(),
     );
   });
@@ -183,15 +185,13 @@ describe('manifests/ (kubectl apply -k)', function () {
   it('grants the cluster-wide ClusterRole exactly what the controllers use', () => {
     const g = 'schema.streamspace.io';
     expect(grants(one(objects, 'ClusterRole', 'schema-operator'))).to.deep.equal({
-      [`${g}/organizations`]: ['get', 'list', 'patch', 'watch'],
-      [`${g}/organizations/status`]: ['get', 'patch'],
-      [`${g}/organizations/finalizers`]: ['update'],
-      [`${g}/schemamigrations`]: ['get', 'list', 'patch', 'watch'],
-      [`${g}/schemamigrations/status`]: ['get', 'patch'],
-      namespaces: ['create', 'delete', 'get', 'list', 'patch', 'watch'],
-      pods: ['get', 'list', 'patch', 'watch'],
+      [`${g}/organizations`]: ['list', 'patch', 'watch'],
+      [`${g}/organizations/status`]: ['patch'],
+      [`${g}/schemamigrations`]: ['get', 'list', 'watch'],
+      [`${g}/schemamigrations/status`]: ['patch'],
+      namespaces: ['create', 'delete', 'list', 'patch', 'watch'],
+      pods: ['list', 'patch', 'watch'],
       configmaps: ['get', 'list', 'watch'],
-      events: ['create', 'patch'],
       'events.k8s.io/events': ['create', 'patch'],
     });
   });
@@ -211,7 +211,7 @@ describe('manifests/ (kubectl apply -k)', function () {
   });
 
   it('binds every role to the operator ServiceAccount and nothing else', () => {
-    const bindings = objects.filter((o) => o.kind.endsWith('Binding'));
+    const bindings = objects.filter((o) => o.kind.endsWith('RoleBinding'));
     expect(bindings).to.have.length(3);
     for (const b of bindings) {
       const subjects = (b as { subjects?: unknown }).subjects;
@@ -320,7 +320,7 @@ describe('the overlay of docs/install.md', () => {
       expect(deployment.spec.template.spec.containers[0]!.image).to.equal(
         'registry.example.com/streamspace/schema-operator:0.1.0',
       );
-      expect(objects).to.have.length(12);
+      expect(objects).to.have.length(14);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

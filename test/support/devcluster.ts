@@ -11,12 +11,13 @@ import {
   startDevCluster,
   type DevCluster,
   type DevClusterOptions,
+  type KubeconfigOptions,
 } from '../../src/devcluster/index.js';
 
 /** Writes the kubeconfig of `dc` to a fresh temporary file and returns its path. */
 export async function kubeconfigFile(
   dc: DevCluster,
-  opts: { namespace?: string } = {},
+  opts: KubeconfigOptions = {},
 ): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'schema-operator-kubeconfig-'));
   const path = join(dir, 'config');

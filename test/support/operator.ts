@@ -4,8 +4,16 @@
  * as in production. Each process's stdout and stderr (JSON logs) are kept,
  * across restarts, for assertions and for the "no secret in the logs" check.
  * `useOperatorEnv()` starts all of it before a suite and stops it after.
+ *
+ * As in a cluster, the operator runs as its ServiceAccount under the
+ * install's ValidatingAdmissionPolicy (manifests/admission-policy.yaml):
+ * `useOperatorEnv` installs the policy and writes a second kubeconfig, for
+ * the devcluster user `system:serviceaccount:schema-operator-system:schema-operator`,
+ * and an `OperatorProcess` given the suite's (admin) kubeconfig runs with
+ * that one instead. The tests' own kubectl and client stay the admin.
  */
 import { installCrds } from '../../src/cli/install-crds.js';
+import { installAdmissionPolicy, OPERATOR_USERNAME } from '../../src/cli/install-policy.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { stringify } from 'yaml';
 import { expect } from 'chai';
@@ -24,9 +32,21 @@ import { CLI } from './cli.js';
 import { kubeconfigFile, useDevCluster } from './devcluster.js';
 import { kubectl, type KubectlResult } from './kubectl.js';
 
+/** The devcluster user the operator processes of `useOperatorEnv` authenticate as. */
+export const OPERATOR_USER = { name: 'schema-operator', username: OPERATOR_USERNAME };
+
+/** Admin kubeconfig path → the operator identity's kubeconfig of the same devcluster. */
+const operatorKubeconfigs = new Map<string, string>();
+
 /** How an operator process is started. */
 export interface OperatorProcessOptions {
+  /**
+   * The suite's kubeconfig. When `useOperatorEnv` wrote it, the process runs
+   * with the operator identity's kubeconfig instead (unless `asAdmin`).
+   */
   kubeconfigPath: string;
+  /** Run as the unrestricted admin rather than the operator's ServiceAccount. */
+  asAdmin?: boolean;
   /** Campaign for the Lease (default false: `--no-leader-elect`). */
   leaderElect?: boolean;
   /** Default `debug`: the tests read every line. */
@@ -58,11 +78,14 @@ export class OperatorProcess {
 
   /** Spawns the process and waits for its first log line (`schema-operator starting`). */
   async start(): Promise<void> {
+    const kubeconfig = this.opts.asAdmin
+      ? this.opts.kubeconfigPath
+      : (operatorKubeconfigs.get(this.opts.kubeconfigPath) ?? this.opts.kubeconfigPath);
     const args = [
       CLI,
       'run',
       '--kubeconfig',
-      this.opts.kubeconfigPath,
+      kubeconfig,
       '--bind-address',
       '127.0.0.1:0',
       '--lease-namespace',
@@ -152,6 +175,8 @@ export interface OperatorEnv {
   /** The devcluster: faults and request counters. */
   dc: DevCluster;
   kubeconfigPath: string;
+  /** The kubeconfig of the operator's identity (its ServiceAccount username). */
+  operatorKubeconfigPath: string;
   /** A client of the devcluster for reading state (never the operator's own). */
   client: KubeClient;
   /** The operator processes, in start order. */
@@ -180,7 +205,7 @@ export function useOperatorEnv(opts: OperatorEnvOptions = {}): OperatorEnv {
     this.timeout(60_000);
     await Promise.all(env.operators.map((p) => p.kill('SIGKILL')));
   });
-  const cluster = useDevCluster();
+  const cluster = useDevCluster({ users: [OPERATOR_USER] });
   env.startOperator = async (o = {}) => {
     const p = new OperatorProcess({
       kubeconfigPath: env.kubeconfigPath,
@@ -197,8 +222,11 @@ export function useOperatorEnv(opts: OperatorEnvOptions = {}): OperatorEnv {
     this.timeout(60_000);
     env.dc = cluster.dc;
     env.kubeconfigPath = await kubeconfigFile(cluster.dc);
+    env.operatorKubeconfigPath = await kubeconfigFile(cluster.dc, { user: OPERATOR_USER.name });
+    operatorKubeconfigs.set(env.kubeconfigPath, env.operatorKubeconfigPath);
     env.client = clientFor(new KubeTransport(kubeConfig({ kubeconfigPath: env.kubeconfigPath })));
     await installCrds(env.client);
+    await installAdmissionPolicy(env.client);
     for (let i = 0; i < (opts.operators ?? 1); i++) await env.startOperator();
     if (!env.operators[0]?.running) return;
     await env.operators[0].waitForLog((l) => l.message === 'controllers started', 20_000);

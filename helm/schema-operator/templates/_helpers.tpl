@@ -26,3 +26,46 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- define "schema-operator.serviceAccountName" -}}
 {{- default (include "schema-operator.fullname" .) .Values.serviceAccount.name -}}
 {{- end -}}
+
+{{/*
+The rules on namespaced resources (docs/security.md, "RBAC and the admission
+policy", says why each verb is there). A ClusterRole carries them when the
+operator watches every namespace; a Role in watchNamespace when it watches one.
+*/}}
+{{- define "schema-operator.namespacedRules" -}}
+# SchemaMigrations: the informer lists and watches them; a get looks up a database claim's
+# recorded owner; status goes through the subresource.
+- apiGroups: [schema.streamspace.io]
+  resources: [schemamigrations]
+  verbs: [get, list, watch]
+- apiGroups: [schema.streamspace.io]
+  resources: [schemamigrations/status]
+  verbs: [patch]
+# The pod gate: gated pods are listed and watched; the patch removes our scheduling gate
+# (the admission policy refuses any other change).
+- apiGroups: ['']
+  resources: [pods]
+  verbs: [list, watch, patch]
+# ConfigMap migration sources: a targeted get, and a list/watch that wakes their SchemaMigrations.
+- apiGroups: ['']
+  resources: [configmaps]
+  verbs: [get, list, watch]
+# Events about SchemaMigrations and pods (events.k8s.io/v1 only; core events are not used).
+- apiGroups: [events.k8s.io]
+  resources: [events]
+  verbs: [create, patch]
+{{- end -}}
+
+{{/* Reading database URL Secrets: a get by name, and a watch that wakes the CRs naming them. */}}
+{{- define "schema-operator.secretRules" -}}
+- apiGroups: ['']
+  resources: [secrets]
+  verbs: [get, list, watch]
+{{- end -}}
+
+{{/* The operator ServiceAccount as an RBAC subject. */}}
+{{- define "schema-operator.subject" -}}
+- kind: ServiceAccount
+  name: {{ include "schema-operator.serviceAccountName" . }}
+  namespace: {{ .Release.Namespace }}
+{{- end -}}

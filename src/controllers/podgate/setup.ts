@@ -6,8 +6,9 @@
  * gated pods that name it. No polling: a pod is looked at when it or its
  * SchemaMigration changes (and on the informers' periodic resync).
  *
- * RBAC this needs: pods get/list/watch/patch, schemamigrations list/watch,
- * events create/patch (docs/pod-gate.md).
+ * RBAC this needs: pods list/watch/patch, schemamigrations list/watch,
+ * events create/patch (docs/pod-gate.md); the install's admission policy
+ * lets the pod patch only remove our gate.
  */
 import { GATED_LABEL, MIGRATION_ANNOTATION, type SchemaMigration } from '../../api/index.js';
 import {
