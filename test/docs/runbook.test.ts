@@ -241,6 +241,7 @@ describe('the runbook, against the operator', function () {
       spec: {
         database: { urlSecretRef: { name: 'db', key: 'url' } },
         source: { bundled: 'streamspace' },
+        allowOrganizations: true,
       },
     });
     await waitForSmig(env, 'rb-org', 'api', hasCondition('Ready', 'True'), 60_000);
