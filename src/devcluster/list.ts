@@ -1,6 +1,8 @@
 /**
  * LIST: filtered by label and field selectors, optionally in pages
- * (`limit`/`continue`, which kubectl sends). Cost is O(objects in the
+ * (`limit`/`continue`, which kubectl sends), always in key order
+ * (namespace, then name) as kube-apiserver reads them from etcd: clients
+ * see that order (events named by time list as they happened). Cost is O(objects in the
  * namespace asked for), or O(1) when the field selector pins a name.
  */
 import type { ObjectApi } from './api.js';
@@ -81,8 +83,8 @@ export function listResponse(
   const rv = String(api.store.currentRv);
   const metadata: Record<string, unknown> = { resourceVersion: rv };
   const limit = q.limit ? Number(q.limit) : 0;
+  items.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
   if (limit > 0 || q.continue) {
-    items.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
     if (q.continue) {
       const start = decodeContinue(q.continue);
       items = items.filter((o) => keyOf(o) > start);

@@ -48,6 +48,12 @@ export async function kubectlPath(): Promise<string> {
   return join(await toolsDir(), 'kubectl', 'kubectl');
 }
 
+/** The kubectls tests run against: the package's 1.33 and the machine's own (1.32 here). */
+export const KUBECTLS: ReadonlyArray<{ version: string; bin?: string }> = [
+  { version: '1.33' },
+  { version: 'machine', bin: 'kubectl' },
+];
+
 /** The path of the helm binary, extracted on first use. */
 export async function helmPath(): Promise<string> {
   return join(await toolsDir(), 'helm', 'helm');
@@ -107,6 +113,8 @@ export interface KubectlOptions {
   /** Text fed to stdin (for `apply -f -`). */
   input?: string;
   timeoutMs?: number;
+  /** The kubectl binary to run (default: the 1.33 one of the package; `kubectl` is the machine's). */
+  bin?: string;
 }
 
 /**
@@ -115,7 +123,7 @@ export interface KubectlOptions {
  * own discovery cache so CRDs created by an earlier run are seen at once.
  */
 export async function kubectl(args: string[], opts: KubectlOptions): Promise<KubectlResult> {
-  const bin = await kubectlPath();
+  const bin = opts.bin ?? (await kubectlPath());
   const cache = mkdtempSync(join(tmpdir(), 'schema-operator-kubecache-'));
   const full = ['--kubeconfig', opts.kubeconfigPath, '--cache-dir', cache, ...args];
   return new Promise((resolve) => {
