@@ -15,6 +15,7 @@ import { mediaType, parseBody, readBody, sendError, sendJson, sleep } from './ht
 import { listResponse, matching } from './list.js';
 import { isRecord, type KubeObject } from './object.js';
 import type { ResourceType } from './resources.js';
+import { answerReview, isReview } from './reviews/reviews.js';
 import { parseRoute, type Route } from './routes.js';
 import { toTable, type IncludeObject } from './table.js';
 import { notAcceptable, partialAs, toPartial, toPartialList } from './partial.js';
@@ -168,6 +169,11 @@ async function resourceRequest(
     ? await readBody(req)
     : Buffer.alloc(0);
   const type = mediaType(req);
+  if (isReview(t)) {
+    if (route.name !== undefined || route.subresource !== undefined) throw methodNotAllowed();
+    const review = answerReview({ type: t, verb, body, mediaType: type, user, now: api.clock() });
+    return sendJson(res, 201, review);
+  }
   const partial = partialAs(req);
   if (partial && (verb === 'list') !== (partial === 'PartialObjectMetadataList'))
     throw notAcceptable(partial, verb);

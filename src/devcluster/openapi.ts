@@ -36,6 +36,7 @@ export function openApiGroupVersion(
   const types = registry.typesOf(group, version);
   for (const t of types) {
     if (t.custom) schemas = { ...schemas, ...customSchemas(t) };
+    if (t.verbs && !t.verbs.includes('patch')) continue;
     paths[operationPath(t)] = {
       patch: {
         operationId: `patch${t.kind}`,
