@@ -76,6 +76,22 @@ describe('Events listed in the order they happened', function () {
     const all = await core.listConfigMapForAllNamespaces();
     const keys = all.items.map((c) => `${c.metadata?.namespace}/${c.metadata?.name}`);
     expect(keys).to.deep.equal([...keys].sort());
+    // A watch without a resourceVersion starts with the same objects, in the same order.
+    const names: string[] = [];
+    let started: Promise<AbortController> | undefined;
+    await new Promise<void>((resolve, reject) => {
+      started = new k8s.Watch(kc).watch(
+        `/api/v1/namespaces/${NS}/configmaps`,
+        {},
+        (type: string, obj: k8s.V1ConfigMap) => {
+          names.push(`${type} ${obj.metadata?.name}`);
+          if (names.length === 4) resolve();
+        },
+        (err: unknown) => (err ? reject(err as Error) : undefined),
+      );
+    });
+    (await started!).abort();
+    expect(names).to.deep.equal(['ADDED a', 'ADDED a-b', 'ADDED b', 'ADDED c']);
   });
 
   for (const { version, bin } of KUBECTLS) {
