@@ -154,6 +154,7 @@ async function resourceRequest(
   if (route.subresource !== undefined && (route.subresource !== 'status' || !t.status))
     throw notFoundPage();
   if (route.namespace !== undefined && !t.namespaced) throw notFoundPage();
+  if (isReview(t)) return review(deps, t, route, method, url, req, res, user);
   const q = url.searchParams;
   const ns = route.namespace ?? '';
   const ctx = api.context({
@@ -169,11 +170,6 @@ async function resourceRequest(
     ? await readBody(req)
     : Buffer.alloc(0);
   const type = mediaType(req);
-  if (isReview(t)) {
-    if (route.name !== undefined || route.subresource !== undefined) throw methodNotAllowed();
-    const review = answerReview({ type: t, verb, body, mediaType: type, user, now: api.clock() });
-    return sendJson(res, 201, review);
-  }
   const partial = partialAs(req);
   if (partial && (verb === 'list') !== (partial === 'PartialObjectMetadataList'))
     throw notAcceptable(partial, verb);
@@ -225,6 +221,23 @@ async function resourceRequest(
     default:
       throw methodNotAllowed();
   }
+}
+
+/** A review is created and answered (201), never stored; only create is served. */
+async function review(
+  deps: HandlerDeps,
+  t: ResourceType,
+  route: ResourceRoute,
+  method: string,
+  url: URL,
+  req: IncomingMessage,
+  res: ServerResponse,
+  user: UserInfo,
+): Promise<void> {
+  if (verbOf(method, route, url) !== 'create' || route.name !== undefined) throw methodNotAllowed();
+  const body = await readBody(req);
+  const now = deps.api.clock();
+  sendJson(res, 201, answerReview({ type: t, body, mediaType: mediaType(req), user, now }));
 }
 
 function objectBody(body: Buffer, type: string): KubeObject {

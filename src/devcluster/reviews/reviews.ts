@@ -10,7 +10,7 @@
  * authorization and do not change the answer, as on a real server.
  * whoami answers with the user the request authenticated as.
  */
-import { invalid, methodNotAllowed, badRequest } from '../errors.js';
+import { badRequest, invalid } from '../errors.js';
 import { parseBody } from '../http.js';
 import type { UserInfo } from '../identity.js';
 import { isRecord, timestamp } from '../object.js';
@@ -19,10 +19,9 @@ import { decodeReview } from './protobuf.js';
 
 const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 
-/** What a review request is: its type, raw body and media type, and who sent it. */
+/** A review request (a create): its type, raw body and media type, and who sent it. */
 export interface ReviewRequest {
   type: ResourceType;
-  verb: string;
   body: Buffer;
   mediaType: string;
   user: UserInfo;
@@ -41,9 +40,8 @@ export function isReview(t: ResourceType): boolean {
   return `${t.group}/${t.resource}` in ANSWERS;
 }
 
-/** The answered review (sent with 201, as a create); 405 for any verb but create. */
+/** The answered review, sent with 201 as for a create. */
 export function answerReview(r: ReviewRequest): object {
-  if (r.verb !== 'create') throw methodNotAllowed();
   const object = reviewObject(r);
   return ANSWERS[`${r.type.group}/${r.type.resource}`]!(object, r);
 }
