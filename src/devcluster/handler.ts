@@ -10,12 +10,12 @@ import { openApi } from './openapi.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, VERSION } from './discovery.js';
 import { ApiError, methodNotAllowed, unsupportedMediaType } from './errors.js';
 import { faultStatus, type Faults } from './faults.js';
+import { answerReview, isReview } from './reviews/reviews.js';
 import type { Identities, UserInfo } from './identity.js';
 import { mediaType, parseBody, readBody, sendError, sendJson, sleep } from './http.js';
 import { listResponse, matching } from './list.js';
 import { isRecord, type KubeObject } from './object.js';
 import type { ResourceType } from './resources.js';
-import { answerReview, isReview } from './reviews/reviews.js';
 import { parseRoute, type Route } from './routes.js';
 import { toTable, type IncludeObject } from './table.js';
 import { notAcceptable, partialAs, toPartial, toPartialList } from './partial.js';
@@ -223,23 +223,6 @@ async function resourceRequest(
   }
 }
 
-/** A review is created and answered (201), never stored; only create is served. */
-async function review(
-  deps: HandlerDeps,
-  t: ResourceType,
-  route: ResourceRoute,
-  method: string,
-  url: URL,
-  req: IncomingMessage,
-  res: ServerResponse,
-  user: UserInfo,
-): Promise<void> {
-  if (verbOf(method, route, url) !== 'create' || route.name !== undefined) throw methodNotAllowed();
-  const body = await readBody(req);
-  const now = deps.api.clock();
-  sendJson(res, 201, answerReview({ type: t, body, mediaType: mediaType(req), user, now }));
-}
-
 function objectBody(body: Buffer, type: string): KubeObject {
   // Protobuf (kubectl's imperative `create configmap` sends it) is not decoded here: say what is.
   if (type !== 'application/json' && type !== 'application/yaml')
@@ -315,4 +298,21 @@ function list(
       ...(result.metadata.continue ? { continueToken: result.metadata.continue } : {}),
     }),
   );
+}
+
+/** A review is created and answered (201), never stored; only create is served. */
+async function review(
+  deps: HandlerDeps,
+  t: ResourceType,
+  route: ResourceRoute,
+  method: string,
+  url: URL,
+  req: IncomingMessage,
+  res: ServerResponse,
+  user: UserInfo,
+): Promise<void> {
+  if (verbOf(method, route, url) !== 'create' || route.name !== undefined) throw methodNotAllowed();
+  const body = await readBody(req);
+  const now = deps.api.clock();
+  sendJson(res, 201, answerReview({ type: t, body, mediaType: mediaType(req), user, now }));
 }
