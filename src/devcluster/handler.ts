@@ -154,7 +154,8 @@ async function resourceRequest(
   if (route.subresource !== undefined && (route.subresource !== 'status' || !t.status))
     throw notFoundPage();
   if (route.namespace !== undefined && !t.namespaced) throw notFoundPage();
-  if (isReview(t)) return review(deps, t, route, method, url, req, res, user);
+  if (isReview(t))
+    return review(deps, { type: t, route, verb: verbOf(method, route, url), req, res, user });
   const q = url.searchParams;
   const ns = route.namespace ?? '';
   const ctx = api.context({
@@ -303,16 +304,23 @@ function list(
 /** A review is created and answered (201), never stored; only create is served. */
 async function review(
   deps: HandlerDeps,
-  t: ResourceType,
-  route: ResourceRoute,
-  method: string,
-  url: URL,
-  req: IncomingMessage,
-  res: ServerResponse,
-  user: UserInfo,
+  r: {
+    type: ResourceType;
+    route: ResourceRoute;
+    verb: string;
+    req: IncomingMessage;
+    res: ServerResponse;
+    user: UserInfo;
+  },
 ): Promise<void> {
-  if (verbOf(method, route, url) !== 'create' || route.name !== undefined) throw methodNotAllowed();
-  const body = await readBody(req);
-  const now = deps.api.clock();
-  sendJson(res, 201, answerReview({ type: t, body, mediaType: mediaType(req), user, now }));
+  if (r.verb !== 'create' || r.route.name !== undefined) throw methodNotAllowed();
+  const body = await readBody(r.req);
+  const answer = answerReview({
+    type: r.type,
+    body,
+    mediaType: mediaType(r.req),
+    user: r.user,
+    now: deps.api.clock(),
+  });
+  sendJson(r.res, 201, answer);
 }
