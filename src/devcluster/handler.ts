@@ -10,6 +10,7 @@ import { openApi } from './openapi.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, VERSION } from './discovery.js';
 import { ApiError, methodNotAllowed, unsupportedMediaType } from './errors.js';
 import { faultStatus, type Faults } from './faults.js';
+import { answerReview, isReview } from './reviews/reviews.js';
 import type { Identities, UserInfo } from './identity.js';
 import { mediaType, parseBody, readBody, sendError, sendJson, sleep } from './http.js';
 import { listResponse, matching } from './list.js';
@@ -153,6 +154,8 @@ async function resourceRequest(
   if (route.subresource !== undefined && (route.subresource !== 'status' || !t.status))
     throw notFoundPage();
   if (route.namespace !== undefined && !t.namespaced) throw notFoundPage();
+  if (isReview(t))
+    return review(deps, { type: t, route, verb: verbOf(method, route, url), req, res, user });
   const q = url.searchParams;
   const ns = route.namespace ?? '';
   const ctx = api.context({
@@ -296,4 +299,28 @@ function list(
       ...(result.metadata.continue ? { continueToken: result.metadata.continue } : {}),
     }),
   );
+}
+
+/** A review is created and answered (201), never stored; only create is served. */
+async function review(
+  deps: HandlerDeps,
+  r: {
+    type: ResourceType;
+    route: ResourceRoute;
+    verb: string;
+    req: IncomingMessage;
+    res: ServerResponse;
+    user: UserInfo;
+  },
+): Promise<void> {
+  if (r.verb !== 'create' || r.route.name !== undefined) throw methodNotAllowed();
+  const body = await readBody(r.req);
+  const answer = answerReview({
+    type: r.type,
+    body,
+    mediaType: mediaType(r.req),
+    user: r.user,
+    now: deps.api.clock(),
+  });
+  sendJson(r.res, 201, answer);
 }

@@ -1,7 +1,11 @@
 /**
  * LIST: filtered by label and field selectors, optionally in pages
- * (`limit`/`continue`, which kubectl sends). Cost is O(objects in the
- * namespace asked for), or O(1) when the field selector pins a name.
+ * (`limit`/`continue`, which kubectl sends), always in key order
+ * (namespace, then name), as kube-apiserver reads etcd and its watch
+ * cache: clients see that order (events named by time list as they
+ * happened), and a watch's initial ADDED events come in it too. Cost is
+ * O(n log n) in the objects of the namespace asked for, or O(1) when the
+ * field selector pins a name.
  */
 import type { ObjectApi } from './api.js';
 import { badRequest } from './errors.js';
@@ -31,7 +35,7 @@ export function selectorOf(api: ObjectApi, t: ResourceType, q: ListQuery): Predi
   );
 }
 
-/** The objects of `t` in `ns` (all namespaces when undefined) that match `q`, unsorted. */
+/** The objects of `t` in `ns` (all namespaces when undefined) that match `q`, in key order. */
 export function matching(
   api: ObjectApi,
   t: ResourceType,
@@ -49,11 +53,16 @@ export function matching(
   } else candidates = coll.list(scope);
   const out: KubeObject[] = [];
   for (const o of candidates) if (!filter || filter(o)) out.push(api.present(t, o));
-  return out;
+  return out.sort(byKey);
 }
 
 function keyOf(o: KubeObject): string {
   return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+}
+
+function byKey(a: KubeObject, b: KubeObject): number {
+  const [x, y] = [keyOf(a), keyOf(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 function decodeContinue(token: string): string {
@@ -82,7 +91,6 @@ export function listResponse(
   const metadata: Record<string, unknown> = { resourceVersion: rv };
   const limit = q.limit ? Number(q.limit) : 0;
   if (limit > 0 || q.continue) {
-    items.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
     if (q.continue) {
       const start = decodeContinue(q.continue);
       items = items.filter((o) => keyOf(o) > start);

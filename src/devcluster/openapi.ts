@@ -1,14 +1,18 @@
 /**
- * Just enough OpenAPI v3 for kubectl: its root index and, per group/version,
- * one PATCH operation per kind carrying `x-kubernetes-group-version-kind` and
- * the `fieldValidation` query parameter. kubectl reads that to learn the
- * server validates fields itself (without it `kubectl apply` refuses to run:
- * "failed to download openapi"). No schemas are served, so kubectl computes
- * apply patches from its compiled-in types (strategic merge for built-ins)
- * or as JSON merge patches (custom resources), as against CRDs without
- * published schemas.
+ * OpenAPI v3 for kubectl: the root index and, per group/version, one PATCH
+ * operation per kind carrying `x-kubernetes-group-version-kind` and the
+ * `fieldValidation` query parameter (kubectl reads that to learn the server
+ * validates fields itself; without it `kubectl apply` refuses to run:
+ * "failed to download openapi"), and the schemas of custom resources built
+ * from their CRDs (openapi/custom.ts), which `kubectl explain` renders.
+ * Built-in kinds get no schemas: kubectl computes their apply patches from
+ * its compiled-in types (strategic merge), as it does for a patch operation
+ * that does not list the strategic merge content type; `kubectl explain` of
+ * a built-in kind is not served.
  */
 import { createHash } from 'node:crypto';
+import { customSchemas } from './openapi/custom.js';
+import { META_SCHEMAS } from './openapi/meta.js';
 import type { ResourceRegistry, ResourceType } from './resources.js';
 
 function gvPath(group: string, version: string): string {
@@ -28,7 +32,11 @@ export function openApiGroupVersion(
 ): object | undefined {
   if (!registry.hasVersion(group, version)) return undefined;
   const paths: Record<string, object> = {};
-  for (const t of registry.typesOf(group, version)) {
+  let schemas: Record<string, object> = {};
+  const types = registry.typesOf(group, version);
+  for (const t of types) {
+    if (t.custom) schemas = { ...schemas, ...customSchemas(t) };
+    if (t.verbs && !t.verbs.includes('patch')) continue;
     paths[operationPath(t)] = {
       patch: {
         operationId: `patch${t.kind}`,
@@ -43,11 +51,15 @@ export function openApiGroupVersion(
       },
     };
   }
+  const custom = types.some((t) => t.custom);
   return {
     openapi: '3.0.0',
-    info: { title: 'Kubernetes', version: 'v1.33.0' },
+    // apiextensions-apiserver titles the documents of CRD groups its own way.
+    info: custom
+      ? { title: 'Kubernetes CRD Swagger', version: 'v0.1.0' }
+      : { title: 'Kubernetes', version: 'v1.33.0' },
     paths,
-    components: { schemas: {} },
+    components: { schemas: custom ? { ...schemas, ...META_SCHEMAS } : {} },
   };
 }
 

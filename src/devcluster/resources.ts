@@ -32,6 +32,8 @@ export interface ResourceType {
   strategic: boolean;
   /** Key of the store collection; versions of one CRD share it. */
   storageKey: string;
+  /** The verbs served when not all of them (the reviews: create only, nothing stored). */
+  verbs?: string[];
   /** Set for custom resources. */
   custom?: {
     schema: object | undefined;
@@ -49,7 +51,13 @@ function builtin(
   version: string,
   resource: string,
   kind: string,
-  opts: { namespaced: boolean; shortNames?: string[]; status?: boolean; categories?: string[] },
+  opts: {
+    namespaced: boolean;
+    shortNames?: string[];
+    status?: boolean;
+    categories?: string[];
+    verbs?: string[];
+  },
 ): ResourceType {
   return {
     group,
@@ -64,6 +72,7 @@ function builtin(
     status: opts.status ?? false,
     strategic: true,
     storageKey: `${group}/${resource}`,
+    ...(opts.verbs ? { verbs: opts.verbs } : {}),
   };
 }
 
@@ -151,6 +160,19 @@ export const BUILTIN_TYPES: readonly ResourceType[] = [
     ),
     categories: ['api-extensions'],
   },
+  // Asked, answered and never stored (reviews/): `kubectl auth can-i`, `can-i --list`, `whoami`.
+  builtin('authorization.k8s.io', 'v1', 'selfsubjectaccessreviews', 'SelfSubjectAccessReview', {
+    namespaced: false,
+    verbs: ['create'],
+  }),
+  builtin('authorization.k8s.io', 'v1', 'selfsubjectrulesreviews', 'SelfSubjectRulesReview', {
+    namespaced: false,
+    verbs: ['create'],
+  }),
+  builtin('authentication.k8s.io', 'v1', 'selfsubjectreviews', 'SelfSubjectReview', {
+    namespaced: false,
+    verbs: ['create'],
+  }),
 ];
 
 /** The table of served types, keyed by `group/version/resource`. */

