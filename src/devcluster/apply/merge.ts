@@ -6,7 +6,7 @@
  */
 import { clone, isRecord } from '../object.js';
 import { itemElement, itemsByElement } from './fieldset.js';
-import { decode, type FieldSet, type PathElement } from './fieldpath.js';
+import { decode, startsWith, type FieldSet, type PathElement } from './fieldpath.js';
 import type { Shape } from './schema.js';
 
 /** `config` merged into `live` (neither is changed). */
@@ -34,9 +34,11 @@ export function mergeApplied(live: unknown, config: unknown, shape: Shape): unkn
 /** `obj` without the fields at `paths` (each removed with everything below it). */
 export function removeFields(obj: unknown, paths: FieldSet, shape: Shape): unknown {
   let out = clone(obj);
-  // Deepest first, so removing an item never shifts a path still to remove.
-  const sorted = [...paths].map(decode).sort((a, b) => b.length - a.length);
-  for (const path of sorted) out = removeAt(out, path, shape);
+  // Only the outermost paths: removing a field removes what lies below it,
+  // and an item emptied first could no longer be found by its key.
+  const all = [...paths].map(decode);
+  const outermost = all.filter((p) => !all.some((q) => q.length < p.length && startsWith(p, q)));
+  for (const path of outermost) out = removeAt(out, path, shape);
   return out;
 }
 
