@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { useDevCluster } from '../../support/devcluster.js';
 import { kubectl as run, type KubectlResult } from '../../support/kubectl.js';
@@ -261,5 +262,71 @@ stringData: {url: "postgres://db"}
     expect(conflict.stderr).to.contain(
       'Apply failed with 1 conflict: conflict with "second": .spec.ports[name="metrics"].port',
     );
+  });
+
+  it('serves client-node: Update entries for a create, apply with force, and the 409 Status of a conflict', async () => {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(f.kubeconfigPath);
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
+    const created = await core.createNamespacedConfigMap({
+      namespace: 'default',
+      body: { metadata: { name: 'node' }, data: { a: '1' } },
+      fieldManager: 'creator',
+    });
+    expect(created.metadata!.managedFields).to.have.length(1);
+    expect(created.metadata!.managedFields![0]).to.deep.include({
+      manager: 'creator',
+      operation: 'Update',
+      apiVersion: 'v1',
+      fieldsType: 'FieldsV1',
+      fieldsV1: { 'f:data': { '.': {}, 'f:a': {} } },
+    });
+    const body = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'node', namespace: 'default' },
+      data: { a: '2', b: '3' },
+    };
+    const apply = (force: boolean) =>
+      objects.patch(
+        body,
+        undefined,
+        undefined,
+        'applier',
+        force,
+        k8s.PatchStrategy.ServerSideApply,
+      );
+    const err = (await apply(false).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as { code: number; body: string };
+    expect(err.code).to.equal(409);
+    expect(JSON.parse(err.body)).to.deep.equal({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'Apply failed with 1 conflict: conflict with "creator" using v1: .data.a',
+      reason: 'Conflict',
+      details: {
+        causes: [
+          {
+            reason: 'FieldManagerConflict',
+            message: 'conflict with "creator" using v1',
+            field: '.data.a',
+          },
+        ],
+      },
+      code: 409,
+    });
+    const forced = (await apply(true)) as k8s.V1ConfigMap;
+    expect(forced.data).to.deep.equal({ a: '2', b: '3' });
+    // The creator keeps the map it added (`.`), no longer its key.
+    const managers = forced.metadata!.managedFields!.map((m) => [m.manager, m.fieldsV1]);
+    expect(managers).to.deep.equal([
+      ['applier', { 'f:data': { 'f:a': {}, 'f:b': {} } }],
+      ['creator', { 'f:data': {} }],
+    ]);
   });
 });
