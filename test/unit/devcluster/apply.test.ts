@@ -116,4 +116,14 @@ describe('devcluster server-side apply internals', () => {
     const reset = { ...next, metadata: { ...next.metadata, managedFields: [{}] } };
     expect(afterUpdate({ type: configMaps, old, next: reset, writer, now })).to.deep.equal([]);
   });
+
+  it("keeps kubectl's last-applied annotation in step on applies by the manager kubectl", () => {
+    const key = 'kubectl.kubernetes.io/last-applied-configuration';
+    const live = cm({ a: '1' }, { annotations: { [key]: '{"old":true}' } });
+    const config = cm({ b: '2' });
+    const result = apply(live, config, 'kubectl', true);
+    expect(JSON.parse(result.object.metadata.annotations![key]!)).to.deep.equal(config);
+    const other = apply(live, config, 'helm', true);
+    expect(other.object.metadata.annotations![key]).to.equal('{"old":true}');
+  });
 });
