@@ -152,7 +152,7 @@ describe('devcluster server-side apply', function () {
     expect(JSON.parse(data.stdout)).to.deep.equal({ a: '2' });
   });
 
-  it('applies a Deployment and a Secret with kubectl 1.32, keyed by container name and port', async () => {
+  it('applies a Deployment, a Secret and a Service with kubectl 1.32 (lists keyed by name, port and protocol; server dry run)', async () => {
     const manifest = `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web, namespace: default}
@@ -169,6 +169,13 @@ apiVersion: v1
 kind: Secret
 metadata: {name: db, namespace: default}
 stringData: {url: "postgres://db"}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: default}
+spec:
+  selector: {app: web}
+  ports: [{name: http, port: 80}, {name: metrics, port: 9090}]
 `;
     const applied = await machineKubectl(
       ['apply', '--server-side', '-f', '-'],
@@ -211,6 +218,25 @@ stringData: {url: "postgres://db"}
       'jsonpath={.spec.template.spec.containers[0].image}',
     ]);
     expect(r.stdout).to.equal('nginx:2');
+    const service = entry(await managed(['svc', 'web']), 'kubectl')!.fieldsV1;
+    expect(service['f:spec']).to.have.all.keys('f:selector', 'f:ports');
+    expect(service['f:spec']).to.have.nested.property('f:ports.k:{"port":9090,"protocol":"TCP"}');
+    const dryRun = await machineKubectl(
+      ['apply', '--server-side', '--dry-run=server', '-f', '-'],
+      f.kubeconfigPath,
+      manifest.replace('nginx:2', 'nginx:3'),
+    );
+    expect(dryRun.stdout, dryRun.stderr).to.contain(
+      'deployment.apps/web serverside-applied (server dry run)',
+    );
+    const after = await kubectl([
+      'get',
+      'deploy',
+      'web',
+      '-o',
+      'jsonpath={.spec.template.spec.containers[0].image}',
+    ]);
+    expect(after.stdout).to.equal('nginx:2');
     const secret = await kubectl(['get', 'secret', 'db', '-o', 'jsonpath={.data.url}']);
     expect(Buffer.from(secret.stdout, 'base64').toString()).to.equal('postgres://db');
   });
