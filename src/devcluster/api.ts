@@ -330,7 +330,7 @@ export class ObjectApi {
     force: boolean,
   ): { object: KubeObject; created: boolean } {
     const manager = ctx.fieldManager;
-    if (!manager) throw badRequest('fieldManager is required for apply requests');
+    if (!manager) throw badRequest('an apply needs a field manager');
     const applied = checkApplied(t, ns, name, config);
     let live: KubeObject | undefined;
     try {

@@ -3,6 +3,7 @@ import { applyConfig } from '../../../src/devcluster/apply/apply.js';
 import { fromFieldsV1, toFieldsV1 } from '../../../src/devcluster/apply/fieldpath.js';
 import { fieldSetOf } from '../../../src/devcluster/apply/fieldset.js';
 import { afterUpdate, writerOf } from '../../../src/devcluster/apply/managers.js';
+import { writeOptions } from '../../../src/devcluster/apply/options.js';
 import { crdShape } from '../../../src/devcluster/apply/schema.js';
 import { ApiError } from '../../../src/devcluster/errors.js';
 import type { KubeObject } from '../../../src/devcluster/object.js';
@@ -125,5 +126,24 @@ describe('devcluster server-side apply internals', () => {
     expect(JSON.parse(result.object.metadata.annotations![key]!)).to.deep.equal(config);
     const other = apply(live, config, 'helm', true);
     expect(other.object.metadata.annotations![key]).to.equal('{"old":true}');
+  });
+
+  it('refuses an apply without fieldManager as kube-apiserver validates PatchOptions', () => {
+    const q = new URLSearchParams();
+    const req = { headers: { 'user-agent': 'kubectl/v1.33.9 (linux/amd64)' } } as never;
+    expect(writeOptions('update', false, q, req)).to.deep.equal({
+      fieldManager: 'kubectl',
+      force: false,
+    });
+    let err: ApiError | undefined;
+    try {
+      writeOptions('patch', true, q, req);
+    } catch (e) {
+      err = e as ApiError;
+    }
+    expect(err?.code).to.equal(422);
+    expect(err?.message).to.equal(
+      'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+    );
   });
 });
