@@ -215,7 +215,10 @@ async function resourceRequest(
       );
     case 'patch':
       if (type === APPLY_TYPE) {
-        const applied = api.apply(t, ns, route.name!, parseBody(body, type), ctx, force);
+        const applied = api.apply(t, { ns, name: route.name! }, parseBody(body, type), {
+          ...ctx,
+          force,
+        });
         return sendJson(res, applied.created ? 201 : 200, applied.object, ctx.warnings);
       }
       if (!PATCH_TYPES.has(type)) throw unsupportedMediaType(type, ACCEPTED_PATCHES);
