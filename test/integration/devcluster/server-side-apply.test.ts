@@ -1,18 +1,32 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { useDevCluster } from '../../support/devcluster.js';
 import { kubectl as run, type KubectlResult } from '../../support/kubectl.js';
 
-/** The machine's own kubectl (1.32), run like the packaged 1.33 with its own cache. */
+/**
+ * The machine's own kubectl (1.32 here). A Cloud SDK kubectl is a dispatcher
+ * that would run the server's version (1.33): its versioned sibling is used.
+ */
+function machineKubectlPath(): string {
+  const found = spawnSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).stdout.trim();
+  if (!found) return 'kubectl';
+  const version = spawnSync(found, ['version', '--client'], { encoding: 'utf8' }).stdout;
+  const dispatched = /v(\d+)\.(\d+)\.\d+-dispatcher/.exec(version);
+  const own =
+    dispatched && join(dirname(realpathSync(found)), `kubectl.${dispatched[1]}.${dispatched[2]}`);
+  return own && existsSync(own) ? own : found;
+}
+
+/** Runs the machine's kubectl like the packaged 1.33, with a cache of its own. */
 function machineKubectl(args: string[], kubeconfigPath: string, input?: string) {
   const cache = mkdtempSync(join(tmpdir(), 'schema-operator-kubecache-'));
   return new Promise<KubectlResult>((resolve) => {
     const child = execFile(
-      'kubectl',
+      machineKubectlPath(),
       ['--kubeconfig', kubeconfigPath, '--cache-dir', cache, ...args],
       { timeout: 30_000, env: { ...process.env, HOME: cache } },
       (err, stdout, stderr) => {
