@@ -146,4 +146,23 @@ describe('devcluster server-side apply internals', () => {
       'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
     );
   });
+
+  it('folds the oldest Update entries past ten into ancient-changes', () => {
+    let obj = cm({});
+    for (let i = 0; i < 12; i++) {
+      const next = { ...obj, data: { ...(obj.data as object), [`k${i}`]: 'v' } };
+      const writer = writerOf(configMaps, `m${i}`, 'Update', undefined);
+      const at = new Date(now.getTime() + i * 1000);
+      const managedFields = afterUpdate({ type: configMaps, old: obj, next, writer, now: at });
+      obj = { ...next, metadata: { ...next.metadata, managedFields } };
+    }
+    const entries = obj.metadata.managedFields as Array<{ manager: string; fieldsV1: object }>;
+    expect(entries.map((e) => e.manager)).to.deep.equal([
+      'ancient-changes',
+      ...Array.from({ length: 9 }, (_, i) => `m${i + 3}`),
+    ]);
+    expect(entries[0]!.fieldsV1).to.deep.equal({
+      'f:data': { 'f:k0': {}, 'f:k1': {}, 'f:k2': {} },
+    });
+  });
 });
