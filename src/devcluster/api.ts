@@ -24,6 +24,9 @@ import { apiVersionOf, type ResourceRegistry, type ResourceType } from './resour
 import type { KindRules, WriteContext } from './rules.js';
 import type { Store, StoreEvent } from './store.js';
 import { strategicMergePatch } from './strategic.js';
+import { applyConfig } from './apply/apply.js';
+import { checkApplied } from './apply/config.js';
+import { afterUpdate, writerOf } from './apply/managers.js';
 
 /** The largest object stored, as etcd's request limit. */
 export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
@@ -189,6 +192,7 @@ export class ObjectApi {
     if (t.status) delete obj.status;
     const rules = this.rulesOf(t);
     if (rules.onCreate) obj = rules.onCreate(t, obj, ctx);
+    obj = this.manage(t, undefined, obj, ctx);
     checkSize(obj);
     this.admit(t, 'CREATE', { ns, name: meta.name, object: obj, oldObject: null }, ctx);
     if (ctx.dryRun) return obj;
@@ -265,6 +269,7 @@ export class ObjectApi {
     }
     const rules = this.rulesOf(t);
     if (rules.onUpdate) obj = rules.onUpdate(t, obj, old, ctx);
+    obj = this.manage(t, old, obj, ctx);
     if (ctx.subresource !== 'status' && !deepEqual(specPart(obj), specPart(old))) {
       obj = {
         ...obj,
@@ -310,6 +315,64 @@ export class ObjectApi {
       patched.metadata = { ...patched.metadata, resourceVersion: old.metadata.resourceVersion };
     }
     return this.update(t, ns, name, patched, ctx);
+  }
+
+  /**
+   * Server-side apply (`application/apply-patch+yaml`): merges `config`
+   * into the object, or creates it, through the same create and update as
+   * every other write. `created` tells the caller to answer 201.
+   */
+  apply(
+    t: ResourceType,
+    target: { ns: string; name: string },
+    config: unknown,
+    ctx: WriteContext & { force: boolean },
+  ): { object: KubeObject; created: boolean } {
+    const { ns, name } = target;
+    const { force } = ctx;
+    const manager = ctx.fieldManager;
+    if (!manager) throw badRequest('an apply needs a field manager');
+    const applied = checkApplied(t, ns, name, config);
+    let live: KubeObject | undefined;
+    try {
+      live = this.get(t, ns, name);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.code !== 404 || ctx.subresource) throw err;
+    }
+    const writer = writerOf(t, manager, 'Apply', ctx.subresource);
+    const result = applyConfig({ type: t, live, config: applied, writer, force, now: ctx.now });
+    const next = { ...ctx, appliedFields: result.managedFields };
+    if (!live) {
+      const body = { ...result.object, metadata: { ...result.object.metadata, name } };
+      return { object: this.create(t, ns, body, next), created: true };
+    }
+    const object = result.object;
+    const rv = applied.metadata.resourceVersion ?? live.metadata.resourceVersion;
+    object.metadata = { ...object.metadata, ...(rv !== undefined ? { resourceVersion: rv } : {}) };
+    return { object: this.update(t, ns, name, object, next), created: false };
+  }
+
+  /** Sets managedFields of a write: what an apply computed, or an Update entry of the field manager. */
+  private manage(
+    t: ResourceType,
+    old: KubeObject | undefined,
+    obj: KubeObject,
+    ctx: WriteContext,
+  ): KubeObject {
+    let managedFields: unknown;
+    if (ctx.appliedFields) managedFields = ctx.appliedFields;
+    else if (ctx.fieldManager) {
+      const writer = writerOf(t, ctx.fieldManager, 'Update', ctx.subresource);
+      managedFields = afterUpdate({ type: t, old, next: obj, writer, now: ctx.now });
+    } else if (ctx.subresource === 'status' || obj.metadata.managedFields === undefined) {
+      // The server's own writes keep what is recorded.
+      managedFields = old?.metadata.managedFields;
+    } else return obj;
+    const metadata = { ...obj.metadata };
+    if (Array.isArray(managedFields) && managedFields.length > 0)
+      metadata.managedFields = managedFields;
+    else delete metadata.managedFields;
+    return { ...obj, metadata };
   }
 
   /** DELETE: removes the object, or marks it deleted while finalizers remain. */

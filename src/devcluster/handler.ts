@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ObjectApi } from './api.js';
 import { openApi } from './openapi.js';
+import { writeOptions } from './apply/options.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, VERSION } from './discovery.js';
 import { ApiError, methodNotAllowed, unsupportedMediaType } from './errors.js';
 import { faultStatus, type Faults } from './faults.js';
@@ -40,6 +41,13 @@ const PATCH_TYPES = new Set([
   'application/json-patch+json',
   'application/strategic-merge-patch+json',
 ]);
+
+/** Server-side apply's media type. */
+const APPLY_TYPE = 'application/apply-patch+yaml';
+
+/** The media types a PATCH accepts, as kube-apiserver lists them in a 415. */
+const ACCEPTED_PATCHES =
+  'application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml';
 
 /** Handles one HTTP request; never throws. */
 export async function handle(
@@ -165,12 +173,18 @@ async function resourceRequest(
     user,
   });
   const verb = verbOf(method, route, url);
+  const type = mediaType(req);
+  let force = false;
+  if (verb === 'create' || verb === 'update' || verb === 'patch') {
+    const opts = writeOptions(verb, type === APPLY_TYPE, q, req);
+    if (opts.fieldManager) ctx.fieldManager = opts.fieldManager;
+    force = opts.force;
+  }
   if (t.namespaced && route.namespace === undefined && !['list', 'watch'].includes(verb))
     throw notFoundPage();
   const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method)
     ? await readBody(req)
     : Buffer.alloc(0);
-  const type = mediaType(req);
   const partial = partialAs(req);
   if (partial && (verb === 'list') !== (partial === 'PartialObjectMetadataList'))
     throw notAcceptable(partial, verb);
@@ -203,7 +217,14 @@ async function resourceRequest(
         ctx.warnings,
       );
     case 'patch':
-      if (!PATCH_TYPES.has(type)) throw unsupportedMediaType(type);
+      if (type === APPLY_TYPE) {
+        const applied = api.apply(t, { ns, name: route.name! }, parseBody(body, type), {
+          ...ctx,
+          force,
+        });
+        return sendJson(res, applied.created ? 201 : 200, applied.object, ctx.warnings);
+      }
+      if (!PATCH_TYPES.has(type)) throw unsupportedMediaType(type, ACCEPTED_PATCHES);
       return sendJson(
         res,
         200,

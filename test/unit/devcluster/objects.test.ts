@@ -255,10 +255,19 @@ describe('devcluster objects', () => {
       'UnsupportedMediaType',
     ],
     [
-      'server-side apply',
+      'server-side apply without a fieldManager',
       () => req('PATCH', `${CM}/dup`, 'a: b', { 'Content-Type': 'application/apply-patch+yaml' }),
-      415,
-      'UnsupportedMediaType',
+      422,
+      'Invalid',
+    ],
+    [
+      'force on a merge patch',
+      () =>
+        req('PATCH', `${CM}/dup?force=true`, '{}', {
+          'Content-Type': 'application/merge-patch+json',
+        }),
+      422,
+      'Invalid',
     ],
     ['a POST to a named object', () => req('POST', `${CM}/dup`, {}), 405, 'MethodNotAllowed'],
     [
