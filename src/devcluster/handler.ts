@@ -16,6 +16,8 @@ import { listResponse, matching } from './list.js';
 import { isRecord, type KubeObject } from './object.js';
 import type { ResourceType } from './resources.js';
 import { parseRoute, type Route } from './routes.js';
+import { ACCEPTED_BODIES, protobufBody } from './protobuf/body.js';
+import { PROTOBUF_MEDIA_TYPE } from './protobuf/envelope.js';
 import { toTable, type IncludeObject } from './table.js';
 import { notAcceptable, partialAs, toPartial, toPartialList } from './partial.js';
 import { serveWatch, type WatchRegistry } from './watch.js';
@@ -191,12 +193,12 @@ async function resourceRequest(
       });
     case 'create':
       if (route.subresource || route.name !== undefined) throw methodNotAllowed();
-      return sendJson(res, 201, api.create(t, ns, objectBody(body, type), ctx), ctx.warnings);
+      return sendJson(res, 201, api.create(t, ns, objectBody(body, type, t), ctx), ctx.warnings);
     case 'update':
       return sendJson(
         res,
         200,
-        api.update(t, ns, route.name!, objectBody(body, type), ctx),
+        api.update(t, ns, route.name!, objectBody(body, type, t), ctx),
         ctx.warnings,
       );
     case 'patch':
@@ -221,10 +223,11 @@ async function resourceRequest(
   }
 }
 
-function objectBody(body: Buffer, type: string): KubeObject {
-  // Protobuf (kubectl's imperative `create configmap` sends it) is not decoded here: say what is.
+function objectBody(body: Buffer, type: string, t: ResourceType): KubeObject {
+  // kubectl's typed clients (`create configmap`, `create secret tls`) send built-in kinds as protobuf.
+  if (type === PROTOBUF_MEDIA_TYPE) return protobufBody(body, t);
   if (type !== 'application/json' && type !== 'application/yaml')
-    throw unsupportedMediaType(type, 'application/json, application/yaml');
+    throw unsupportedMediaType(type, ACCEPTED_BODIES);
   const parsed = parseBody(body, type);
   if (!isRecord(parsed))
     throw new ApiError(400, 'BadRequest', 'the body of the request was not an object');
