@@ -24,6 +24,7 @@ import { apiVersionOf, type ResourceRegistry, type ResourceType } from './resour
 import type { KindRules, WriteContext } from './rules.js';
 import type { Store, StoreEvent } from './store.js';
 import { strategicMergePatch } from './strategic.js';
+import { tracksGeneration } from './generation.js';
 
 /** The largest object stored, as etcd's request limit. */
 export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
@@ -184,7 +185,8 @@ export class ObjectApi {
     delete meta.deletionGracePeriodSeconds;
     meta.uid = randomUUID();
     meta.creationTimestamp = timestamp(ctx.now);
-    meta.generation = 1;
+    // Kinds without generation keep what the client sent, as kube-apiserver's BeforeCreate does.
+    if (tracksGeneration(t)) meta.generation = 1;
     obj = { ...obj, metadata: meta };
     if (t.status) delete obj.status;
     const rules = this.rulesOf(t);
@@ -265,7 +267,11 @@ export class ObjectApi {
     }
     const rules = this.rulesOf(t);
     if (rules.onUpdate) obj = rules.onUpdate(t, obj, old, ctx);
-    if (ctx.subresource !== 'status' && !deepEqual(specPart(obj), specPart(old))) {
+    if (
+      tracksGeneration(t) &&
+      ctx.subresource !== 'status' &&
+      !deepEqual(specPart(obj), specPart(old))
+    ) {
       obj = {
         ...obj,
         metadata: { ...obj.metadata, generation: (old.metadata.generation ?? 0) + 1 },
@@ -371,6 +377,8 @@ function keepServerMeta(
     creationTimestamp: old.creationTimestamp,
     generation: old.generation,
   };
+  // A kind without generation has none to keep: no key rather than an undefined one.
+  if (old.generation === undefined) delete meta.generation;
   if (old.namespace !== undefined) meta.namespace = old.namespace;
   delete meta.deletionTimestamp;
   delete meta.deletionGracePeriodSeconds;
