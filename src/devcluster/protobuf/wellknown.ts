@@ -5,7 +5,7 @@
  */
 import { BinaryReader } from '@bufbuild/protobuf/wire';
 
-/** What a well-known type decodes to; `undefined` drops the field (Go's zero time is `null`). */
+/** What a well-known type decodes to. */
 export type WellKnown = (bytes: Uint8Array) => unknown;
 
 /** The fields of a message as raw values by number (the last occurrence wins, as in Go). */
@@ -32,7 +32,8 @@ function int(v: unknown): number {
 /** `meta.v1.Time` and `MicroTime` (a Timestamp: seconds 1, nanos 2); `digits` of the fraction. */
 function time(digits: 0 | 6): WellKnown {
   return (bytes) => {
-    if (bytes.length === 0) return undefined;
+    // The zero time is an empty message, and `null` in Go's JSON (a pod template's creationTimestamp).
+    if (bytes.length === 0) return null;
     const f = fieldsOf(bytes);
     const seconds = int(f.get(1));
     const nanos = int(f.get(2));
