@@ -107,6 +107,8 @@ export interface KubectlOptions {
   /** Text fed to stdin (for `apply -f -`). */
   input?: string;
   timeoutMs?: number;
+  /** Another kubectl binary (the machine's own); default: the 1.33 package's. */
+  bin?: string;
 }
 
 /**
@@ -115,7 +117,7 @@ export interface KubectlOptions {
  * own discovery cache so CRDs created by an earlier run are seen at once.
  */
 export async function kubectl(args: string[], opts: KubectlOptions): Promise<KubectlResult> {
-  const bin = await kubectlPath();
+  const bin = opts.bin ?? (await kubectlPath());
   const cache = mkdtempSync(join(tmpdir(), 'schema-operator-kubecache-'));
   const full = ['--kubeconfig', opts.kubeconfigPath, '--cache-dir', cache, ...args];
   return new Promise((resolve) => {
