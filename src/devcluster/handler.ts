@@ -14,13 +14,14 @@ import type { Identities, UserInfo } from './identity.js';
 import { mediaType, parseBody, readBody, sendError, sendJson, sleep } from './http.js';
 import { listResponse, matching } from './list.js';
 import { isRecord, type KubeObject } from './object.js';
-import type { ResourceType } from './resources.js';
+import { apiVersionOf, type ResourceType } from './resources.js';
 import { parseRoute, type Route } from './routes.js';
 import { ACCEPTED_BODIES, protobufBody } from './protobuf/body.js';
 import { PROTOBUF_MEDIA_TYPE } from './protobuf/envelope.js';
 import { toTable, type IncludeObject } from './table.js';
 import { notAcceptable, partialAs, toPartial, toPartialList } from './partial.js';
 import { serveWatch, type WatchRegistry } from './watch.js';
+import { serveTokenRequest } from './token.js';
 
 /** What the handler works with. */
 export interface HandlerDeps {
@@ -152,6 +153,8 @@ async function resourceRequest(
   const { api } = deps;
   const t = api.registry.get(route.group, route.version, route.resource);
   if (!t) throw notFoundPage();
+  if (route.subresource === 'token' && t.storageKey === '/serviceaccounts')
+    return serveTokenRequest(deps, route, method, req, res);
   if (route.subresource !== undefined && (route.subresource !== 'status' || !t.status))
     throw notFoundPage();
   if (route.namespace !== undefined && !t.namespaced) throw notFoundPage();
@@ -225,7 +228,8 @@ async function resourceRequest(
 
 function objectBody(body: Buffer, type: string, t: ResourceType): KubeObject {
   // kubectl's typed clients (`create configmap`, `create secret tls`) send built-in kinds as protobuf.
-  if (type === PROTOBUF_MEDIA_TYPE) return protobufBody(body, t);
+  if (type === PROTOBUF_MEDIA_TYPE)
+    return protobufBody(body, { apiVersion: apiVersionOf(t), kind: t.kind });
   if (type !== 'application/json' && type !== 'application/yaml')
     throw unsupportedMediaType(type, ACCEPTED_BODIES);
   const parsed = parseBody(body, type);

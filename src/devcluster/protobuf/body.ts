@@ -6,17 +6,24 @@
  */
 import { ApiError, badRequest, unsupportedMediaType } from '../errors.js';
 import type { KubeObject } from '../object.js';
-import { apiVersionOf, type ResourceType } from '../resources.js';
 import { ProtobufDecodeError } from './decode.js';
-import { decodeObject, PROTOBUF_MEDIA_TYPE, UnsupportedKindError } from './envelope.js';
+import {
+  decodeObject,
+  PROTOBUF_MEDIA_TYPE,
+  UnsupportedKindError,
+  type DecodeOptions,
+} from './envelope.js';
 
 /** The media types an object body may have, as a 415 lists them. */
 export const ACCEPTED_BODIES = `application/json, application/yaml, ${PROTOBUF_MEDIA_TYPE}`;
 
-/** Decodes the protobuf body of a write to `t`; 415 for a kind without tables, 400 when malformed. */
-export function protobufBody(body: Buffer, t: ResourceType): KubeObject {
+/**
+ * Decodes the protobuf body of a write whose endpoint takes `expected` (the
+ * type when the envelope names none); 415 for a kind without tables, 400 when malformed.
+ */
+export function protobufBody(body: Buffer, expected: DecodeOptions): KubeObject {
   try {
-    return decodeObject(body, { apiVersion: apiVersionOf(t), kind: t.kind });
+    return decodeObject(body, expected);
   } catch (err) {
     if (err instanceof UnsupportedKindError)
       throw unsupportedMediaType(PROTOBUF_MEDIA_TYPE, 'application/json, application/yaml');

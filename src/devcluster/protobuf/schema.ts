@@ -49,6 +49,7 @@ const PACKAGES: Record<string, string> = {
   'coordination.k8s.io/v1': 'coordination',
   'events.k8s.io/v1': 'events',
   'policy/v1': 'policy',
+  'authentication.k8s.io/v1': 'authentication',
 };
 
 const TEXT: MessageTable = { ...META_MESSAGES, ...CORE_MESSAGES, ...GROUP_MESSAGES };

@@ -1,6 +1,7 @@
 /**
  * The messages of kubernetes/api `apps/v1`, `rbac/v1`, `networking/v1`,
- * `coordination/v1`, `events/v1` and `policy/v1` that their stored kinds reach, by field number.
+ * `coordination/v1`, `events/v1` and `policy/v1` that their stored kinds reach, and
+ * `authentication/v1`'s TokenRequest, by field number.
  * Transcribed from `generated.proto` (field numbers and types) and `types.go`
  * (JSON names, pointer and `omitempty`) of the Kubernetes API; the format is
  * described in `schema.ts`.
@@ -9,6 +10,13 @@ import type { MessageTable } from './schema.js';
 
 /** Message name (`apps.Kind`) → its fields. */
 export const GROUP_MESSAGES: MessageTable = {
+  'authentication.AttestationValue': '1:items:s:r',
+  'authentication.BoundObjectReference': '1:kind:s 2:apiVersion:s 3:name:s 4:uid:s',
+  'authentication.TokenRequest':
+    '1:metadata:meta.ObjectMeta 2:spec:authentication.TokenRequestSpec 3:status:authentication.TokenRequestStatus',
+  'authentication.TokenRequestSpec':
+    '1:audiences:s:r 4:expirationSeconds:i64:p 3:boundObjectRef:authentication.BoundObjectReference 5:attestations:authentication.AttestationValue:m',
+  'authentication.TokenRequestStatus': '1:token:s:p 2:expirationTimestamp:meta.Time',
   'apps.Deployment':
     '1:metadata:meta.ObjectMeta 2:spec:apps.DeploymentSpec 3:status:apps.DeploymentStatus',
   'apps.DeploymentCondition':
