@@ -6,12 +6,17 @@
  */
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { kubectl as run, type KubectlResult } from '../../support/kubectl.js';
 import { kubeconfigFile, useDevCluster } from '../../support/devcluster.js';
 
 const tls = fileURLToPath(new URL('../../../../test/fixtures/tls/', import.meta.url));
+/** Bytes that are not UTF-8: a ConfigMap keeps them in binaryData (protobuf map<string, bytes>). */
+const binaryDir = mkdtempSync(join(tmpdir(), 'schema-operator-pb-'));
+const binary = join(binaryDir, 'blob');
+writeFileSync(binary, Buffer.from([0xff, 0xfe, 0x00, 0x80, 0x41]));
 const ALICE = 'system:serviceaccount:team:alice';
 
 /** A subcommand: what follows `create`, with `NAME` where the object's name goes. */
@@ -53,6 +58,11 @@ const CASES: Case[] = [
     namespaced: true,
   },
   { args: ['serviceaccount', 'NAME'], resource: 'serviceaccount', namespaced: true },
+  {
+    args: ['configmap', 'NAME', `--from-file=blob=${binary}`, '--from-literal=text=x'],
+    resource: 'configmap',
+    namespaced: true,
+  },
   {
     args: ['deployment', 'NAME', '--image=nginx:1.27', '--replicas=0', '--port=8080'],
     resource: 'deployment',
@@ -141,6 +151,7 @@ describe('kubectl 1.33 create subcommands (protobuf bodies)', function () {
   const f = useDevCluster({ users: [{ name: 'alice', username: ALICE }] });
   const kubectl = (args: string[], input?: string) =>
     run(args, { kubeconfigPath: f.kubeconfigPath, ...(input !== undefined ? { input } : {}) });
+  after(() => rmSync(binaryDir, { recursive: true, force: true }));
 
   /** Creates case `i` as protobuf in `pb`, and from its client-side JSON in `js`; compares. */
   async function roundTrip(c: Case, i: number, client: Client): Promise<void> {
@@ -235,17 +246,21 @@ describe('kubectl 1.33 create subcommands (protobuf bodies)', function () {
     expect(docker.type).to.equal('kubernetes.io/dockerconfigjson');
     const auths = JSON.parse(Buffer.from(docker.data['.dockerconfigjson'], 'base64').toString());
     expect(auths.auths['registry.example.com'].username).to.equal('u');
-    const deploy = await get(['deployment', 'obj7-pb']);
+    const deploy = await get(['deployment', 'obj8-pb']);
     expect(deploy.spec.replicas).to.equal(0);
     expect(deploy.spec.template.spec.containers[0].ports).to.deep.equal([{ containerPort: 8080 }]);
-    const nodePort = await get(['service', 'obj10-pb']);
+    const nodePort = await get(['service', 'obj11-pb']);
     expect(nodePort.spec.ports[0]).to.include({ port: 80, targetPort: 8080, nodePort: 30080 });
-    expect((await get(['service', 'obj9-pb'])).spec.clusterIP).to.equal('None');
-    const role = await get(['role', 'obj13-pb']);
+    expect((await get(['service', 'obj10-pb'])).spec.clusterIP).to.equal('None');
+    const role = await get(['role', 'obj14-pb']);
     expect(role.rules[0]).to.deep.include({ resourceNames: ['x'], verbs: ['get', 'list'] });
-    const pdb = await get(['pdb', 'obj18-pb']);
+    const pdb = await get(['pdb', 'obj19-pb']);
     expect(pdb.spec.minAvailable).to.equal('50%');
     expect(pdb.metadata.generation).to.equal(1);
+    const blob = await get(['cm', 'obj7-pb']);
+    expect(Buffer.from(blob.binaryData.blob, 'base64')).to.deep.equal(
+      Buffer.from([0xff, 0xfe, 0x00, 0x80, 0x41]),
+    );
     // Core kinds get no generation, as from kube-apiserver.
     for (const kind of ['secret/obj2-pb', 'configmap/obj5-pb', 'serviceaccount/obj6-pb'])
       expect((await get([kind])).metadata, kind).to.not.have.property('generation');
