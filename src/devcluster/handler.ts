@@ -228,8 +228,11 @@ async function resourceRequest(
 
 function objectBody(body: Buffer, type: string, t: ResourceType): KubeObject {
   // kubectl's typed clients (`create configmap`, `create secret tls`) send built-in kinds as protobuf.
-  if (type === PROTOBUF_MEDIA_TYPE)
+  if (type === PROTOBUF_MEDIA_TYPE) {
+    // Custom resources have no protobuf form, whatever type the envelope names.
+    if (t.custom) throw unsupportedMediaType(type, 'application/json, application/yaml');
     return protobufBody(body, { apiVersion: apiVersionOf(t), kind: t.kind });
+  }
   if (type !== 'application/json' && type !== 'application/yaml')
     throw unsupportedMediaType(type, ACCEPTED_BODIES);
   const parsed = parseBody(body, type);
