@@ -32,7 +32,13 @@ export function decodeMessage(name: string, bytes: Uint8Array): Json {
     if (field.map) {
       const [key, value] = mapEntry(field, reader.bytes());
       const map = (out[field.json] ??= {}) as Json;
-      map[key] = value;
+      // An own property even for a key like `__proto__`, as JSON.parse makes it.
+      Object.defineProperty(map, key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     } else if (field.repeated) {
       const list = (out[field.json] ??= []) as unknown[];
       if (isScalar(field.type) && wire === WireType.LengthDelimited && packable(field.type)) {
