@@ -356,6 +356,9 @@ export class ObjectApi {
           ...old.metadata,
           deletionTimestamp: timestamp(ctx.now),
           deletionGracePeriodSeconds: 0,
+          // The deletion is a change of what the object asks for: kube-apiserver's store bumps a
+          // generation it tracks when it first marks the object deleted.
+          ...(old.metadata.generation ? { generation: old.metadata.generation + 1 } : {}),
         },
       };
       return this.commit(t, 'MODIFIED', marked, old);

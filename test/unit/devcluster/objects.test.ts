@@ -153,6 +153,29 @@ describe('devcluster objects', () => {
       },
     });
     expect(deploy.body.metadata.generation).to.equal(1);
+    // Marking an object deleted bumps a generation it has (kube-apiserver's store), none otherwise.
+    for (const [path, body] of [
+      [GADGETS, { apiVersion: 'example.com/v1', kind: 'Gadget', spec: { size: 1 } }],
+      [CM, {}],
+    ] as const) {
+      const created = await req('POST', path, {
+        ...body,
+        metadata: { name: 'gen-fin', finalizers: ['example.com/keep'] },
+      });
+      expect(created.status).to.equal(201);
+      const marked = await req('DELETE', `${path}/gen-fin`);
+      expect(marked.body.metadata.deletionTimestamp).to.be.a('string');
+      if (path === GADGETS) expect(marked.body.metadata.generation).to.equal(2);
+      else expect(marked.body.metadata).to.not.have.property('generation');
+      await req(
+        'PATCH',
+        `${path}/gen-fin`,
+        { metadata: { finalizers: null } },
+        {
+          'Content-Type': 'application/merge-patch+json',
+        },
+      );
+    }
   });
 
   it('answers strategic merge patch on a custom resource with 415', async () => {
