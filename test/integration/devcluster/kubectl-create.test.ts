@@ -306,46 +306,4 @@ spec: {policyName: no-alice-configmaps, validationActions: [Deny]}
     ]);
     expect(admin.code, admin.stderr).to.equal(0);
   });
-
-  it('issues with create token a bearer token that authenticates as the ServiceAccount', async () => {
-    expect((await kubectl(['create', 'serviceaccount', 'bot', '-n', 'pb'])).code).to.equal(0);
-    const issued = await kubectl(['create', 'token', 'bot', '-n', 'pb', '-v=8']);
-    expect(issued.code, issued.stderr).to.equal(0);
-    expect(issued.stderr).to.contain('Content-Type: application/vnd.kubernetes.protobuf');
-    const token = issued.stdout.trim();
-    const policy = `
-apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata: {name: bot-reads-only}
-spec:
-  matchConstraints:
-    resourceRules:
-    - {apiGroups: [''], apiVersions: [v1], operations: [CREATE], resources: [configmaps]}
-  validations:
-  - expression: "request.userInfo.username != 'system:serviceaccount:pb:bot'"
-    messageExpression: "request.userInfo.username + ' in ' + request.userInfo.groups.join(',') + ' only reads'"
----
-apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicyBinding
-metadata: {name: bot-reads-only}
-spec: {policyName: bot-reads-only, validationActions: [Deny]}
-`;
-    expect((await kubectl(['apply', '-f', '-'], policy)).code).to.equal(0);
-    const asBot = (method: string, body?: object) =>
-      fetch(`${f.url}/api/v1/namespaces/pb/configmaps`, {
-        method,
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-    expect((await asBot('GET')).status).to.equal(200);
-    const denied = await asBot('POST', { metadata: { name: 'by-bot' } });
-    expect(denied.status).to.equal(422);
-    expect(((await denied.json()) as { message: string }).message).to.contain(
-      'system:serviceaccount:pb:bot in system:serviceaccounts,system:serviceaccounts:pb,system:authenticated only reads',
-    );
-    const short = await kubectl(['create', 'token', 'bot', '-n', 'pb', '--duration=5m']);
-    expect(short.stderr).to.contain('may not specify a duration less than 10 minutes');
-    const missing = await kubectl(['create', 'token', 'nobody', '-n', 'pb']);
-    expect(missing.stderr).to.contain('serviceaccounts "nobody" not found');
-  });
 });
