@@ -6,9 +6,10 @@
  */
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { kubectl as run, type KubectlResult } from '../../support/kubectl.js';
 import { kubeconfigFile, useDevCluster } from '../../support/devcluster.js';
 
@@ -131,11 +132,28 @@ interface Client {
   run(args: string[], input?: string): Promise<KubectlResult>;
 }
 
-/** Whether a command is on PATH. */
-function onPath(cmd: string): boolean {
-  return (process.env.PATH ?? '')
-    .split(delimiter)
-    .some((dir) => dir !== '' && existsSync(join(dir, cmd)));
+/**
+ * The machine's own kubectl and the version it reports. gcloud's `kubectl` is
+ * a dispatcher (`v1.32.4-dispatcher`) that runs the release matching the
+ * server, 1.33 against a devcluster: the binary of its own version installed
+ * beside it (`kubectl.1.32`) is taken instead, so "1.32" means 1.32.
+ */
+function machineKubectl(): { bin: string; version: string } | undefined {
+  const version = (bin: string): string => {
+    const out = spawnSync(bin, ['version', '--client', '-o', 'json'], { encoding: 'utf8' });
+    const parsed = JSON.parse(out.stdout || '{}') as { clientVersion?: { gitVersion?: string } };
+    return parsed.clientVersion?.gitVersion ?? '';
+  };
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    let bin = join(dir, 'kubectl');
+    if (dir === '' || !existsSync(bin)) continue;
+    const dispatched = /^v(\d+)\.(\d+)\.\d+-dispatcher$/.exec(version(bin));
+    const own =
+      dispatched && join(dirname(realpathSync(bin)), `kubectl.${dispatched[1]}.${dispatched[2]}`);
+    if (own && existsSync(own)) bin = own;
+    return { bin, version: version(bin) };
+  }
+  return undefined;
 }
 
 /** The object without what the server makes per object, names replaced by `NAME`. */
@@ -195,8 +213,9 @@ describe('kubectl 1.33 create subcommands (protobuf bodies)', function () {
     await allCases({ ns: 'pb', run: (args, input) => kubectl(args, input) });
   });
 
-  it("does the same with the machine's kubectl (1.32) for one of each kind", async function () {
-    if (!onPath('kubectl')) this.skip();
+  const machine = machineKubectl();
+  it(`does the same with the machine's kubectl (${machine?.version ?? 'absent'}) for one of each kind`, async function () {
+    if (!machine) this.skip();
     const oneOfEach = CASES.filter(
       (c, i) => CASES.findIndex((d) => d.resource === c.resource) === i,
     );
@@ -206,7 +225,7 @@ describe('kubectl 1.33 create subcommands (protobuf bodies)', function () {
         run: (args, input) =>
           run(args, {
             kubeconfigPath: f.kubeconfigPath,
-            bin: 'kubectl',
+            bin: machine!.bin,
             ...(input !== undefined ? { input } : {}),
           }),
       },
