@@ -16,7 +16,7 @@ import { listResponse, matching } from './list.js';
 import { isRecord, type KubeObject } from './object.js';
 import { apiVersionOf, type ResourceType } from './resources.js';
 import { parseRoute, type Route } from './routes.js';
-import { ACCEPTED_BODIES, protobufBody } from './protobuf/body.js';
+import { ACCEPTED_BODIES, protobufBody, protobufDeleteOptions } from './protobuf/body.js';
 import { PROTOBUF_MEDIA_TYPE } from './protobuf/envelope.js';
 import { toTable, type IncludeObject } from './table.js';
 import { notAcceptable, partialAs, toPartial, toPartialList } from './partial.js';
@@ -213,7 +213,9 @@ async function resourceRequest(
         ctx.warnings,
       );
     case 'delete': {
-      const opts = deleteOptions(parseBody(body, type));
+      const sent =
+        type === PROTOBUF_MEDIA_TYPE ? protobufDeleteOptions(body) : parseBody(body, type);
+      const opts = deleteOptions(sent);
       return sendJson(res, 200, api.delete(t, ns, route.name!, opts, ctx));
     }
     case 'deletecollection': {

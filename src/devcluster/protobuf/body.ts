@@ -8,6 +8,7 @@ import { ApiError, badRequest, unsupportedMediaType } from '../errors.js';
 import type { KubeObject } from '../object.js';
 import { ProtobufDecodeError } from './decode.js';
 import {
+  decodeDeleteOptions,
   decodeObject,
   PROTOBUF_MEDIA_TYPE,
   UnsupportedKindError,
@@ -30,5 +31,15 @@ export function protobufBody(body: Buffer, expected: DecodeOptions): KubeObject 
     if (err instanceof ProtobufDecodeError) throw badRequest(err.message);
     if (err instanceof ApiError) throw err;
     throw badRequest(`malformed protobuf body: ${(err as Error).message}`);
+  }
+}
+
+/** Decodes the protobuf DeleteOptions of a DELETE; 400 when malformed. */
+export function protobufDeleteOptions(body: Buffer): Record<string, unknown> {
+  try {
+    return decodeDeleteOptions(body);
+  } catch (err) {
+    if (err instanceof ProtobufDecodeError) throw badRequest(err.message);
+    throw err;
   }
 }

@@ -56,27 +56,42 @@ function unwrap(body: Buffer): Unknown {
   return out;
 }
 
-/** Decodes a protobuf request body into the object the same JSON body would be. */
-export function decodeObject(body: Buffer, fallback: DecodeOptions): KubeObject {
-  let envelope: Unknown;
+/** Runs a decoding step, turning what the wire reader throws into a ProtobufDecodeError. */
+function guarded<T>(step: () => T): T {
   try {
-    envelope = unwrap(body);
+    return step();
   } catch (err) {
     if (err instanceof ProtobufDecodeError) throw err;
     throw new ProtobufDecodeError(`malformed protobuf body: ${(err as Error).message}`);
   }
+}
+
+function envelopeOf(body: Buffer): Unknown {
+  const envelope = guarded(() => unwrap(body));
   if (envelope.contentEncoding !== '')
     throw new ProtobufDecodeError(`unsupported content encoding ${envelope.contentEncoding}`);
+  return envelope;
+}
+
+/** Decodes a protobuf request body into the object the same JSON body would be. */
+export function decodeObject(body: Buffer, fallback: DecodeOptions): KubeObject {
+  const envelope = envelopeOf(body);
   const apiVersion = envelope.apiVersion || fallback.apiVersion;
   const kind = envelope.kind || fallback.kind;
   const name = messageOfKind(apiVersion, kind);
   if (!name) throw new UnsupportedKindError(`no protobuf decoding for ${apiVersion}, Kind=${kind}`);
-  let fields: Record<string, unknown>;
-  try {
-    fields = decodeMessage(name, envelope.raw);
-  } catch (err) {
-    if (err instanceof ProtobufDecodeError) throw err;
-    throw new ProtobufDecodeError(`malformed protobuf body: ${(err as Error).message}`);
-  }
+  const fields = guarded(() => decodeMessage(name, envelope.raw));
   return { apiVersion, kind, metadata: { name: '' }, ...fields } as KubeObject;
+}
+
+/**
+ * Decodes the DeleteOptions body of a DELETE. Typed clients send it in the
+ * group version of the resource (`v1`, `apps/v1`): the kind alone names it.
+ */
+export function decodeDeleteOptions(body: Buffer): Record<string, unknown> {
+  if (body.length === 0) return {};
+  const envelope = envelopeOf(body);
+  if (envelope.kind !== '' && envelope.kind !== 'DeleteOptions')
+    throw new ProtobufDecodeError(`expected DeleteOptions, got ${envelope.kind}`);
+  return guarded(() => decodeMessage('meta.DeleteOptions', envelope.raw));
 }

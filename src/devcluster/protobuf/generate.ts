@@ -31,6 +31,8 @@ const ROOTS = [
   'events.Event',
   'policy.PodDisruptionBudget',
   'authentication.TokenRequest',
+  // Typed clients (helm's release storage) send the body of a DELETE as protobuf too.
+  'meta.DeleteOptions',
 ];
 
 /** Proto package → table prefix, and where its sources are (kubernetes/api or apimachinery). */
