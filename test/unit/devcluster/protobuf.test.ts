@@ -284,6 +284,26 @@ describe('devcluster protobuf request bodies', () => {
     expect(updated.metadata).to.not.have.property('generation');
   });
 
+  it('reads the preconditions of a protobuf DeleteOptions', async () => {
+    const cm = envelope('v1', 'ConfigMap', msg([[1, meta('doomed')]]));
+    const [, created] = await send('POST', '/api/v1/namespaces/default/configmaps', cm);
+    // DeleteOptions: preconditions 2 (uid 1), in the group version of the resource.
+    const options = (uid: string) => envelope('v1', 'DeleteOptions', msg([[2, msg([[1, uid]])]]));
+    const [stale, why] = await send(
+      'DELETE',
+      '/api/v1/namespaces/default/configmaps/doomed',
+      options('not-the-uid'),
+    );
+    expect(stale, JSON.stringify(why)).to.equal(409);
+    expect(why.message).to.contain('UID in precondition: not-the-uid');
+    const [gone] = await send(
+      'DELETE',
+      '/api/v1/namespaces/default/configmaps/doomed',
+      options(created.metadata.uid),
+    );
+    expect(gone).to.equal(200);
+  });
+
   it('answers 400 for a body that is not protobuf and 415 for a kind it has no tables for', async () => {
     const [bad, status] = await send(
       'POST',
