@@ -325,5 +325,38 @@ describe('devcluster protobuf request bodies', () => {
     );
     expect(unsupported).to.equal(415);
     expect(why.reason).to.equal('UnsupportedMediaType');
+    // A custom resource takes no protobuf, even an envelope naming a kind the tables hold.
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'things.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { plural: 'things', singular: 'thing', kind: 'Thing' },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+            },
+          },
+        ],
+      },
+    };
+    const made = await fetch(`${f.url}/apis/apiextensions.k8s.io/v1/customresourcedefinitions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(crd),
+    });
+    expect(made.status).to.equal(201);
+    const [custom] = await send(
+      'POST',
+      '/apis/example.com/v1/namespaces/default/things',
+      envelope('v1', 'ConfigMap', msg([[1, meta('thing')]])),
+    );
+    expect(custom).to.equal(415);
   });
 });
