@@ -27,6 +27,7 @@ import { strategicMergePatch } from './strategic.js';
 import { applyConfig } from './apply/apply.js';
 import { checkApplied } from './apply/config.js';
 import { afterUpdate, writerOf } from './apply/managers.js';
+import { tracksGeneration } from './generation.js';
 
 /** The largest object stored, as etcd's request limit. */
 export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
@@ -187,7 +188,8 @@ export class ObjectApi {
     delete meta.deletionGracePeriodSeconds;
     meta.uid = randomUUID();
     meta.creationTimestamp = timestamp(ctx.now);
-    meta.generation = 1;
+    // Kinds without generation keep what the client sent, as kube-apiserver's BeforeCreate does.
+    if (tracksGeneration(t)) meta.generation = 1;
     obj = { ...obj, metadata: meta };
     if (t.status) delete obj.status;
     const rules = this.rulesOf(t);
@@ -270,7 +272,11 @@ export class ObjectApi {
     const rules = this.rulesOf(t);
     if (rules.onUpdate) obj = rules.onUpdate(t, obj, old, ctx);
     obj = this.manage(t, old, obj, ctx);
-    if (ctx.subresource !== 'status' && !deepEqual(specPart(obj), specPart(old))) {
+    if (
+      tracksGeneration(t) &&
+      ctx.subresource !== 'status' &&
+      !deepEqual(specPart(obj), specPart(old))
+    ) {
       obj = {
         ...obj,
         metadata: { ...obj.metadata, generation: (old.metadata.generation ?? 0) + 1 },
@@ -413,6 +419,9 @@ export class ObjectApi {
           ...old.metadata,
           deletionTimestamp: timestamp(ctx.now),
           deletionGracePeriodSeconds: 0,
+          // The deletion is a change of what the object asks for: kube-apiserver's store bumps a
+          // generation it tracks when it first marks the object deleted.
+          ...(old.metadata.generation ? { generation: old.metadata.generation + 1 } : {}),
         },
       };
       return this.commit(t, 'MODIFIED', marked, old);
@@ -434,6 +443,8 @@ function keepServerMeta(
     creationTimestamp: old.creationTimestamp,
     generation: old.generation,
   };
+  // A kind without generation has none to keep: no key rather than an undefined one.
+  if (old.generation === undefined) delete meta.generation;
   if (old.namespace !== undefined) meta.namespace = old.namespace;
   delete meta.deletionTimestamp;
   delete meta.deletionGracePeriodSeconds;

@@ -16,11 +16,14 @@ import type { Identities, UserInfo } from './identity.js';
 import { mediaType, parseBody, readBody, sendError, sendJson, sleep } from './http.js';
 import { listResponse, matching } from './list.js';
 import { isRecord, type KubeObject } from './object.js';
-import type { ResourceType } from './resources.js';
+import { apiVersionOf, type ResourceType } from './resources.js';
 import { parseRoute, type Route } from './routes.js';
+import { ACCEPTED_BODIES, protobufBody, protobufDeleteOptions } from './protobuf/body.js';
+import { PROTOBUF_MEDIA_TYPE } from './protobuf/envelope.js';
 import { toTable, type IncludeObject } from './table.js';
 import { notAcceptable, partialAs, toPartial, toPartialList } from './partial.js';
 import { serveWatch, type WatchRegistry } from './watch.js';
+import { serveTokenRequest } from './token.js';
 
 /** What the handler works with. */
 export interface HandlerDeps {
@@ -159,6 +162,8 @@ async function resourceRequest(
   const { api } = deps;
   const t = api.registry.get(route.group, route.version, route.resource);
   if (!t) throw notFoundPage();
+  if (route.subresource === 'token' && t.storageKey === '/serviceaccounts')
+    return serveTokenRequest(deps, route, method, req, res);
   if (route.subresource !== undefined && (route.subresource !== 'status' || !t.status))
     throw notFoundPage();
   if (route.namespace !== undefined && !t.namespaced) throw notFoundPage();
@@ -208,12 +213,12 @@ async function resourceRequest(
       });
     case 'create':
       if (route.subresource || route.name !== undefined) throw methodNotAllowed();
-      return sendJson(res, 201, api.create(t, ns, objectBody(body, type), ctx), ctx.warnings);
+      return sendJson(res, 201, api.create(t, ns, objectBody(body, type, t), ctx), ctx.warnings);
     case 'update':
       return sendJson(
         res,
         200,
-        api.update(t, ns, route.name!, objectBody(body, type), ctx),
+        api.update(t, ns, route.name!, objectBody(body, type, t), ctx),
         ctx.warnings,
       );
     case 'patch':
@@ -232,7 +237,9 @@ async function resourceRequest(
         ctx.warnings,
       );
     case 'delete': {
-      const opts = deleteOptions(parseBody(body, type));
+      const sent =
+        type === PROTOBUF_MEDIA_TYPE ? protobufDeleteOptions(body) : parseBody(body, type);
+      const opts = deleteOptions(sent);
       return sendJson(res, 200, api.delete(t, ns, route.name!, opts, ctx));
     }
     case 'deletecollection': {
@@ -245,10 +252,15 @@ async function resourceRequest(
   }
 }
 
-function objectBody(body: Buffer, type: string): KubeObject {
-  // Protobuf (kubectl's imperative `create configmap` sends it) is not decoded here: say what is.
+function objectBody(body: Buffer, type: string, t: ResourceType): KubeObject {
+  // kubectl's typed clients (`create configmap`, `create secret tls`) send built-in kinds as protobuf.
+  if (type === PROTOBUF_MEDIA_TYPE) {
+    // Custom resources have no protobuf form, whatever type the envelope names.
+    if (t.custom) throw unsupportedMediaType(type, 'application/json, application/yaml');
+    return protobufBody(body, { apiVersion: apiVersionOf(t), kind: t.kind });
+  }
   if (type !== 'application/json' && type !== 'application/yaml')
-    throw unsupportedMediaType(type, 'application/json, application/yaml');
+    throw unsupportedMediaType(type, ACCEPTED_BODIES);
   const parsed = parseBody(body, type);
   if (!isRecord(parsed))
     throw new ApiError(400, 'BadRequest', 'the body of the request was not an object');

@@ -55,6 +55,8 @@ export class Identities {
   private readonly byToken = new Map<string, UserInfo>();
   private readonly tokens = new Map<string, string>();
   private readonly byPort = new Map<number, UserInfo>();
+  /** Expiry (ms since the epoch) of the tokens issued through a TokenRequest. */
+  private readonly expiry = new Map<string, number>();
 
   constructor(users: readonly DevUser[] = []) {
     for (const u of users) this.add(u);
@@ -72,6 +74,14 @@ export class Identities {
       username: u.username,
       groups: u.groups ?? defaultGroups(u.username),
     });
+  }
+
+  /** Issues a token standing for `username` until `expires` (a ServiceAccount's TokenRequest). */
+  issue(username: string, uid: string | undefined, expires: Date): string {
+    const token = randomBytes(24).toString('base64url');
+    this.byToken.set(token, { username, ...(uid ? { uid } : {}), groups: defaultGroups(username) });
+    this.expiry.set(token, expires.getTime());
+    return token;
   }
 
   /** The token of the kubeconfig user `name`; throws for an unknown name. */
@@ -93,7 +103,8 @@ export class Identities {
     const bearer = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!bearer) return portUser ?? ADMIN_USER;
     const user = this.byToken.get(bearer[1]!);
-    if (!user || (portUser && user !== portUser))
+    const expired = (this.expiry.get(bearer[1]!) ?? Infinity) <= Date.now();
+    if (!user || expired || (portUser && user !== portUser))
       throw new ApiError(401, 'Unauthorized', 'Unauthorized');
     return user;
   }

@@ -99,6 +99,13 @@ export const BUILTIN_TYPES: readonly ResourceType[] = [
     storageKey: '/events',
   },
   builtin('coordination.k8s.io', 'v1', 'leases', 'Lease', { namespaced: true }),
+  // Stored only (no quota controller computes usage): `kubectl create quota` and charts that ship them.
+  builtin('', 'v1', 'resourcequotas', 'ResourceQuota', {
+    namespaced: true,
+    shortNames: ['quota'],
+    status: true,
+  }),
+  builtin('', 'v1', 'limitranges', 'LimitRange', { namespaced: true, shortNames: ['limits'] }),
   // Stored and served, with no controller behind them: enough to apply an install (the chart,
   // the kustomize base) and read it back; no Deployment starts a pod.
   builtin('', 'v1', 'services', 'Service', {

@@ -219,9 +219,10 @@ describe('devcluster answers bad requests with a Status and keeps serving', func
       /could not find the requested resource/,
     ],
     [
-      'a protobuf body',
+      // Custom resources have no protobuf form: kube-apiserver takes only JSON and YAML for them.
+      'a protobuf body for a custom resource',
       'POST',
-      CM,
+      '/apis/schema.streamspace.io/v1alpha1/namespaces/default/schemamigrations',
       'k8s\u0000',
       415,
       'UnsupportedMediaType',

@@ -44,13 +44,12 @@ describe('devcluster objects', () => {
     ).to.equal(201);
   });
 
-  it('sets uid, creationTimestamp, generation and a resourceVersion from one global counter', async () => {
+  it('sets uid, creationTimestamp and a resourceVersion from one global counter', async () => {
     const a = await req('POST', CM, { metadata: { name: 'rv-a' }, data: { x: '1' } });
     const b = await req('POST', CM, { metadata: { name: 'rv-b' } });
     expect(a.status).to.equal(201);
     expect(a.body.metadata.uid).to.match(/^[0-9a-f-]{36}$/);
     expect(a.body.metadata.creationTimestamp).to.match(/Z$/);
-    expect(a.body.metadata.generation).to.equal(1);
     expect(Number(b.body.metadata.resourceVersion)).to.be.greaterThan(
       Number(a.body.metadata.resourceVersion),
     );
@@ -117,6 +116,66 @@ describe('devcluster objects', () => {
     expect(st.body.status).to.deep.equal({ phase: 'Ready' });
     expect(st.body.spec).to.deep.equal({ size: 2 });
     expect(st.body.metadata.generation).to.equal(2);
+  });
+
+  it('gives generation only to the kinds whose kube-apiserver strategy sets it', async () => {
+    const cm = await req('POST', CM, {
+      metadata: { name: 'gen-cm', generation: 7 },
+      data: { a: '1' },
+    });
+    // As kube-apiserver: no generation of its own, the client's kept on create, never changed on update.
+    expect(cm.body.metadata.generation).to.equal(7);
+    const plain = await req('POST', CM, { metadata: { name: 'gen-cm2' }, data: { a: '1' } });
+    expect(plain.body.metadata).to.not.have.property('generation');
+    const changed = await req(
+      'PATCH',
+      `${CM}/gen-cm2`,
+      { data: { a: '2' } },
+      { 'Content-Type': 'application/merge-patch+json' },
+    );
+    expect(changed.body.data).to.deep.equal({ a: '2' });
+    expect(changed.body.metadata).to.not.have.property('generation');
+    const secret = await req('POST', '/api/v1/namespaces/default/secrets', {
+      metadata: { name: 'gen-s' },
+      stringData: { a: '1' },
+    });
+    expect(secret.body.metadata).to.not.have.property('generation');
+    const ns = await req('POST', '/api/v1/namespaces', { metadata: { name: 'gen-ns' } });
+    expect(ns.body.metadata).to.not.have.property('generation');
+    const deploy = await req('POST', '/apis/apps/v1/namespaces/default/deployments', {
+      metadata: { name: 'gen-d' },
+      spec: {
+        selector: { matchLabels: { a: 'b' } },
+        template: {
+          metadata: { labels: { a: 'b' } },
+          spec: { containers: [{ name: 'c', image: 'i' }] },
+        },
+      },
+    });
+    expect(deploy.body.metadata.generation).to.equal(1);
+    // Marking an object deleted bumps a generation it has (kube-apiserver's store), none otherwise.
+    for (const [path, body] of [
+      [GADGETS, { apiVersion: 'example.com/v1', kind: 'Gadget', spec: { size: 1 } }],
+      [CM, {}],
+    ] as const) {
+      const created = await req('POST', path, {
+        ...body,
+        metadata: { name: 'gen-fin', finalizers: ['example.com/keep'] },
+      });
+      expect(created.status).to.equal(201);
+      const marked = await req('DELETE', `${path}/gen-fin`);
+      expect(marked.body.metadata.deletionTimestamp).to.be.a('string');
+      if (path === GADGETS) expect(marked.body.metadata.generation).to.equal(2);
+      else expect(marked.body.metadata).to.not.have.property('generation');
+      await req(
+        'PATCH',
+        `${path}/gen-fin`,
+        { metadata: { finalizers: null } },
+        {
+          'Content-Type': 'application/merge-patch+json',
+        },
+      );
+    }
   });
 
   it('answers strategic merge patch on a custom resource with 415', async () => {
