@@ -7,7 +7,7 @@
  */
 import type pg from 'pg';
 import { redactUrl } from '../observability/redact.js';
-import { abortedError, cancelOnAbort } from './abort.js';
+import { abortedError, cancelOnAbort, checkAborted } from './abort.js';
 import { assertHostAllowed, type AllowedHosts } from './database-hosts.js';
 import { parseDatabaseUrl, type DatabaseTarget } from './database-url.js';
 import { ConnectionError } from './errors.js';
@@ -67,6 +67,8 @@ export function checkDatabase(access: DatabaseAccess): DatabaseTarget {
  * `cancelOnAbort` for aborts after this returns.
  */
 export async function connect(opts: ConnectOptions): Promise<pg.Client> {
+  // A socket destroyed before it connects would be reconnected by net.Socket#connect: never start one.
+  checkAborted(opts.signal);
   const target = checkDatabase(opts);
   const connectTimeoutMs = target.connectTimeoutMs ?? opts.connectTimeoutMs ?? 10_000;
   const client: pg.Client = new IsolatedClient({
@@ -83,6 +85,7 @@ export async function connect(opts: ConnectOptions): Promise<pg.Client> {
   const release = cancelOnAbort(client, opts.signal, () => connect({ ...opts, signal: undefined }));
   try {
     await client.connect();
+    checkAborted(opts.signal);
     // The server answered the handshake; it must answer this as soon, or it is not serving.
     await client.query({
       text: `SET idle_in_transaction_session_timeout = '${IDLE_IN_TRANSACTION_TIMEOUT}';
@@ -92,8 +95,12 @@ export async function connect(opts: ConnectOptions): Promise<pg.Client> {
     } as pg.QueryConfig);
     return client;
   } catch (err) {
+    if (opts.signal?.aborted) {
+      // end() waits for the server's goodbye, which an aborted socket never brings.
+      client.connection.stream.destroy();
+      throw abortedError(opts.signal);
+    }
     await client.end().catch(() => undefined);
-    if (opts.signal?.aborted) throw abortedError(opts.signal);
     throw new ConnectionError(`cannot connect to ${redactUrl(opts.url)}: ${describe(err)}`, err);
   } finally {
     release();
@@ -114,7 +121,9 @@ export async function withConnection<T>(
     throw err;
   } finally {
     release();
-    await client.end().catch(() => undefined);
+    // An aborted socket never brings the server's goodbye that end() waits for.
+    if (opts.signal?.aborted) client.connection.stream.destroy();
+    else await client.end().catch(() => undefined);
   }
 }
 

@@ -40,6 +40,24 @@ describe('stopping a run with an AbortSignal (PostgreSQL 18)', function () {
   let url: string;
   beforeEach(async () => (url = await freshDatabase(18)));
 
+  it('leaves no session behind when a wait times out at any moment of a connection start', async () => {
+    // Timeouts spread over the whole start-up: before it, during the handshake, after it.
+    for (const timeoutMs of [1, 2, 5, 10, 20, 30, 40, 60, 80, 120]) {
+      const done = await waitForVersion({ url, version: '001', timeoutMs });
+      expect(done).to.equal(false);
+    }
+    const left = async () =>
+      (
+        await query<{ n: number }>(
+          url,
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'schema-operator wait'",
+        )
+      )[0]!.n;
+    expect(await until(async () => (await left()) === 0, 3_000), 'sessions left open').to.equal(
+      true,
+    );
+  });
+
   for (const transactional of [true, false]) {
     it(`cancels a ${transactional ? 'transactional' : 'no-transaction'} file's statement on the server and throws Cancelled at once`, async () => {
       const header = transactional ? '' : '-- schema-operator: no-transaction\n';
