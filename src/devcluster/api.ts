@@ -24,6 +24,8 @@ import { apiVersionOf, type ResourceRegistry, type ResourceType } from './resour
 import type { KindRules, WriteContext } from './rules.js';
 import type { Store, StoreEvent } from './store.js';
 import { strategicMergePatch } from './strategic.js';
+import { applyConfig } from './apply/apply.js';
+import { afterUpdate, writerOf } from './apply/managers.js';
 
 /** The largest object stored, as etcd's request limit. */
 export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
@@ -189,6 +191,7 @@ export class ObjectApi {
     if (t.status) delete obj.status;
     const rules = this.rulesOf(t);
     if (rules.onCreate) obj = rules.onCreate(t, obj, ctx);
+    obj = this.manage(t, undefined, obj, ctx);
     checkSize(obj);
     this.admit(t, 'CREATE', { ns, name: meta.name, object: obj, oldObject: null }, ctx);
     if (ctx.dryRun) return obj;
@@ -265,6 +268,7 @@ export class ObjectApi {
     }
     const rules = this.rulesOf(t);
     if (rules.onUpdate) obj = rules.onUpdate(t, obj, old, ctx);
+    obj = this.manage(t, old, obj, ctx);
     if (ctx.subresource !== 'status' && !deepEqual(specPart(obj), specPart(old))) {
       obj = {
         ...obj,
@@ -310,6 +314,64 @@ export class ObjectApi {
       patched.metadata = { ...patched.metadata, resourceVersion: old.metadata.resourceVersion };
     }
     return this.update(t, ns, name, patched, ctx);
+  }
+
+  /**
+   * Server-side apply (`application/apply-patch+yaml`): merges `config`
+   * into the object, or creates it, through the same create and update as
+   * every other write. `created` tells the caller to answer 201.
+   */
+  apply(
+    t: ResourceType,
+    ns: string,
+    name: string,
+    config: unknown,
+    ctx: WriteContext,
+    force: boolean,
+  ): { object: KubeObject; created: boolean } {
+    const manager = ctx.fieldManager;
+    if (!manager) throw badRequest('fieldManager is required for apply requests');
+    const applied = checkApplied(t, ns, name, config);
+    let live: KubeObject | undefined;
+    try {
+      live = this.get(t, ns, name);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.code !== 404 || ctx.subresource) throw err;
+    }
+    const writer = writerOf(t, manager, 'Apply', ctx.subresource);
+    const result = applyConfig({ type: t, live, config: applied, writer, force, now: ctx.now });
+    const next = { ...ctx, appliedFields: result.managedFields };
+    if (!live) {
+      const body = { ...result.object, metadata: { ...result.object.metadata, name } };
+      return { object: this.create(t, ns, body, next), created: true };
+    }
+    const object = result.object;
+    const rv = applied.metadata.resourceVersion ?? live.metadata.resourceVersion;
+    object.metadata = { ...object.metadata, ...(rv !== undefined ? { resourceVersion: rv } : {}) };
+    return { object: this.update(t, ns, name, object, next), created: false };
+  }
+
+  /** Sets managedFields of a write: what an apply computed, or an Update entry of the field manager. */
+  private manage(
+    t: ResourceType,
+    old: KubeObject | undefined,
+    obj: KubeObject,
+    ctx: WriteContext,
+  ): KubeObject {
+    let managedFields: unknown;
+    if (ctx.appliedFields) managedFields = ctx.appliedFields;
+    else if (ctx.fieldManager) {
+      const writer = writerOf(t, ctx.fieldManager, 'Update', ctx.subresource);
+      managedFields = afterUpdate({ type: t, old, next: obj, writer, now: ctx.now });
+    } else if (ctx.subresource === 'status' || obj.metadata.managedFields === undefined) {
+      // The server's own writes keep what is recorded.
+      managedFields = old?.metadata.managedFields;
+    } else return obj;
+    const metadata = { ...obj.metadata };
+    if (Array.isArray(managedFields) && managedFields.length > 0)
+      metadata.managedFields = managedFields;
+    else delete metadata.managedFields;
+    return { ...obj, metadata };
   }
 
   /** DELETE: removes the object, or marks it deleted while finalizers remain. */
@@ -381,6 +443,35 @@ function keepServerMeta(
   if (old.generateName !== undefined && meta.generateName === undefined)
     meta.generateName = old.generateName;
   return meta;
+}
+
+/** The applied configuration as kube-apiserver accepts it: an object of this kind, named as the URL. */
+function checkApplied(t: ResourceType, ns: string, name: string, config: unknown): KubeObject {
+  if (!isRecord(config))
+    throw badRequest('error decoding YAML: the apply configuration is not an object');
+  const meta = isRecord(config.metadata) ? config.metadata : {};
+  if (typeof config.apiVersion !== 'string' || typeof config.kind !== 'string' || !config.kind) {
+    throw badRequest(`Object 'Kind' is missing in '${JSON.stringify(config)}'`);
+  }
+  if (config.apiVersion !== apiVersionOf(t) || config.kind !== t.kind) {
+    throw badRequest(
+      `the apply configuration is a ${config.kind} of ${config.apiVersion}, the URL is of ${t.kind} in ${apiVersionOf(t)}`,
+    );
+  }
+  if (meta.name !== undefined && meta.name !== name) {
+    throw badRequest(
+      `the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`,
+    );
+  }
+  if (t.namespaced && meta.namespace !== undefined && meta.namespace !== ns) {
+    throw badRequest(
+      'the namespace of the provided object does not match the namespace sent on the request',
+    );
+  }
+  if (meta.managedFields !== undefined && meta.managedFields !== null) {
+    throw badRequest('metadata.managedFields must be nil');
+  }
+  return { ...config, metadata: { ...meta, name } } as KubeObject;
 }
 
 function checkSize(obj: KubeObject): void {

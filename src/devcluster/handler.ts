@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ObjectApi } from './api.js';
 import { openApi } from './openapi.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, VERSION } from './discovery.js';
-import { ApiError, methodNotAllowed, unsupportedMediaType } from './errors.js';
+import { ApiError, badRequest, methodNotAllowed, unsupportedMediaType } from './errors.js';
 import { faultStatus, type Faults } from './faults.js';
 import type { Identities, UserInfo } from './identity.js';
 import { mediaType, parseBody, readBody, sendError, sendJson, sleep } from './http.js';
@@ -40,6 +40,41 @@ const PATCH_TYPES = new Set([
   'application/json-patch+json',
   'application/strategic-merge-patch+json',
 ]);
+
+/** Server-side apply's media type. */
+const APPLY_TYPE = 'application/apply-patch+yaml';
+
+/** The media types a PATCH accepts, as kube-apiserver lists them in a 415. */
+const ACCEPTED_PATCHES =
+  'application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml';
+
+/** The longest field manager kube-apiserver accepts. */
+const MAX_FIELD_MANAGER = 128;
+
+/**
+ * The field manager of a request: `fieldManager`, else what kube-apiserver
+ * derives from the user agent (its product, before the first `/`).
+ */
+function fieldManagerOf(q: URLSearchParams, req: IncomingMessage): { fieldManager?: string } {
+  const given = q.get('fieldManager');
+  if (given !== null && given !== '') {
+    if (given.length > MAX_FIELD_MANAGER || !/^[\x20-\x7e]*$/.test(given)) {
+      throw new ApiError(
+        400,
+        'BadRequest',
+        `fieldManager: Invalid value: ${JSON.stringify(given)}: must be at most ${MAX_FIELD_MANAGER} printable characters`,
+      );
+    }
+    return { fieldManager: given };
+  }
+  const agent = (req.headers['user-agent'] ?? '').split('/')[0]!;
+  return agent ? { fieldManager: agent.slice(0, MAX_FIELD_MANAGER) } : {};
+}
+
+/** `force=true`: an apply takes over conflicting fields. */
+function force(q: URLSearchParams): boolean {
+  return q.get('force') === 'true' || q.get('force') === '1';
+}
 
 /** Handles one HTTP request; never throws. */
 export async function handle(
@@ -156,6 +191,7 @@ async function resourceRequest(
     dryRun: q.getAll('dryRun').includes('All'),
     ...(route.subresource ? { subresource: route.subresource } : {}),
     user,
+    ...fieldManagerOf(q, req),
   });
   const verb = verbOf(method, route, url);
   if (t.namespaced && route.namespace === undefined && !['list', 'watch'].includes(verb))
@@ -196,7 +232,12 @@ async function resourceRequest(
         ctx.warnings,
       );
     case 'patch':
-      if (!PATCH_TYPES.has(type)) throw unsupportedMediaType(type);
+      if (type === APPLY_TYPE) {
+        if (!q.get('fieldManager')) throw badRequest('fieldManager is required for apply requests');
+        const applied = api.apply(t, ns, route.name!, parseBody(body, type), ctx, force(q));
+        return sendJson(res, applied.created ? 201 : 200, applied.object, ctx.warnings);
+      }
+      if (!PATCH_TYPES.has(type)) throw unsupportedMediaType(type, ACCEPTED_PATCHES);
       return sendJson(
         res,
         200,

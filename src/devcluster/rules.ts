@@ -4,6 +4,7 @@
  * resources). Hooks are synchronous and pure except `afterWrite`, which may
  * schedule follow-up writes.
  */
+import type { ManagedFieldsEntry } from './apply/managers.js';
 import type { UserInfo } from './identity.js';
 import type { KubeObject } from './object.js';
 import type { ResourceType } from './resources.js';
@@ -22,6 +23,14 @@ export interface WriteContext {
   subresource?: string;
   /** Who sends the request; the server itself when absent. */
   user?: UserInfo;
+  /**
+   * The field manager of the request (`fieldManager`, else the user agent's
+   * product); the server's own writes have none and leave managedFields as
+   * they are.
+   */
+  fieldManager?: string;
+  /** managedFields an apply computed: stored as they are instead of recorded as an update. */
+  appliedFields?: ManagedFieldsEntry[];
 }
 
 /** What a kind adds to the generic flow; every hook is optional. */

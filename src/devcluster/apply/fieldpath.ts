@@ -1,0 +1,124 @@
+/**
+ * Field paths and field sets as server-side apply tracks them. A path is a
+ * list of elements written as in `fieldsV1`: `f:<field>`, `k:<keys as JSON>`
+ * (an item of a list keyed by fields), `v:<value as JSON>` (an item of a
+ * set), `i:<index>`. A set holds paths as strings, so union and difference
+ * are plain set operations; `fieldsV1` is the tree form of the same set,
+ * where `.` marks a path that is itself a member and not only a prefix.
+ */
+import { isRecord } from '../object.js';
+
+/** One step of a path, in its `fieldsV1` spelling. */
+export type PathElement = string;
+
+/** A set of paths, each encoded by {@link encode}. */
+export type FieldSet = Set<string>;
+
+/** The set member for `path`. */
+export function encode(path: readonly PathElement[]): string {
+  return JSON.stringify(path);
+}
+
+/** The path of a set member. */
+export function decode(member: string): PathElement[] {
+  return JSON.parse(member) as PathElement[];
+}
+
+/** The `k:` element of a keyed list item: its key fields, sorted by name. */
+export function keyElement(item: Record<string, unknown>, keys: readonly string[]): PathElement {
+  const fields = [...keys].sort().filter((k) => item[k] !== undefined);
+  return `k:${JSON.stringify(Object.fromEntries(fields.map((k) => [k, item[k]])))}`;
+}
+
+/** The `v:` element of a set item. */
+export function valueElement(value: unknown): PathElement {
+  return `v:${JSON.stringify(value)}`;
+}
+
+/** Members of `a` that are not in `b`. */
+export function difference(a: FieldSet, b: FieldSet): FieldSet {
+  return new Set([...a].filter((m) => !b.has(m)));
+}
+
+/** Members of `a` that are in `b`. */
+export function intersection(a: FieldSet, b: FieldSet): FieldSet {
+  return new Set([...a].filter((m) => b.has(m)));
+}
+
+/** Members of `a` and of `b`. */
+export function union(...sets: FieldSet[]): FieldSet {
+  const out = new Set<string>();
+  for (const s of sets) for (const m of s) out.add(m);
+  return out;
+}
+
+/** Whether `path` starts with `prefix` (or equals it). */
+export function startsWith(path: readonly PathElement[], prefix: readonly PathElement[]): boolean {
+  return prefix.length <= path.length && prefix.every((e, i) => path[i] === e);
+}
+
+/** Members of `a` that are neither in `b` nor below a member of `b`. */
+export function recursiveDifference(a: FieldSet, b: FieldSet): FieldSet {
+  const prefixes = [...b].map(decode);
+  return new Set(
+    [...a].filter((m) => {
+      const p = decode(m);
+      return !prefixes.some((q) => startsWith(p, q));
+    }),
+  );
+}
+
+/** The `fieldsV1` tree of a set. */
+export function toFieldsV1(set: FieldSet): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  const members = [...set].map(decode);
+  for (const path of members) {
+    let node = root;
+    for (const el of path) {
+      node[el] ??= {};
+      node = node[el] as Record<string, unknown>;
+    }
+  }
+  // A member that is also a prefix of another member carries `.`.
+  for (const path of members) {
+    let node = root;
+    for (const el of path) node = node[el] as Record<string, unknown>;
+    if (Object.keys(node).length > 0) node['.'] = {};
+  }
+  return sortTree(root);
+}
+
+function sortTree(node: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(node).sort()) out[k] = sortTree(node[k] as Record<string, unknown>);
+  return out;
+}
+
+/** The set a `fieldsV1` tree describes; anything malformed is left out. */
+export function fromFieldsV1(tree: unknown): FieldSet {
+  const out = new Set<string>();
+  const walk = (node: unknown, path: PathElement[]): void => {
+    if (!isRecord(node)) return;
+    const keys = Object.keys(node);
+    if (path.length > 0 && (keys.length === 0 || '.' in node)) out.add(encode(path));
+    for (const k of keys) if (k !== '.') walk(node[k], [...path, k]);
+  };
+  walk(tree, []);
+  return out;
+}
+
+/** A path as kube-apiserver prints it in conflicts: `.spec.containers[name="app"].image`. */
+export function pathString(path: readonly PathElement[]): string {
+  return path
+    .map((el) => {
+      const body = el.slice(2);
+      if (el.startsWith('f:')) return `.${body}`;
+      if (el.startsWith('i:')) return `[${body}]`;
+      if (el.startsWith('v:')) return `[=${body}]`;
+      const keys = JSON.parse(body) as Record<string, unknown>;
+      return `[${Object.entries(keys)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(',')}]`;
+    })
+    .join('');
+}
