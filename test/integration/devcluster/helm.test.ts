@@ -86,6 +86,23 @@ describe('devcluster with helm 4: install, upgrade, rollback, uninstall', functi
     );
   });
 
+  it('finds nothing to adopt with crds.install=false and admissionPolicy.enabled=false', async () => {
+    const r = await run([
+      'install',
+      RELEASE,
+      CHART,
+      '-n',
+      NS,
+      '--create-namespace',
+      '--set',
+      NOT_HELMS.join(','),
+      '--dry-run=server',
+    ]);
+    expect(r.out).to.match(/^STATUS: pending-install$/m);
+    expect(r.out).not.to.contain('kind: CustomResourceDefinition');
+    expect(r.out).not.to.contain('kind: ValidatingAdmissionPolicy');
+  });
+
   lifecycle('installs beside them, every object applied server-side by helm', async () => {
     const install = ['install', RELEASE, CHART, '-n', NS, '--create-namespace'];
     await run([...install, '--set', NOT_HELMS.join(',')]);
