@@ -102,7 +102,47 @@ export function applyConfig(args: ApplyArgs): ApplyResult {
     set: applied,
   };
   const kept = others.filter((m) => m.set.size > 0);
-  return { object: merged, managedFields: encodeManagers([mine, ...kept]) };
+  return {
+    object: syncLastApplied(merged, config, writer),
+    managedFields: encodeManagers([mine, ...kept]),
+  };
+}
+
+/** kubectl's client-side apply annotation. */
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * kube-apiserver keeps kubectl's client-side annotation in step when
+ * `kubectl apply --server-side` (manager `kubectl`) applies to an object
+ * that has one, so a later client-side apply diffs against this config.
+ */
+function syncLastApplied(obj: KubeObject, config: KubeObject, writer: Writer): KubeObject {
+  const current = obj.metadata.annotations?.[LAST_APPLIED];
+  if (writer.manager !== 'kubectl' || !current) return obj;
+  const annotations = { ...(config.metadata.annotations ?? {}) };
+  delete annotations[LAST_APPLIED];
+  const metadata: KubeObject['metadata'] = { ...config.metadata, annotations };
+  if (Object.keys(annotations).length === 0) delete metadata.annotations;
+  const text = sortedJson({ ...config, metadata });
+  return {
+    ...obj,
+    metadata: {
+      ...obj.metadata,
+      annotations: { ...obj.metadata.annotations, [LAST_APPLIED]: text },
+    },
+  };
+}
+
+/** JSON with object keys sorted, as Go encodes a map. */
+function sortedJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(sortedJson).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${sortedJson(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
 }
 
 /** Whether some member of `owned` lies strictly below `member`. */

@@ -38,22 +38,25 @@ export function itemsByElement(shape: Shape, list: unknown[]): Map<PathElement, 
 }
 
 /**
- * The fields `value` sets: every leaf, every list item, atomic maps and
- * lists as one field; a granular map is not a field of its own.
+ * The fields `value` sets: every leaf, every list item, every entry of a
+ * map (as opposed to a declared field), atomic maps and lists as one field;
+ * a structure is not a field of its own.
  */
 export function fieldSetOf(value: unknown, shape: Shape): FieldSet {
   const out = new Set<string>();
   const walk = (v: unknown, s: Shape, path: PathElement[]): void => {
     const kind = granular(s, v);
     if (kind === 'map') {
-      for (const [k, child] of Object.entries(v as Record<string, unknown>))
-        walk(child, s.field(k), [...path, `f:${k}`]);
+      for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
+        const p = [...path, `f:${k}`];
+        walk(child, s.field(k), p);
+        if (!s.declares(k)) out.add(encode(p));
+      }
     } else if (kind === 'list') {
       for (const [el, item] of itemsByElement(s, v as unknown[])) {
         const p = [...path, el];
         out.add(encode(p));
         walk(item, s.item(), p);
-        // A set item or a scalar item is a leaf already added above.
       }
     } else if (path.length > 0) out.add(encode(path));
   };

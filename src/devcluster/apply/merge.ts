@@ -11,9 +11,14 @@ import type { Shape } from './schema.js';
 
 /** `config` merged into `live` (neither is changed). */
 export function mergeApplied(live: unknown, config: unknown, shape: Shape): unknown {
-  if (isRecord(config) && isRecord(live) && !shape.atomicMap) {
-    const out: Record<string, unknown> = { ...live };
-    for (const [k, v] of Object.entries(config)) out[k] = mergeApplied(live[k], v, shape.field(k));
+  if (isRecord(config) && !shape.atomicMap) {
+    const base = isRecord(live) ? live : {};
+    const out: Record<string, unknown> = { ...base };
+    for (const [k, v] of Object.entries(config)) {
+      // A null field is owned but stored absent, as the typed object kube-apiserver decodes into drops it.
+      if (v === null) delete out[k];
+      else out[k] = mergeApplied(base[k], v, shape.field(k));
+    }
     return out;
   }
   if (Array.isArray(config) && Array.isArray(live) && shape.list.type !== 'atomic') {

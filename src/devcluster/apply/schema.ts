@@ -22,6 +22,11 @@ export interface Shape {
   readonly list: ListType;
   /** The shape of field `name` of the map at this node. */
   field(name: string): Shape;
+  /**
+   * Whether `name` is a declared field of a structure rather than an entry of
+   * a map: an entry is owned as itself even when it holds a map.
+   */
+  declares(name: string): boolean;
   /** The shape of the items of the list at this node. */
   item(): Shape;
 }
@@ -33,6 +38,7 @@ export const UNTYPED: Shape = {
   atomicMap: false,
   list: ATOMIC,
   field: () => UNTYPED,
+  declares: () => false,
   item: () => UNTYPED,
 };
 
@@ -89,12 +95,14 @@ function builtinShape(name: string, parent: string): Shape {
     atomicMap: false,
     list: ATOMIC,
     field: (f) => builtinShape(f, name),
+    declares: () => true,
     item: () => UNTYPED,
   };
   return {
     atomicMap: BUILTIN_ATOMIC_MAPS.has(name),
     list,
     field: (f) => builtinShape(f, name),
+    declares: () => true,
     item: () => itemShape,
   };
 }
@@ -104,6 +112,7 @@ export const BUILTIN: Shape = {
   atomicMap: false,
   list: ATOMIC,
   field: (f) => builtinShape(f, ''),
+  declares: () => true,
   item: () => UNTYPED,
 };
 
@@ -113,6 +122,7 @@ export function crdShape(schema: unknown): Shape {
   return {
     ...root,
     field: (f) => (f === 'metadata' ? BUILTIN.field('metadata') : root.field(f)),
+    declares: (f) => f === 'metadata' || f === 'apiVersion' || f === 'kind' || root.declares(f),
   };
 }
 
@@ -133,6 +143,7 @@ function schemaShape(schema: unknown): Shape {
       if (f in props) return schemaShape(props[f]);
       return isRecord(additional) ? schemaShape(additional) : UNTYPED;
     },
+    declares: (f) => f in props,
     item: () => schemaShape(schema.items),
   };
 }

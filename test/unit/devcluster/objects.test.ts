@@ -255,10 +255,10 @@ describe('devcluster objects', () => {
       'UnsupportedMediaType',
     ],
     [
-      'server-side apply',
+      'server-side apply without a fieldManager',
       () => req('PATCH', `${CM}/dup`, 'a: b', { 'Content-Type': 'application/apply-patch+yaml' }),
-      415,
-      'UnsupportedMediaType',
+      400,
+      'BadRequest',
     ],
     ['a POST to a named object', () => req('POST', `${CM}/dup`, {}), 405, 'MethodNotAllowed'],
     [
