@@ -8,6 +8,8 @@ prints one line `ok <step>`, so the caller sees how far it got.
 """
 
 import sys
+import threading
+import time
 
 from kubernetes import client, config, watch
 from kubernetes.client.rest import ApiException
@@ -99,6 +101,28 @@ assert seen == [
     ("MODIFIED", "a", {"k": "2", "j": "3"}),
     ("DELETED", "a", {"k": "2", "j": "3"}),
 ], seen
+
+# and a watch that is open when the change happens
+events = []
+latest = core.list_namespaced_config_map(NS).metadata.resource_version
+live = watch.Watch()
+
+
+def follow():
+    for event in live.stream(
+        core.list_namespaced_config_map, NS, resource_version=latest, timeout_seconds=5
+    ):
+        events.append((event["type"], event["object"].metadata.name))
+        live.stop()
+
+
+follower = threading.Thread(target=follow)
+follower.start()
+time.sleep(0.3)  # let the watch open first: the change then arrives live, not replayed
+core.create_namespaced_config_map(NS, client.V1ConfigMap(metadata=client.V1ObjectMeta(name="live")))
+follower.join(10)
+assert events == [("ADDED", "live")], events
+core.delete_namespaced_config_map("live", NS)
 ok("watch")
 
 # status: a custom resource with the status subresource
