@@ -7,10 +7,10 @@
  * one of the two install commands, which need a fresh clone and the network.
  */
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { machineKubectl } from '../support/kubectl.js';
 import { killAll, start, until, within, type Spawned } from '../e2e/spawned.js';
 import { DocShell } from './shell.js';
 
@@ -35,31 +35,6 @@ const W = {
   listOrgs: 'kubectl get org',
   getNs: 'kubectl get ns wayne',
 };
-
-/** The client gitVersion a kubectl binary reports, e.g. `v1.32.5`. */
-function clientVersion(bin: string): string {
-  const v = spawnSync(bin, ['version', '--client', '-o', 'json'], { encoding: 'utf8' });
-  const parsed = JSON.parse(v.stdout || '{}') as { clientVersion?: { gitVersion?: string } };
-  return parsed.clientVersion?.gitVersion ?? 'of unknown version';
-}
-
-/**
- * The machine's own kubectl (first on PATH), if it has one. The Google Cloud
- * SDK's kubectl is a dispatcher (`v1.32.4-dispatcher`) that runs the kubectl
- * matching the server's version, which would be 1.33 against `dev`: its own
- * version's binary beside it (`kubectl.1.32`) is run instead.
- */
-function machineKubectl(): { path: string; version: string } | undefined {
-  const found = spawnSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' });
-  let path = found.stdout.trim();
-  if (found.status !== 0 || path === '') return undefined;
-  const dispatched = /^v(\d+)\.(\d+)\.\d+-dispatcher$/.exec(clientVersion(path));
-  if (dispatched) {
-    const own = join(dirname(realpathSync(path)), `kubectl.${dispatched[1]}.${dispatched[2]}`);
-    if (existsSync(own)) path = own;
-  }
-  return { path, version: clientVersion(path) };
-}
 
 const machine = machineKubectl();
 const KUBECTLS: Array<{ label: string; path?: string; missing?: boolean }> = [

@@ -5,13 +5,14 @@
  * directory under the OS temp dir keyed by the package version, so parallel
  * runs and repeated runs share one copy.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
   rmSync,
   mkdirSync,
   mkdtempSync,
+  realpathSync,
   renameSync,
   createWriteStream,
 } from 'node:fs';
@@ -136,4 +137,36 @@ export async function kubectl(args: string[], opts: KubectlOptions): Promise<Kub
     if (opts.input !== undefined) child.stdin?.end(opts.input);
     else child.stdin?.end();
   });
+}
+
+/** The client gitVersion a kubectl binary reports, e.g. `v1.32.5`. */
+function clientVersion(bin: string): string {
+  const v = spawnSync(bin, ['version', '--client', '-o', 'json'], { encoding: 'utf8' });
+  const parsed = JSON.parse(v.stdout || '{}') as { clientVersion?: { gitVersion?: string } };
+  return parsed.clientVersion?.gitVersion ?? 'of unknown version';
+}
+
+/** The machine's own kubectl: its binary and the version it reports. */
+export interface MachineKubectl {
+  path: string;
+  version: string;
+}
+
+/**
+ * The machine's own kubectl (the first on PATH), if it has one. The Google
+ * Cloud SDK's kubectl is a dispatcher (`v1.32.4-dispatcher`) that runs the
+ * kubectl matching the server's version, which is 1.33 against a
+ * devcluster: the binary of its own version beside it (`kubectl.1.32`) is
+ * returned instead, so a test of "kubectl 1.32" runs 1.32.
+ */
+export function machineKubectl(): MachineKubectl | undefined {
+  const found = spawnSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' });
+  let path = found.stdout.trim();
+  if (found.status !== 0 || path === '') return undefined;
+  const dispatched = /^v(\d+)\.(\d+)\.\d+-dispatcher$/.exec(clientVersion(path));
+  if (dispatched) {
+    const own = join(dirname(realpathSync(path)), `kubectl.${dispatched[1]}.${dispatched[2]}`);
+    if (existsSync(own)) path = own;
+  }
+  return { path, version: clientVersion(path) };
 }
