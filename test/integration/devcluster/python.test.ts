@@ -3,7 +3,7 @@
  * .ci/run installs when it is absent) as a third referee beside kubectl and
  * @kubernetes/client-node: python/referee.py creates, lists, patches
  * (strategic merge and JSON patch), watches from a list's resourceVersion,
- * writes a custom resource's status and deletes, asserting at each step
+ * writes a custom resource's and a pod's status and deletes, asserting at each step
  * what kube-apiserver answers. The interpreter is the system's
  * /usr/bin/python3, where apt installs the package (a pyenv python3 first on
  * PATH would not see it).

@@ -190,6 +190,25 @@ widget = custom.patch_namespaced_custom_object(
 )
 assert widget["metadata"]["generation"] == 2, "a spec change bumps the generation"
 assert widget["status"] == {"phase": "Ready"}
+
+# and a pod's: conditions merge by type (strategic merge), spec stays
+core.create_namespaced_pod(
+    NS,
+    client.V1Pod(
+        metadata=client.V1ObjectMeta(name="p"),
+        spec=client.V1PodSpec(containers=[client.V1Container(name="c", image="busybox")]),
+    ),
+)
+pod = core.patch_namespaced_pod_status(
+    "p",
+    NS,
+    {"status": {"conditions": [{"type": "Example", "status": "True"}]}, "spec": {"activeDeadlineSeconds": 5}},
+)
+types = [c.type for c in pod.status.conditions]
+assert "Example" in types and len(types) > 1, types
+assert pod.spec.active_deadline_seconds is None, "spec is not changed through /status"
+assert core.read_namespaced_pod_status("p", NS).status.conditions == pod.status.conditions
+core.delete_namespaced_pod("p", NS)
 ok("status")
 
 # delete
