@@ -2,9 +2,9 @@
  * The official Kubernetes Python client (Debian's python3-kubernetes, which
  * .ci/run installs when it is absent) as a third referee beside kubectl and
  * @kubernetes/client-node: python/referee.py creates, lists, patches
- * (strategic merge and JSON patch), watches from a list's resourceVersion,
- * writes a custom resource's and a pod's status and deletes, asserting at each step
- * what kube-apiserver answers. The interpreter is the system's
+ * (strategic merge and JSON patch), watches from a list's resourceVersion
+ * and live, writes a custom resource's and a pod's status and deletes,
+ * asserting at each step what kube-apiserver answers. The interpreter is the system's
  * /usr/bin/python3, where apt installs the package (a pyenv python3 first on
  * PATH would not see it).
  */
