@@ -25,6 +25,7 @@ import type { KindRules, WriteContext } from './rules.js';
 import type { Store, StoreEvent } from './store.js';
 import { strategicMergePatch } from './strategic.js';
 import { applyConfig } from './apply/apply.js';
+import { checkApplied } from './apply/config.js';
 import { afterUpdate, writerOf } from './apply/managers.js';
 
 /** The largest object stored, as etcd's request limit. */
@@ -323,14 +324,14 @@ export class ObjectApi {
    */
   apply(
     t: ResourceType,
-    ns: string,
-    name: string,
+    target: { ns: string; name: string },
     config: unknown,
-    ctx: WriteContext,
-    force: boolean,
+    ctx: WriteContext & { force: boolean },
   ): { object: KubeObject; created: boolean } {
+    const { ns, name } = target;
+    const { force } = ctx;
     const manager = ctx.fieldManager;
-    if (!manager) throw badRequest('fieldManager is required for apply requests');
+    if (!manager) throw badRequest('an apply needs a field manager');
     const applied = checkApplied(t, ns, name, config);
     let live: KubeObject | undefined;
     try {
@@ -443,35 +444,6 @@ function keepServerMeta(
   if (old.generateName !== undefined && meta.generateName === undefined)
     meta.generateName = old.generateName;
   return meta;
-}
-
-/** The applied configuration as kube-apiserver accepts it: an object of this kind, named as the URL. */
-function checkApplied(t: ResourceType, ns: string, name: string, config: unknown): KubeObject {
-  if (!isRecord(config))
-    throw badRequest('error decoding YAML: the apply configuration is not an object');
-  const meta = isRecord(config.metadata) ? config.metadata : {};
-  if (typeof config.apiVersion !== 'string' || typeof config.kind !== 'string' || !config.kind) {
-    throw badRequest(`Object 'Kind' is missing in '${JSON.stringify(config)}'`);
-  }
-  if (config.apiVersion !== apiVersionOf(t) || config.kind !== t.kind) {
-    throw badRequest(
-      `the apply configuration is a ${config.kind} of ${config.apiVersion}, the URL is of ${t.kind} in ${apiVersionOf(t)}`,
-    );
-  }
-  if (meta.name !== undefined && meta.name !== name) {
-    throw badRequest(
-      `the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`,
-    );
-  }
-  if (t.namespaced && meta.namespace !== undefined && meta.namespace !== ns) {
-    throw badRequest(
-      'the namespace of the provided object does not match the namespace sent on the request',
-    );
-  }
-  if (meta.managedFields !== undefined && meta.managedFields !== null) {
-    throw badRequest('metadata.managedFields must be nil');
-  }
-  return { ...config, metadata: { ...meta, name } } as KubeObject;
 }
 
 function checkSize(obj: KubeObject): void {

@@ -7,8 +7,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ObjectApi } from './api.js';
 import { openApi } from './openapi.js';
+import { writeOptions } from './apply/options.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, VERSION } from './discovery.js';
-import { ApiError, badRequest, methodNotAllowed, unsupportedMediaType } from './errors.js';
+import { ApiError, methodNotAllowed, unsupportedMediaType } from './errors.js';
 import { faultStatus, type Faults } from './faults.js';
 import type { Identities, UserInfo } from './identity.js';
 import { mediaType, parseBody, readBody, sendError, sendJson, sleep } from './http.js';
@@ -47,34 +48,6 @@ const APPLY_TYPE = 'application/apply-patch+yaml';
 /** The media types a PATCH accepts, as kube-apiserver lists them in a 415. */
 const ACCEPTED_PATCHES =
   'application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml';
-
-/** The longest field manager kube-apiserver accepts. */
-const MAX_FIELD_MANAGER = 128;
-
-/**
- * The field manager of a request: `fieldManager`, else what kube-apiserver
- * derives from the user agent (its product, before the first `/`).
- */
-function fieldManagerOf(q: URLSearchParams, req: IncomingMessage): { fieldManager?: string } {
-  const given = q.get('fieldManager');
-  if (given !== null && given !== '') {
-    if (given.length > MAX_FIELD_MANAGER || !/^[\x20-\x7e]*$/.test(given)) {
-      throw new ApiError(
-        400,
-        'BadRequest',
-        `fieldManager: Invalid value: ${JSON.stringify(given)}: must be at most ${MAX_FIELD_MANAGER} printable characters`,
-      );
-    }
-    return { fieldManager: given };
-  }
-  const agent = (req.headers['user-agent'] ?? '').split('/')[0]!;
-  return agent ? { fieldManager: agent.slice(0, MAX_FIELD_MANAGER) } : {};
-}
-
-/** `force=true`: an apply takes over conflicting fields. */
-function force(q: URLSearchParams): boolean {
-  return q.get('force') === 'true' || q.get('force') === '1';
-}
 
 /** Handles one HTTP request; never throws. */
 export async function handle(
@@ -191,15 +164,20 @@ async function resourceRequest(
     dryRun: q.getAll('dryRun').includes('All'),
     ...(route.subresource ? { subresource: route.subresource } : {}),
     user,
-    ...fieldManagerOf(q, req),
   });
   const verb = verbOf(method, route, url);
+  const type = mediaType(req);
+  let force = false;
+  if (verb === 'create' || verb === 'update' || verb === 'patch') {
+    const opts = writeOptions(verb, type === APPLY_TYPE, q, req);
+    if (opts.fieldManager) ctx.fieldManager = opts.fieldManager;
+    force = opts.force;
+  }
   if (t.namespaced && route.namespace === undefined && !['list', 'watch'].includes(verb))
     throw notFoundPage();
   const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method)
     ? await readBody(req)
     : Buffer.alloc(0);
-  const type = mediaType(req);
   const partial = partialAs(req);
   if (partial && (verb === 'list') !== (partial === 'PartialObjectMetadataList'))
     throw notAcceptable(partial, verb);
@@ -233,8 +211,10 @@ async function resourceRequest(
       );
     case 'patch':
       if (type === APPLY_TYPE) {
-        if (!q.get('fieldManager')) throw badRequest('fieldManager is required for apply requests');
-        const applied = api.apply(t, ns, route.name!, parseBody(body, type), ctx, force(q));
+        const applied = api.apply(t, { ns, name: route.name! }, parseBody(body, type), {
+          ...ctx,
+          force,
+        });
         return sendJson(res, applied.created ? 201 : 200, applied.object, ctx.warnings);
       }
       if (!PATCH_TYPES.has(type)) throw unsupportedMediaType(type, ACCEPTED_PATCHES);

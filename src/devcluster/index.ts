@@ -79,8 +79,9 @@ function setup(opts: DevClusterOptions): {
   api.customRules = customResourceRules;
   api.admission = new AdmissionPolicies(store);
   const nsType = api.registry.get('', 'v1', 'namespaces')!;
+  // kube-apiserver creates these itself and is their field manager.
   for (const name of INITIAL_NAMESPACES)
-    api.create(nsType, '', { metadata: { name } }, api.context());
+    api.create(nsType, '', { metadata: { name } }, api.context({ fieldManager: 'kube-apiserver' }));
   const watches = new WatchRegistry();
   const faults = new Faults({
     closeWatches: () => watches.closeAll(),

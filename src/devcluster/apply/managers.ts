@@ -17,6 +17,7 @@ import {
   encode,
   type FieldSet,
 } from './fieldpath.js';
+import { capUpdateManagers } from './cap.js';
 import { compare } from './fieldset.js';
 import { BUILTIN, crdShape, type Shape } from './schema.js';
 
@@ -193,7 +194,7 @@ export function afterUpdate(args: UpdateArgs): ManagedFieldsEntry[] {
   const changed = set.size !== before.size || [...set].some((p) => !before.has(p));
   mine = { ...writer, time: changed || !mine ? timestamp(now) : mine.time, set };
   const all = [...others, mine].filter((m) => m.set.size > 0);
-  return encodeManagers(all);
+  return encodeManagers(capUpdateManagers(all));
 }
 
 /** `obj` without its managedFields, as compared. */

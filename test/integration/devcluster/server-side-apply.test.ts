@@ -1,18 +1,32 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { useDevCluster } from '../../support/devcluster.js';
 import { kubectl as run, type KubectlResult } from '../../support/kubectl.js';
 
-/** The machine's own kubectl (1.32), run like the packaged 1.33 with its own cache. */
+/**
+ * The machine's own kubectl (1.32 here). A Cloud SDK kubectl is a dispatcher
+ * that would run the server's version (1.33): its versioned sibling is used.
+ */
+function machineKubectlPath(): string {
+  const found = spawnSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).stdout.trim();
+  if (!found) return 'kubectl';
+  const version = spawnSync(found, ['version', '--client'], { encoding: 'utf8' }).stdout;
+  const dispatched = /v(\d+)\.(\d+)\.\d+-dispatcher/.exec(version);
+  const own =
+    dispatched && join(dirname(realpathSync(found)), `kubectl.${dispatched[1]}.${dispatched[2]}`);
+  return own && existsSync(own) ? own : found;
+}
+
+/** Runs the machine's kubectl like the packaged 1.33, with a cache of its own. */
 function machineKubectl(args: string[], kubeconfigPath: string, input?: string) {
   const cache = mkdtempSync(join(tmpdir(), 'schema-operator-kubecache-'));
   return new Promise<KubectlResult>((resolve) => {
     const child = execFile(
-      'kubectl',
+      machineKubectlPath(),
       ['--kubeconfig', kubeconfigPath, '--cache-dir', cache, ...args],
       { timeout: 30_000, env: { ...process.env, HOME: cache } },
       (err, stdout, stderr) => {
@@ -152,7 +166,7 @@ describe('devcluster server-side apply', function () {
     expect(JSON.parse(data.stdout)).to.deep.equal({ a: '2' });
   });
 
-  it('applies a Deployment and a Secret with kubectl 1.32, keyed by container name and port', async () => {
+  it('applies a Deployment, a Secret and a Service with kubectl 1.32 (lists keyed by name, port and protocol; server dry run)', async () => {
     const manifest = `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web, namespace: default}
@@ -169,6 +183,13 @@ apiVersion: v1
 kind: Secret
 metadata: {name: db, namespace: default}
 stringData: {url: "postgres://db"}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: default}
+spec:
+  selector: {app: web}
+  ports: [{name: http, port: 80}, {name: metrics, port: 9090}]
 `;
     const applied = await machineKubectl(
       ['apply', '--server-side', '-f', '-'],
@@ -211,6 +232,25 @@ stringData: {url: "postgres://db"}
       'jsonpath={.spec.template.spec.containers[0].image}',
     ]);
     expect(r.stdout).to.equal('nginx:2');
+    const service = entry(await managed(['svc', 'web']), 'kubectl')!.fieldsV1;
+    expect(service['f:spec']).to.have.all.keys('f:selector', 'f:ports');
+    expect(service['f:spec']).to.have.nested.property('f:ports.k:{"port":9090,"protocol":"TCP"}');
+    const dryRun = await machineKubectl(
+      ['apply', '--server-side', '--dry-run=server', '-f', '-'],
+      f.kubeconfigPath,
+      manifest.replace('nginx:2', 'nginx:3'),
+    );
+    expect(dryRun.stdout, dryRun.stderr).to.contain(
+      'deployment.apps/web serverside-applied (server dry run)',
+    );
+    const after = await kubectl([
+      'get',
+      'deploy',
+      'web',
+      '-o',
+      'jsonpath={.spec.template.spec.containers[0].image}',
+    ]);
+    expect(after.stdout).to.equal('nginx:2');
     const secret = await kubectl(['get', 'secret', 'db', '-o', 'jsonpath={.data.url}']);
     expect(Buffer.from(secret.stdout, 'base64').toString()).to.equal('postgres://db');
   });

@@ -3,6 +3,7 @@ import { applyConfig } from '../../../src/devcluster/apply/apply.js';
 import { fromFieldsV1, toFieldsV1 } from '../../../src/devcluster/apply/fieldpath.js';
 import { fieldSetOf } from '../../../src/devcluster/apply/fieldset.js';
 import { afterUpdate, writerOf } from '../../../src/devcluster/apply/managers.js';
+import { writeOptions } from '../../../src/devcluster/apply/options.js';
 import { crdShape } from '../../../src/devcluster/apply/schema.js';
 import { ApiError } from '../../../src/devcluster/errors.js';
 import type { KubeObject } from '../../../src/devcluster/object.js';
@@ -125,5 +126,43 @@ describe('devcluster server-side apply internals', () => {
     expect(JSON.parse(result.object.metadata.annotations![key]!)).to.deep.equal(config);
     const other = apply(live, config, 'helm', true);
     expect(other.object.metadata.annotations![key]).to.equal('{"old":true}');
+  });
+
+  it('refuses an apply without fieldManager as kube-apiserver validates PatchOptions', () => {
+    const q = new URLSearchParams();
+    const req = { headers: { 'user-agent': 'kubectl/v1.33.9 (linux/amd64)' } } as never;
+    expect(writeOptions('update', false, q, req)).to.deep.equal({
+      fieldManager: 'kubectl',
+      force: false,
+    });
+    let err: ApiError | undefined;
+    try {
+      writeOptions('patch', true, q, req);
+    } catch (e) {
+      err = e as ApiError;
+    }
+    expect(err?.code).to.equal(422);
+    expect(err?.message).to.equal(
+      'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+    );
+  });
+
+  it('folds the oldest Update entries past ten into ancient-changes', () => {
+    let obj = cm({});
+    for (let i = 0; i < 12; i++) {
+      const next = { ...obj, data: { ...(obj.data as object), [`k${i}`]: 'v' } };
+      const writer = writerOf(configMaps, `m${i}`, 'Update', undefined);
+      const at = new Date(now.getTime() + i * 1000);
+      const managedFields = afterUpdate({ type: configMaps, old: obj, next, writer, now: at });
+      obj = { ...next, metadata: { ...next.metadata, managedFields } };
+    }
+    const entries = obj.metadata.managedFields as Array<{ manager: string; fieldsV1: object }>;
+    expect(entries.map((e) => e.manager)).to.deep.equal([
+      'ancient-changes',
+      ...Array.from({ length: 9 }, (_, i) => `m${i + 3}`),
+    ]);
+    expect(entries[0]!.fieldsV1).to.deep.equal({
+      'f:data': { 'f:k0': {}, 'f:k1': {}, 'f:k2': {} },
+    });
   });
 });

@@ -257,8 +257,17 @@ describe('devcluster objects', () => {
     [
       'server-side apply without a fieldManager',
       () => req('PATCH', `${CM}/dup`, 'a: b', { 'Content-Type': 'application/apply-patch+yaml' }),
-      400,
-      'BadRequest',
+      422,
+      'Invalid',
+    ],
+    [
+      'force on a merge patch',
+      () =>
+        req('PATCH', `${CM}/dup?force=true`, '{}', {
+          'Content-Type': 'application/merge-patch+json',
+        }),
+      422,
+      'Invalid',
     ],
     ['a POST to a named object', () => req('POST', `${CM}/dup`, {}), 405, 'MethodNotAllowed'],
     [
