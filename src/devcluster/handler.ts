@@ -23,6 +23,7 @@ import { PROTOBUF_MEDIA_TYPE } from './protobuf/envelope.js';
 import { toTable, type IncludeObject } from './table.js';
 import { notAcceptable, partialAs, toPartial, toPartialList } from './partial.js';
 import { serveWatch, type WatchRegistry } from './watch.js';
+import { queryFlag } from './query.js';
 import { serveTokenRequest } from './token.js';
 
 /** What the handler works with. */
@@ -88,12 +89,7 @@ function verbOf(method: string, route: Route | undefined, url: URL): string {
   const named = route.name !== undefined;
   switch (method) {
     case 'GET':
-      if (
-        route.watch ||
-        url.searchParams.get('watch') === 'true' ||
-        url.searchParams.get('watch') === '1'
-      )
-        return 'watch';
+      if (route.watch || queryFlag(url.searchParams.get('watch'))) return 'watch';
       return named ? 'get' : 'list';
     case 'POST':
       return 'create';

@@ -13,6 +13,7 @@ import type { KubeObject } from './object.js';
 import { apiVersionOf, type ResourceType } from './resources.js';
 import type { StoreEvent } from './store.js';
 import { toPartial } from './partial.js';
+import { queryFlag } from './query.js';
 import { toTable, type IncludeObject } from './table.js';
 
 /** Query parameters a watch reads beyond the selectors. */
@@ -137,7 +138,7 @@ export function serveWatch(opts: WatchOptions): void {
   const stop = coll.watch({ ...(ns !== undefined ? { namespace: ns } : {}), deliver });
   opts.registry.add(res);
   const timers: NodeJS.Timeout[] = [];
-  if (query.allowWatchBookmarks === 'true') {
+  if (queryFlag(query.allowWatchBookmarks)) {
     const bookmark = (): void =>
       send('BOOKMARK', {
         kind: t.kind,

@@ -1,13 +1,13 @@
 /**
  * Runs the commands of a documentation page as a reader would: through
- * bash, with kubectl 1.33, `schema-operator` (the built CLI) and psql first
+ * bash, with kubectl (1.33 unless told), `schema-operator` (the built CLI) and psql first
  * on PATH, `KUBECONFIG` and `DATABASE_URL` in the environment, and
  * `<placeholder>`s replaced by the scenario's values. Only commands that
  * appear on the page may be run, and the shell remembers which were, so a
  * test can assert that none was left out.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,8 @@ export interface DocShellOptions {
   /** The page, relative to the repository root (`docs/runbook.md`). */
   page: string;
   env?: Record<string, string>;
+  /** The kubectl binary the commands run; default kubectl 1.33 from the npm package. */
+  kubectl?: string;
 }
 
 /** The repository root (this file is dist/test/docs/shell.js once built). */
@@ -55,7 +57,7 @@ export class DocShell {
     private readonly bin: string,
   ) {}
 
-  /** Reads the page and prepares the PATH (a `schema-operator` wrapper, kubectl 1.33, psql). */
+  /** Reads the page and prepares the PATH (a `schema-operator` wrapper, the kubectl, psql). */
   static async create(o: DocShellOptions): Promise<DocShell> {
     const commands = shellCommands(readFileSync(join(ROOT, o.page), 'utf8'));
     const bin = mkdtempSync(join(tmpdir(), 'schema-operator-docbin-'));
@@ -68,7 +70,9 @@ export class DocShell {
       writeFileSync(shim, `#!/bin/sh\nexec '${process.execPath}' '${PSQL_SHIM}' "$@"\n`);
       chmodSync(shim, 0o755);
     }
-    const path = [bin, dirname(await kubectlPath()), dirname(process.execPath), process.env.PATH];
+    // The chosen kubectl, first on PATH.
+    symlinkSync(o.kubectl ?? (await kubectlPath()), join(bin, 'kubectl'));
+    const path = [bin, dirname(process.execPath), process.env.PATH];
     const env: Record<string, string> = { ...(process.env as Record<string, string>), ...o.env };
     env.PATH = path.join(':');
     delete env.DATABASE_URL;

@@ -188,6 +188,7 @@ describe('the Helm chart', function () {
       { admissionPolicy: { enabled: 'yes' } },
       /enabled/,
     ],
+    ['a crds.install that is not a boolean', { crds: { install: 'no' } }, /install/],
   ];
   for (const [what, values, named] of badValues) {
     it(`refuses ${what} through the values schema`, async () => {
@@ -249,5 +250,16 @@ describe('the Helm chart', function () {
       const source = expected.find((c) => c.metadata.name === crd.metadata.name);
       expect({ ...crd, metadata }).to.deep.equal(source);
     }
+  });
+
+  it('leaves the CRDs out with crds.install=false, and nothing else', async () => {
+    const all = await render();
+    const without = await render({ crds: { install: false } });
+    expect(byKind(without, 'CustomResourceDefinition')).to.have.length(0);
+    expect(without.map((o) => `${o.kind}/${o.metadata.name}`)).to.deep.equal(
+      all
+        .filter((o) => o.kind !== 'CustomResourceDefinition')
+        .map((o) => `${o.kind}/${o.metadata.name}`),
+    );
   });
 });

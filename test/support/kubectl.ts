@@ -5,7 +5,7 @@
  * directory under the OS temp dir keyed by the package version, so parallel
  * runs and repeated runs share one copy.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -18,7 +18,7 @@ import {
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 
@@ -49,28 +49,12 @@ export async function kubectlPath(): Promise<string> {
   return join(await toolsDir(), 'kubectl', 'kubectl');
 }
 
-/**
- * The machine's kubectl. gcloud's `kubectl` is a dispatcher that runs the
- * release matching the server's minor version (1.33 against the
- * devcluster), so its 1.32 release, installed beside it, is taken when
- * present: otherwise a test "with 1.32" would run 1.33.
- */
-function machineKubectl(): { version: string; bin: string } {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    const found = join(dir, 'kubectl');
-    if (!existsSync(found)) continue;
-    const pinned = join(dirname(realpathSync(found)), 'kubectl.1.32');
-    return existsSync(pinned)
-      ? { version: '1.32', bin: pinned }
-      : { version: 'machine', bin: found };
-  }
-  return { version: 'machine', bin: 'kubectl' };
-}
-
 /** The kubectls tests run against: the package's 1.33 and the machine's own (1.32). */
 export const KUBECTLS: ReadonlyArray<{ version: string; bin?: string }> = [
   { version: '1.33' },
-  machineKubectl(),
+  ...[machineKubectl()]
+    .filter((k) => k !== undefined)
+    .map((k) => ({ version: k.version.replace(/^v(\d+\.\d+).*$/, '$1'), bin: k.path })),
 ];
 
 /** The path of the helm binary, extracted on first use. */
@@ -163,4 +147,36 @@ export async function kubectl(args: string[], opts: KubectlOptions): Promise<Kub
     if (opts.input !== undefined) child.stdin?.end(opts.input);
     else child.stdin?.end();
   });
+}
+
+/** The client gitVersion a kubectl binary reports, e.g. `v1.32.5`. */
+function clientVersion(bin: string): string {
+  const v = spawnSync(bin, ['version', '--client', '-o', 'json'], { encoding: 'utf8' });
+  const parsed = JSON.parse(v.stdout || '{}') as { clientVersion?: { gitVersion?: string } };
+  return parsed.clientVersion?.gitVersion ?? 'of unknown version';
+}
+
+/** The machine's own kubectl: its binary and the version it reports. */
+export interface MachineKubectl {
+  path: string;
+  version: string;
+}
+
+/**
+ * The machine's own kubectl (the first on PATH), if it has one. The Google
+ * Cloud SDK's kubectl is a dispatcher (`v1.32.4-dispatcher`) that runs the
+ * kubectl matching the server's version, which is 1.33 against a
+ * devcluster: the binary of its own version beside it (`kubectl.1.32`) is
+ * returned instead, so a test of "kubectl 1.32" runs 1.32.
+ */
+export function machineKubectl(): MachineKubectl | undefined {
+  const found = spawnSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' });
+  let path = found.stdout.trim();
+  if (found.status !== 0 || path === '') return undefined;
+  const dispatched = /^v(\d+)\.(\d+)\.\d+-dispatcher$/.exec(clientVersion(path));
+  if (dispatched) {
+    const own = join(dirname(realpathSync(path)), `kubectl.${dispatched[1]}.${dispatched[2]}`);
+    if (existsSync(own)) path = own;
+  }
+  return { path, version: clientVersion(path) };
 }
