@@ -6,11 +6,10 @@
  */
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
-import { kubectl as run, type KubectlResult } from '../../support/kubectl.js';
+import { join } from 'node:path';
+import { machineKubectl, kubectl as run, type KubectlResult } from '../../support/kubectl.js';
 import { kubeconfigFile, useDevCluster } from '../../support/devcluster.js';
 
 const tls = fileURLToPath(new URL('../../../../test/fixtures/tls/', import.meta.url));
@@ -132,30 +131,6 @@ interface Client {
   run(args: string[], input?: string): Promise<KubectlResult>;
 }
 
-/**
- * The machine's own kubectl and the version it reports. gcloud's `kubectl` is
- * a dispatcher (`v1.32.4-dispatcher`) that runs the release matching the
- * server, 1.33 against a devcluster: the binary of its own version installed
- * beside it (`kubectl.1.32`) is taken instead, so "1.32" means 1.32.
- */
-function machineKubectl(): { bin: string; version: string } | undefined {
-  const version = (bin: string): string => {
-    const out = spawnSync(bin, ['version', '--client', '-o', 'json'], { encoding: 'utf8' });
-    const parsed = JSON.parse(out.stdout || '{}') as { clientVersion?: { gitVersion?: string } };
-    return parsed.clientVersion?.gitVersion ?? '';
-  };
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    let bin = join(dir, 'kubectl');
-    if (dir === '' || !existsSync(bin)) continue;
-    const dispatched = /^v(\d+)\.(\d+)\.\d+-dispatcher$/.exec(version(bin));
-    const own =
-      dispatched && join(dirname(realpathSync(bin)), `kubectl.${dispatched[1]}.${dispatched[2]}`);
-    if (own && existsSync(own)) bin = own;
-    return { bin, version: version(bin) };
-  }
-  return undefined;
-}
-
 /** The object without what the server makes per object, names replaced by `NAME`. */
 function comparable(obj: Record<string, unknown>, name: string): unknown {
   const meta = { ...(obj.metadata as Record<string, unknown>) };
@@ -213,7 +188,8 @@ describe('kubectl 1.33 create subcommands (protobuf bodies)', function () {
     await allCases({ ns: 'pb', run: (args, input) => kubectl(args, input) });
   });
 
-  const machine = machineKubectl();
+  const found = machineKubectl();
+  const machine = found && { bin: found.path, version: found.version };
   it(`does the same with the machine's kubectl (${machine?.version ?? 'absent'}) for one of each kind`, async function () {
     if (!machine) this.skip();
     const oneOfEach = CASES.filter(

