@@ -108,6 +108,8 @@ function connectOptions(opts: ResolvedOptions): ConnectOptions {
   );
   return {
     url: opts.url,
+    tls: opts.tls,
+    allowedHosts: opts.allowedHosts,
     applicationName: opts.applicationName,
     statementTimeoutMs: opts.statementTimeoutMs,
     // Timers take at most 2^31-1 ms; a longer one would fire at once.

@@ -6,6 +6,7 @@ import pg from 'pg';
 import {
   DatabaseHostNotAllowedError,
   InvalidDatabaseUrlError,
+  migrate,
   parseAllowedHosts,
 } from '../../../src/engine/index.js';
 import { connect, withConnection } from '../../../src/engine/connection.js';
@@ -30,6 +31,18 @@ describe('connections take nothing but their URL and TLS data', () => {
     if (saved === undefined) delete process.env.PGPASSFILE;
     else process.env.PGPASSFILE = saved;
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('gives a run the TLS data and allowed hosts of its options, as a single connection gets them', async () => {
+    const tls = await migrate({ url, migrations: [], tls: { ca: 'not PEM' } }).catch((e) => e);
+    expect(tls).to.be.instanceOf(InvalidDatabaseUrlError);
+    expect((tls as Error).message).to.match(/ca\.crt/);
+    const host = await migrate({
+      url,
+      migrations: [],
+      allowedHosts: parseAllowedHosts('db.example.com'),
+    }).catch((e) => e);
+    expect(host).to.be.instanceOf(DatabaseHostNotAllowedError);
   });
 
   it('connects with the URL as given', async () => {
