@@ -136,6 +136,8 @@ export class AdmissionPolicies {
    * Deny action; pushes Warn verdicts to `warnings`.
    */
   admit(a: AdmissionAttributes, user: UserInfo, warnings: string[], dryRun = false): void {
+    // What CEL sees is converted once per request, at the first binding that applies.
+    let variables: Record<string, CelInput> | undefined;
     for (const binding of this.store.collection(BINDING_KEY).list('')) {
       const spec = isRecord(binding.spec) ? binding.spec : {};
       const policy = this.policy(str(spec.policyName) ?? '');
@@ -145,7 +147,8 @@ export class AdmissionPolicies {
       const actions = Array.isArray(spec.validationActions)
         ? spec.validationActions.map(String)
         : [];
-      const verdict = evaluate(policy, a, user, dryRun);
+      variables ??= bindingsFor(a, user, dryRun);
+      const verdict = evaluate(policy, variables);
       if (!verdict) continue;
       const v = { ...verdict, binding: binding.metadata.name, actions };
       if (actions.includes('Warn'))
@@ -189,11 +192,10 @@ function bindingsFor(
 /** The policy's violation of `a`, or undefined when it allows it (or does not apply). */
 function evaluate(
   p: CompiledPolicy,
-  a: AdmissionAttributes,
-  user: UserInfo,
-  dryRun: boolean,
+  request: Record<string, CelInput>,
 ): Omit<Verdict, 'binding' | 'actions'> | undefined {
-  const bindings = bindingsFor(a, user, dryRun);
+  // A copy per policy: its own `variables` are added to it.
+  const bindings = { ...request };
   const failed = (why: string) =>
     p.failurePolicy === 'Ignore'
       ? undefined

@@ -63,7 +63,7 @@ export async function handle(
     const url = new URL(req.url ?? '/', 'http://devcluster');
     const method = (req.method ?? 'GET').toUpperCase();
     const route = parseRoute(url.pathname);
-    const user = deps.identities.authenticate(req);
+    const user = deps.identities.authenticate(req, deps.api.clock());
     deps.faults.record(verbOf(method, route, url), resourceOf(route));
     await sleep(deps.faults.responseDelayMs);
     const injected = deps.faults.failureFor(method, url.pathname);

@@ -96,14 +96,17 @@ export class Identities {
     this.byPort.set(port, this.byToken.get(this.token(name))!);
   }
 
-  /** The user a request authenticates as; 401 for a bearer token this server did not issue. */
-  authenticate(req: IncomingMessage): UserInfo {
+  /**
+   * The user a request authenticates as; 401 for a bearer token this server
+   * did not issue or that expired by `now` (the API's clock, which set it).
+   */
+  authenticate(req: IncomingMessage, now: Date = new Date()): UserInfo {
     const portUser = this.byPort.get(req.socket.localPort ?? -1);
     const header = req.headers.authorization;
     const bearer = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!bearer) return portUser ?? ADMIN_USER;
     const user = this.byToken.get(bearer[1]!);
-    const expired = (this.expiry.get(bearer[1]!) ?? Infinity) <= Date.now();
+    const expired = (this.expiry.get(bearer[1]!) ?? Infinity) <= now.getTime();
     if (!user || expired || (portUser && user !== portUser))
       throw new ApiError(401, 'Unauthorized', 'Unauthorized');
     return user;

@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { invalid, type InvalidField } from '../errors.js';
+import { queryFlag } from '../query.js';
 
 /** The longest field manager kube-apiserver accepts. */
 const MAX_FIELD_MANAGER = 128;
@@ -57,7 +58,7 @@ export function writeOptions(
     const kind = { create: 'CreateOptions', update: 'UpdateOptions', patch: 'PatchOptions' }[verb];
     throw invalid({ kind, group: 'meta.k8s.io', name: '', errors });
   }
-  const force = q.get('force') === 'true' || q.get('force') === '1';
+  const force = queryFlag(q.get('force'));
   if (given) return { fieldManager: given, force };
   const agent = (req.headers['user-agent'] ?? '').split('/')[0]!;
   return agent ? { fieldManager: agent.slice(0, MAX_FIELD_MANAGER), force } : { force };
