@@ -1,6 +1,7 @@
 /** `run`: the operator (in-cluster config, or KUBECONFIG / --kubeconfig). */
 import { Option, type Command } from 'commander';
 import { parseAllowedHosts, type AllowedHosts } from '../engine/database-hosts.js';
+import { parseTimeout } from '../engine/duration.js';
 import { countFlag, durationFlag } from './flags.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import {
@@ -238,8 +239,9 @@ function allowedHostsFlag(value: string | undefined): AllowedHosts | undefined {
 
 /** `--reconcile-timeout`: above 0 and at most 24h, like the CRD's timeouts. */
 export function reconcileTimeoutFlag(value: string): number {
-  const ms = durationFlag('reconcile-timeout', value);
-  if (ms <= 0 || ms > 24 * 3_600_000)
-    throw new UsageError(`--reconcile-timeout must be above 0 and at most 24h, got "${value}"`);
-  return ms;
+  try {
+    return parseTimeout(value);
+  } catch (err) {
+    throw new UsageError(`--reconcile-timeout: ${(err as Error).message}`);
+  }
 }

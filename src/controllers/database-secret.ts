@@ -72,3 +72,8 @@ export function isDatabaseRefusal(
 ): err is InvalidDatabaseUrlError | DatabaseHostNotAllowedError {
   return err instanceof InvalidDatabaseUrlError || err instanceof DatabaseHostNotAllowedError;
 }
+
+/** What names one database for sharing and comparing: its URL and TLS data (never logged). */
+export function accessKeyOf(access: DatabaseAccess): string {
+  return `${access.url}\n${JSON.stringify(access.tls ?? {})}`;
+}

@@ -14,6 +14,7 @@
  *   asks for a look now at what no watch reports (a deletion blocked by rows
  *   that are gone, a name conflict resolved in the database).
  */
+import { accessKeyOf } from '../database-secret.js';
 import { isDeepStrictEqual } from 'node:util';
 import {
   GROUP,
@@ -127,7 +128,7 @@ export function setupOrganizations(s: OrganizationSetup): { close(): Promise<voi
   const registry = new DatabaseRegistry<OrgDatabase, DatabaseAccess>({
     open: (access) => counted(openOrgDatabase(access), s.metrics),
     // A changed CA or client certificate is another connection: a new pool.
-    keyOf: (access) => `${access.url}\n${JSON.stringify(access.tls ?? {})}`,
+    keyOf: accessKeyOf,
   });
   // Our own writes reach the cache a moment later; a reconcile in between must not repeat them.
   const finalized = new Set<string>();

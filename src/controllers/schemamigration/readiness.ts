@@ -10,12 +10,12 @@ import type { Migration } from '../../engine/index.js';
 
 /**
  * What a Ready status stands for: the generation, the source's versions and
- * checksums, and the database URL (hashed). The retry annotation is left out:
+ * checksums, and the database: its URL and TLS data (hashed). The retry annotation is left out:
  * asking for another look does not change what was applied.
  */
-export function readyKey(obj: SchemaMigration, url: string, migrations: Migration[]): string {
+export function readyKey(obj: SchemaMigration, database: string, migrations: Migration[]): string {
   const source = migrations.map((m) => `${m.version}:${m.checksum}:${m.transactional}`).join(',');
-  return [obj.metadata?.generation, hash(source), hash(url)].join('|');
+  return [obj.metadata?.generation, hash(source), hash(database)].join('|');
 }
 
 /**

@@ -28,7 +28,7 @@ import {
 } from '../../engine/index.js';
 import type { EventRecorder, EventSubject, ReconcileContext, Result } from '../../kube/index.js';
 import type { OperatorMetrics } from '../../observability/index.js';
-import { isDatabaseRefusal, readDatabaseAccess } from '../database-secret.js';
+import { accessKeyOf, isDatabaseRefusal, readDatabaseAccess } from '../database-secret.js';
 import {
   claimConflict,
   claimFor,
@@ -56,7 +56,6 @@ import { planSummary } from './summary.js';
 export interface SchemaMigrationDeps {
   /** The informer cache. */
   get(key: string): SchemaMigration | undefined;
-  list(): SchemaMigration[];
   readConfigMap: ConfigMapReader;
   /** The decoded value of a Secret key in a namespace, or undefined when the Secret or key is missing. */
   readSecretKey(namespace: string, name: string, key: string): Promise<string | undefined>;
@@ -129,7 +128,7 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
       throw new RetryLater(why);
     }
     const url = access.url;
-    const accessKey = `${url}\n${JSON.stringify(access.tls ?? {})}`;
+    const accessKey = accessKeyOf(access);
 
     let migrations: Migration[];
     try {
@@ -146,7 +145,7 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
     stalledOn.delete(key);
 
     // Ready stays through a transient error only if nothing it was Ready for has changed.
-    const wanted = readyKey(obj, url, migrations);
+    const wanted = readyKey(obj, accessKey, migrations);
     const unchanged = readyWith.has(key)
       ? readyWith.get(key) === wanted
       : atTarget(obj, migrations);

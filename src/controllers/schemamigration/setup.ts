@@ -77,7 +77,6 @@ export function setupSchemaMigrations(
 
   const reconcile = schemaMigrationReconciler({
     get: (key) => smigs.cache.get(key),
-    list: () => smigs.cache.list(),
     readConfigMap: configMapReader(s.client),
     // The URL and its TLS keys are read together: one request per Secret.
     readSecretKey: secretKeyReader({ secrets }),

@@ -32,7 +32,6 @@ function world(data: Record<string, string>, extra: Partial<SchemaMigrationDeps>
   const runs: RunOptions[] = [];
   const reconcile = schemaMigrationReconciler({
     get: () => obj,
-    list: () => [obj],
     readConfigMap: async () => undefined,
     readSecretKey: async (ns, name, key) => (ns === 'ns' && name === 'db' ? data[key] : undefined),
     statusWriter: {

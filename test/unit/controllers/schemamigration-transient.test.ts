@@ -53,7 +53,6 @@ function world(obj = smig()) {
   let next: (o: RunOptions) => Promise<MigrateResult> = async (o) => applied(o);
   const reconcile = schemaMigrationReconciler({
     get: (k) => (k === 'ns/api' ? obj : undefined),
-    list: () => [obj],
     readConfigMap: async () => ({ data: source }),
     readSecretKey: async (_ns, _name, key) => (key === 'url' ? secret.url : undefined),
     statusWriter: {

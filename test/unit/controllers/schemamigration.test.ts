@@ -67,7 +67,6 @@ function world(
   };
   const reconcile = schemaMigrationReconciler({
     get: (k) => store.get(k),
-    list: () => [...store.values()],
     readConfigMap: async () => ({ data: files }),
     readSecretKey: async (_ns, _name, key) => (key === 'url' ? (secret ?? undefined) : undefined),
     statusWriter: writer,
