@@ -10,30 +10,23 @@
  * read their Secret with a GET), only a changed Secret does not wake them.
  */
 import type { SchemaMigration } from '../../api/index.js';
-import {
+import type {
   Informer,
-  identityOnly,
-  metadataClient,
-  type KubeClient,
-  type KubeObject,
-  type ManagedInformer,
-  type PartialObjectMetadata,
+  KubeObject,
+  ManagedInformer,
+  PartialObjectMetadata,
 } from '../../kube/index.js';
-import type { Logger, OperatorMetrics } from '../../observability/index.js';
 
 type Smig = SchemaMigration & KubeObject;
 
-const secretsRef = { group: '', version: 'v1', plural: 'secrets', namespaced: true };
 const keyOf = (o: KubeObject) => `${o.metadata!.namespace}/${o.metadata!.name}`;
 
 /** Options of {@link SecretWatches}. */
 export interface SecretWatchesOptions {
-  client: KubeClient;
-  /** The SchemaMigration informer, with the `secrets` index of watches.ts. */
+  /** The SchemaMigration informer. */
   smigs: Informer<Smig>;
-  wake(key: string): void;
-  logger: Logger;
-  metrics?: OperatorMetrics;
+  /** A metadata-only watch of one namespace's Secrets, wired to wake the CRs that name one. */
+  watch(namespace: string): Informer<PartialObjectMetadata>;
 }
 
 /** The per-namespace Secret watches, managed as one informer that is always synced. */
@@ -82,7 +75,7 @@ export class SecretWatches implements ManagedInformer {
     const ns = cr.metadata!.namespace!;
     let w = this.byNamespace.get(ns);
     if (!w) {
-      w = { informer: this.watch(ns), crs: new Set() };
+      w = { informer: this.o.watch(ns), crs: new Set() };
       this.byNamespace.set(ns, w);
       if (this.started) w.informer.start();
     }
@@ -97,29 +90,5 @@ export class SecretWatches implements ManagedInformer {
     if (w.crs.size > 0) return;
     this.byNamespace.delete(ns);
     void w.informer.stop();
-  }
-
-  private watch(namespace: string): Informer<PartialObjectMetadata> {
-    const informer = new Informer<PartialObjectMetadata>({
-      client: metadataClient(this.o.client, secretsRef),
-      namespace,
-      transform: identityOnly,
-      logger: this.o.logger,
-      metrics: this.o.metrics,
-    });
-    const wake = (secret: PartialObjectMetadata) => {
-      for (const cr of this.o.smigs.cache.byIndex('secrets', keyOf(secret))) this.o.wake(keyOf(cr));
-    };
-    informer.on({
-      // The first list is not a change: the CRs of a new namespace are queued by their own add.
-      add: (secret) => {
-        if (informer.hasSynced()) wake(secret);
-      },
-      update: (old, obj) => {
-        if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) wake(obj);
-      },
-      delete: wake,
-    });
-    return informer;
   }
 }

@@ -27,6 +27,7 @@ import type { ConfigMapData, ConfigMapReader } from './source.js';
 type Smig = SchemaMigration & KubeObject;
 
 const configMapsRef = { group: '', version: 'v1', plural: 'configmaps', namespaced: true };
+const secretsRef = { group: '', version: 'v1', plural: 'secrets', namespaced: true };
 
 const keyOf = (o: KubeObject) => `${o.metadata!.namespace}/${o.metadata!.name}`;
 
@@ -51,31 +52,45 @@ export interface WatchReferencesOptions {
 
 /** The metadata-only ConfigMap and Secret watches, wired to wake the CRs that name a changed object. */
 export function watchReferences(o: WatchReferencesOptions): ManagedInformer[] {
-  const follow = (ref: typeof configMapsRef, index: keyof typeof referenceIndexers) => {
-    const informer = new Informer<PartialObjectMetadata>({
-      client: metadataClient(o.client, ref),
-      namespace: o.namespace,
-      transform: identityOnly,
-      logger: o.logger,
-      metrics: o.metrics,
-    });
-    const wake = (obj: PartialObjectMetadata) => {
-      for (const cr of o.smigs.cache.byIndex(index, keyOf(obj))) o.wake(keyOf(cr));
-    };
-    informer.on({
-      // The first list is not a change: every CR is queued by its own add at start.
-      add: (obj) => {
-        if (informer.hasSynced()) wake(obj);
-      },
-      // A resync re-delivers unchanged objects: only a new resourceVersion is a change.
-      update: (old, obj) => {
-        if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) wake(obj);
-      },
-      delete: wake,
-    });
-    return informer;
+  const secrets = new SecretWatches({
+    smigs: o.smigs,
+    watch: (namespace) => followReferences(o, secretsRef, 'secrets', namespace),
+  });
+  return [followReferences(o, configMapsRef, 'configmaps', o.namespace), secrets];
+}
+
+/**
+ * A metadata-only watch of `ref` in `namespace` (all when undefined) that
+ * wakes the CRs whose `index` names a changed object.
+ */
+function followReferences(
+  o: WatchReferencesOptions,
+  ref: typeof configMapsRef,
+  index: keyof typeof referenceIndexers,
+  namespace: string | undefined,
+): Informer<PartialObjectMetadata> {
+  const informer = new Informer<PartialObjectMetadata>({
+    client: metadataClient(o.client, ref),
+    namespace,
+    transform: identityOnly,
+    logger: o.logger,
+    metrics: o.metrics,
+  });
+  const wake = (obj: PartialObjectMetadata) => {
+    for (const cr of o.smigs.cache.byIndex(index, keyOf(obj))) o.wake(keyOf(cr));
   };
-  return [follow(configMapsRef, 'configmaps'), new SecretWatches(o)];
+  informer.on({
+    // The first list is not a change: every CR is queued by its own add.
+    add: (obj) => {
+      if (informer.hasSynced()) wake(obj);
+    },
+    // A resync re-delivers unchanged objects: only a new resourceVersion is a change.
+    update: (old, obj) => {
+      if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) wake(obj);
+    },
+    delete: wake,
+  });
+  return informer;
 }
 
 /** Reads a ConfigMap with a GET when a CR reconciles: only the ones CRs name are ever fetched. */
