@@ -72,10 +72,16 @@ for (const major of MAJORS) {
 
     it('finishes after kill -9 at a random moment, 20 times, with the schema of a clean run', async function () {
       this.timeout(300_000);
-      const clean = await freshDatabase(major);
-      const t0 = performance.now();
-      expect((await runCli(['migrate', '--database-url', clean, '--dir', dir])).code).to.equal(0);
-      const cleanMs = performance.now() - t0;
+      // The fastest of two clean runs: a first run slowed by a busy machine would spread the
+      // kills past the end of the later runs, which then prove nothing.
+      let cleanMs = Infinity;
+      let clean = '';
+      for (let i = 0; i < 2; i++) {
+        clean = await freshDatabase(major);
+        const t0 = performance.now();
+        expect((await runCli(['migrate', '--database-url', clean, '--dir', dir])).code).to.equal(0);
+        cleanMs = Math.min(cleanMs, performance.now() - t0);
+      }
       const expected = await catalogDump(clean);
       const killedAt: number[] = [];
       let interrupted = 0;
