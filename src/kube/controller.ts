@@ -5,8 +5,12 @@
  *
  *   returned {}                   → forget (success)
  *   returned { requeueAfterMs }   → forget, addAfter
- *   threw TerminalError           → forget, no retry (logged, counted)
- *   threw anything else           → addRateLimited (backoff)
+ *   threw                         → addRateLimited (backoff)
+ *
+ * There is no "terminal" outcome: a failure that retrying cannot fix (a bad
+ * spec, a checksum mismatch) is a domain failure, written to status by the
+ * reconciler, which then returns normally; only infrastructure failures are
+ * thrown.
  *
  * Each reconcile gets its own AbortSignal, aborted when its deadline
  * (`reconcileTimeoutMs`) passes (reason a `TimeoutError`), when `cancel(key)`
@@ -37,14 +41,6 @@ export interface ReconcileContext {
 
 /** Brings the world in line with the object named by `key` (`ns/name`). */
 export type Reconciler = (ctx: ReconcileContext, key: string) => Promise<Result>;
-
-/** Wrap an error in this to say retrying will not help (bad spec, not a blip). */
-export class TerminalError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'TerminalError';
-  }
-}
 
 /** Options for `Controller`. */
 export interface ControllerOptions {
@@ -181,17 +177,11 @@ export class Controller {
       if (result.requeueAfterMs) this.queue.addAfter(key, result.requeueAfterMs);
     } catch (err) {
       this.record('error');
-      if (err instanceof TerminalError) {
-        this.metrics?.terminalReconcileErrors.inc(labels);
-        this.queue.forget(key);
-        log.error('reconcile failed terminally; not retrying', { error: err });
-      } else {
-        this.queue.addRateLimited(key);
-        log.error('reconcile failed; will retry with backoff', {
-          error: err,
-          retries: this.queue.retries(key),
-        });
-      }
+      this.queue.addRateLimited(key);
+      log.error('reconcile failed; will retry with backoff', {
+        error: err,
+        retries: this.queue.retries(key),
+      });
     } finally {
       deadline?.cancel();
       this.inFlight.delete(key);

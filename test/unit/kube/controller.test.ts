@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Controller, TerminalError, type Result } from '../../../src/kube/controller.js';
+import { Controller, type Result } from '../../../src/kube/controller.js';
 import type { Logger } from '../../../src/observability/logger.js';
 import { OperatorMetrics } from '../../../src/observability/metrics.js';
 import { FakeClock, flush } from './support/fake-clock.js';
@@ -84,22 +84,6 @@ describe('controller', () => {
     expect(calls).to.equal(3);
     expect(await total(metrics, 'error')).to.equal(2);
     expect(c.queue.retries('ns/a')).to.equal(0);
-    await c.stop();
-  });
-
-  it('should not retry a terminal error, and should log and count it', async () => {
-    let calls = 0;
-    const { c, clock, metrics, lines } = setup(async () => {
-      calls++;
-      throw new TerminalError('spec is invalid');
-    });
-    c.start();
-    c.enqueue('ns/a');
-    await clock.advance(60_000);
-    expect(calls).to.equal(1);
-    const terminal = await metrics.terminalReconcileErrors.get();
-    expect(terminal.values[0]?.value).to.equal(1);
-    expect(lines.some((l) => l.level === 'error' && l.key === 'ns/a')).to.equal(true);
     await c.stop();
   });
 
