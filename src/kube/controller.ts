@@ -19,9 +19,9 @@
  */
 import type { Logger } from '../observability/logger.js';
 import { silentLogger } from '../observability/logger.js';
-import type { OperatorMetrics } from '../observability/metrics.js';
 import { realClock, type Clock } from './clock.js';
 import { WorkQueue } from './workqueue.js';
+import type { ControllerMetrics } from './metrics.js';
 
 /** What a reconcile asks for: nothing (done) or another look after a delay. */
 export interface Result {
@@ -50,7 +50,7 @@ export interface ControllerOptions {
   workers?: number;
   queue?: WorkQueue;
   logger?: Logger;
-  metrics?: OperatorMetrics;
+  metrics?: ControllerMetrics;
   clock?: Clock;
   /** Each reconcile's deadline; its signal is aborted then (default: none). */
   reconcileTimeoutMs?: number;
@@ -70,7 +70,7 @@ export class Controller {
   private readonly reconcile: Reconciler;
   private readonly workers: number;
   private readonly log: Logger;
-  private readonly metrics: OperatorMetrics | undefined;
+  private readonly metrics: ControllerMetrics | undefined;
   private readonly clock: Clock;
   private readonly reconcileTimeoutMs: number | undefined;
   private readonly abort = new AbortController();

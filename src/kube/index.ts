@@ -10,6 +10,7 @@ export * from './resource-client.js';
 export * from './metadata.js';
 export * from './clock.js';
 export * from './rate-limiter.js';
+export * from './metrics.js';
 export * from './workqueue.js';
 export * from './controller.js';
 export * from './cache.js';

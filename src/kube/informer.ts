@@ -9,11 +9,11 @@
  */
 import type { Logger } from '../observability/logger.js';
 import { silentLogger } from '../observability/logger.js';
-import type { OperatorMetrics } from '../observability/metrics.js';
 import { Indexer, type CacheDiff, type IndexFunc } from './cache.js';
 import { realClock, type Clock, type TimerHandle } from './clock.js';
 import { GoneError } from './errors.js';
 import type { KubeObject, ListOptions, ResourceClient } from './resource-client.js';
+import type { InformerMetrics } from './metrics.js';
 
 /** Callbacks; errors they throw are logged and do not affect the informer. */
 export interface InformerHandlers<T> {
@@ -42,7 +42,7 @@ export interface InformerOptions<T extends KubeObject> extends ListOptions {
   transform?: (obj: T) => T;
   clock?: Clock;
   logger?: Logger;
-  metrics?: OperatorMetrics;
+  metrics?: InformerMetrics;
 }
 
 type StopReason = 'watchdog' | 'resync' | 'stop';

@@ -10,9 +10,9 @@
 import { hostname } from 'node:os';
 import type { Logger } from '../observability/logger.js';
 import { silentLogger } from '../observability/logger.js';
-import type { OperatorMetrics } from '../observability/metrics.js';
 import { realClock, type Clock } from './clock.js';
 import type { LeaseRecord, LeaseStore, VersionedLease } from './lease-store.js';
+import type { LeaderMetrics } from './metrics.js';
 
 /** Options for `LeaderElector`. */
 export interface LeaderElectionOptions {
@@ -27,7 +27,7 @@ export interface LeaderElectionOptions {
   retryPeriodMs?: number;
   clock?: Clock;
   logger?: Logger;
-  metrics?: OperatorMetrics;
+  metrics?: LeaderMetrics;
 }
 
 /** What the elector calls. */
@@ -54,7 +54,7 @@ export class LeaderElector {
   private readonly retryMs: number;
   private readonly clock: Clock;
   private readonly log: Logger;
-  private readonly metrics: OperatorMetrics | undefined;
+  private readonly metrics: LeaderMetrics | undefined;
   private observed: VersionedLease | undefined;
   private observedAt = 0;
   private leading = false;

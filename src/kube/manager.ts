@@ -12,9 +12,9 @@ import type { HealthServer } from '../observability/health-server.js';
 import { startHealthServer } from '../observability/health-server.js';
 import type { Logger } from '../observability/logger.js';
 import { silentLogger } from '../observability/logger.js';
-import type { OperatorMetrics } from '../observability/metrics.js';
 import type { Controller } from './controller.js';
 import type { LeaderElector } from './leader-election.js';
+import type { MetricsExposition } from './metrics.js';
 
 /** Something that can be started and stopped, and reports whether its cache is synced. */
 export interface ManagedInformer {
@@ -36,7 +36,7 @@ export type StopCause = 'signal' | 'stopped' | 'lost-leadership';
 /** Options for `Manager`. */
 export interface ManagerOptions {
   logger?: Logger;
-  metrics?: OperatorMetrics;
+  metrics?: MetricsExposition;
   /** Health/metrics bind address (`:8080`); no server when omitted. */
   healthBindAddress?: string;
   /** Campaign for this lease before starting controllers; none = always lead. */

@@ -10,9 +10,9 @@
  * once; its further keys wait in the queue while other groups' keys, queued
  * later, go first. Without them the queue is plain FIFO.
  */
-import type { OperatorMetrics } from '../observability/metrics.js';
 import { realClock, type Clock, type TimerHandle } from './clock.js';
 import { defaultRateLimiter, type RateLimiter } from './rate-limiter.js';
+import type { QueueMetrics } from './metrics.js';
 
 /** Options for `WorkQueue`. */
 export interface WorkQueueOptions {
@@ -20,7 +20,7 @@ export interface WorkQueueOptions {
   name: string;
   clock?: Clock;
   rateLimiter?: RateLimiter;
-  metrics?: OperatorMetrics;
+  metrics?: QueueMetrics;
   /** The group a key belongs to (e.g. its namespace), for `maxPerGroup`. */
   groupOf?: (key: string) => string;
   /** Keys of one group handed out at once, at most (default: no limit). */
@@ -38,7 +38,7 @@ export class WorkQueue {
   readonly name: string;
   private readonly clock: Clock;
   private readonly limiter: RateLimiter;
-  private readonly metrics: OperatorMetrics | undefined;
+  private readonly metrics: QueueMetrics | undefined;
   private readonly queue: string[] = [];
   private readonly dirty = new Set<string>();
   /** Keys being processed, with the time each was handed out. */

@@ -20,7 +20,7 @@ export interface ReadinessCheck {
 export interface HealthServerOptions {
   /** `:8080`, `127.0.0.1:8080`, `[::1]:8080` or `0` for any free port on loopback. */
   bindAddress: string;
-  metrics?: OperatorMetrics;
+  metrics?: Pick<OperatorMetrics, 'exposition'>;
   readiness?: ReadinessCheck[];
 }
 
