@@ -14,6 +14,7 @@
 import type { Logger } from '../observability/logger.js';
 import { silentLogger } from '../observability/logger.js';
 import { realClock, type Clock } from './clock.js';
+import { NotFoundError } from './errors.js';
 import { formatMicroTime } from './micro-time.js';
 import type { KubeObject, ResourceClient } from './resource-client.js';
 
@@ -117,7 +118,7 @@ export class KubeEventRecorder implements EventRecorder {
         { series: { count, lastObservedTime: formatMicroTime(now) } },
       );
     } catch (err) {
-      if ((err as { reason?: string }).reason === 'NotFound') return false;
+      if (err instanceof NotFoundError) return false;
       throw err;
     }
     prior.count = count;

@@ -3,6 +3,7 @@
  * cluster-scoped: get, list, create, replace, delete, merge/JSON patch and
  * status patch, with the right patch content types. Errors are `KubeError`s.
  */
+import { NotFoundError } from './errors.js';
 import { errorFromStatus } from './translate.js';
 import type { Transport } from './transport.js';
 
@@ -149,7 +150,7 @@ export class ResourceClient<T extends KubeObject> {
     try {
       return await this.get(key);
     } catch (err) {
-      if ((err as { reason?: string }).reason === 'NotFound') return undefined;
+      if (err instanceof NotFoundError) return undefined;
       throw err;
     }
   }
