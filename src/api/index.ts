@@ -55,7 +55,7 @@ export const OrganizationConditions = {
 } as const;
 
 export * from './generated.js';
-export type { ObjectMeta } from './meta.js';
+export type { ManagedFieldsEntry, ObjectMeta, OwnerReference } from './meta.js';
 export { getCondition, isConditionTrue, setCondition, type ConditionUpdate } from './conditions.js';
 export { CRD_FILES, crdDir, loadCrds, packageRoot } from './crds.js';
 export type { Crd, CrdVersion, PrinterColumn, SchemaNode, ValidationRule } from './schema.js';

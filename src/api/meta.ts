@@ -1,10 +1,32 @@
 /**
- * The object metadata the operator reads and writes, typed here so that
- * src/api/ need not import @kubernetes/client-node (only src/kube/ does).
- * Timestamps are RFC 3339 strings, as on the wire.
+ * Object metadata (metav1.ObjectMeta), typed once for the whole repository:
+ * the API types, the Kubernetes layer and the devcluster all use this one,
+ * so that src/api/ need not import @kubernetes/client-node (only src/kube/
+ * does). Timestamps are RFC 3339 strings, as on the wire.
  */
 
-/** Standard object metadata (metav1.ObjectMeta, the fields the operator uses). */
+/** One owner of an object (metav1.OwnerReference). */
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+/** One entry of `metadata.managedFields`: a field manager and the fields it owns. */
+export interface ManagedFieldsEntry {
+  manager: string;
+  operation: 'Apply' | 'Update';
+  apiVersion: string;
+  time?: string;
+  fieldsType: 'FieldsV1';
+  fieldsV1: Record<string, unknown>;
+  subresource?: string;
+}
+
+/** Standard object metadata (metav1.ObjectMeta, the fields this repository reads or writes). */
 export interface ObjectMeta {
   name?: string;
   generateName?: string;
@@ -16,15 +38,11 @@ export interface ObjectMeta {
   generation?: number;
   creationTimestamp?: string;
   deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   finalizers?: string[];
-  ownerReferences?: Array<{
-    apiVersion: string;
-    kind: string;
-    name: string;
-    uid: string;
-    controller?: boolean;
-    blockOwnerDeletion?: boolean;
-  }>;
+  ownerReferences?: OwnerReference[];
+  /** Written by the API server (server-side apply); the operator never sets it. */
+  managedFields?: ManagedFieldsEntry[];
 }

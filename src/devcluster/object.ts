@@ -3,29 +3,23 @@
  * objects are never mutated: every write builds a new object, so lists and
  * watch events can hand out references without copying.
  */
+import type { ObjectMeta } from '../api/meta.js';
 
-/** `metadata` as far as the server reads it; the rest passes through. */
-export interface ObjectMeta {
-  name: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
-  [key: string]: unknown;
-}
+/**
+ * The metadata of a stored object: the repository's one `ObjectMeta`, with
+ * the name that every stored object has (the server fills it from
+ * `generateName` before storing).
+ */
+export type StoredMeta = ObjectMeta & { name: string };
 
-/** Any Kubernetes object. */
+/**
+ * Any stored Kubernetes object: typed metadata, and a body of arbitrary JSON
+ * (the server stores every kind, its own and custom ones).
+ */
 export interface KubeObject {
   apiVersion?: string;
   kind?: string;
-  metadata: ObjectMeta;
+  metadata: StoredMeta;
   [key: string]: unknown;
 }
 

@@ -4,7 +4,7 @@
  * resources). Hooks are synchronous and pure except `afterWrite`, which may
  * schedule follow-up writes.
  */
-import type { ManagedFieldsEntry } from './apply/managers.js';
+import type { ManagedFieldsEntry } from '../api/meta.js';
 import type { UserInfo } from './identity.js';
 import type { KubeObject } from './object.js';
 import type { ResourceType } from './resources.js';

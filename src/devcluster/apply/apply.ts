@@ -6,7 +6,7 @@
  * case the field changes hands.
  */
 import { ApiError } from '../errors.js';
-import { timestamp, type KubeObject } from '../object.js';
+import { timestamp, type KubeObject, type StoredMeta } from '../object.js';
 import type { ResourceType } from '../resources.js';
 import {
   decode,
@@ -17,6 +17,7 @@ import {
   union,
   type FieldSet,
 } from './fieldpath.js';
+import type { ManagedFieldsEntry } from '../../api/meta.js';
 import { compare, fieldSetOf } from './fieldset.js';
 import {
   encodeManagers,
@@ -25,7 +26,6 @@ import {
   shapeOf,
   strip,
   tracked,
-  type ManagedFieldsEntry,
   type Manager,
   type Writer,
 } from './managers.js';
@@ -121,7 +121,7 @@ function syncLastApplied(obj: KubeObject, config: KubeObject, writer: Writer): K
   if (writer.manager !== 'kubectl' || !current) return obj;
   const annotations = { ...(config.metadata.annotations ?? {}) };
   delete annotations[LAST_APPLIED];
-  const metadata: KubeObject['metadata'] = { ...config.metadata, annotations };
+  const metadata: StoredMeta = { ...config.metadata, annotations };
   if (Object.keys(annotations).length === 0) delete metadata.annotations;
   const text = sortedJson({ ...config, metadata });
   return {

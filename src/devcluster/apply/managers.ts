@@ -6,6 +6,7 @@
  * else; applies own exactly what they sent and are refused when they would
  * change a field another manager owns (see `apply.ts`).
  */
+import type { ManagedFieldsEntry } from '../../api/meta.js';
 import { apiVersionOf, type ResourceType } from '../resources.js';
 import { isRecord, timestamp, type KubeObject } from '../object.js';
 import {
@@ -20,17 +21,6 @@ import {
 import { capUpdateManagers } from './cap.js';
 import { compare } from './fieldset.js';
 import { BUILTIN, crdShape, type Shape } from './schema.js';
-
-/** One entry of `metadata.managedFields`. */
-export interface ManagedFieldsEntry {
-  manager: string;
-  operation: 'Apply' | 'Update';
-  apiVersion: string;
-  time?: string;
-  fieldsType: 'FieldsV1';
-  fieldsV1: Record<string, unknown>;
-  subresource?: string;
-}
 
 /** A manager identity and the fields it owns. */
 export interface Manager {

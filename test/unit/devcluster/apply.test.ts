@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { ManagedFieldsEntry } from '../../../src/api/meta.js';
 import { applyConfig } from '../../../src/devcluster/apply/apply.js';
 import { fromFieldsV1, toFieldsV1 } from '../../../src/devcluster/apply/fieldpath.js';
 import { fieldSetOf } from '../../../src/devcluster/apply/fieldset.js';
@@ -114,7 +115,9 @@ describe('devcluster server-side apply internals', () => {
       ['one', 'Apply', { 'f:data': { 'f:b': {} } }],
       ['editor', 'Update', { 'f:data': { 'f:a': {} } }],
     ]);
-    const reset = { ...next, metadata: { ...next.metadata, managedFields: [{}] } };
+    // A client may send any JSON there; an entry that is not one resets the record.
+    const junk = {} as ManagedFieldsEntry;
+    const reset = { ...next, metadata: { ...next.metadata, managedFields: [junk] } };
     expect(afterUpdate({ type: configMaps, old, next: reset, writer, now })).to.deep.equal([]);
   });
 
