@@ -22,6 +22,8 @@ import {
   type KubeClient,
   type KubeObject,
   type ResourceRef,
+  type SecretObject,
+  type Unstructured,
 } from '../kube/index.js';
 import { installCrds } from './install-crds.js';
 import { installAdmissionPolicy, OPERATOR_USERNAME } from './install-policy.js';
@@ -114,10 +116,10 @@ export async function runDev(o: DevOptions): Promise<void> {
 async function applyExamples(client: KubeClient): Promise<string[]> {
   const dir = join(packageRoot(), 'examples');
   const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort();
-  const objects: KubeObject[] = [];
+  const objects: Unstructured[] = [];
   for (const f of files) {
     for (const doc of parseAllDocuments(await readFile(join(dir, f), 'utf8'))) {
-      const obj = doc.toJS() as KubeObject | null;
+      const obj = doc.toJS() as Unstructured | null;
       if (obj?.kind && KINDS[obj.kind]) objects.push(obj);
     }
   }
@@ -129,7 +131,7 @@ async function applyObjects(client: KubeClient, objects: KubeObject[]): Promise<
   const done: string[] = [];
   for (const obj of objects) {
     const r = client.resource<KubeObject>(KINDS[obj.kind!]!);
-    const key = { namespace: obj.metadata?.namespace, name: obj.metadata!.name! };
+    const key = { namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' };
     if (!(await r.find(key))) await r.create(obj);
     done.push(`${obj.kind}/${key.name}`);
   }
@@ -140,7 +142,7 @@ function namespace(name: string): KubeObject {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
 }
 
-function dbSecret(url: string): KubeObject {
+function dbSecret(url: string): SecretObject {
   return {
     apiVersion: 'v1',
     kind: 'Secret',

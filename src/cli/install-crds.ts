@@ -1,6 +1,6 @@
 /** Creates the project's CRDs (from `crds/`) through a Kubernetes client: `dev`, tests, benchmarks. */
-import { loadCrds } from '../api/index.js';
-import type { KubeClient, KubeObject } from '../kube/index.js';
+import { loadCrds, type Crd } from '../api/index.js';
+import type { KubeClient } from '../kube/index.js';
 
 const crdResource = {
   group: 'apiextensions.k8s.io',
@@ -11,6 +11,6 @@ const crdResource = {
 
 /** Creates every CRD of `crds/`; fails if one exists already. */
 export async function installCrds(client: KubeClient): Promise<void> {
-  const crds = client.resource<KubeObject>(crdResource);
-  for (const crd of await loadCrds()) await crds.create(crd as unknown as KubeObject);
+  const crds = client.resource<Crd>(crdResource);
+  for (const crd of await loadCrds()) await crds.create(crd);
 }

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { packageRoot } from '../api/index.js';
-import type { KubeClient, KubeObject } from '../kube/index.js';
+import type { KubeClient, Unstructured } from '../kube/index.js';
 
 /** The ServiceAccount username of the kustomize base, which its policy restricts. */
 export const OPERATOR_USERNAME = 'system:serviceaccount:schema-operator-system:schema-operator';
@@ -22,9 +22,9 @@ const refs: Record<string, { plural: string }> = {
 };
 
 /** The policy and its binding; throws naming the file when it is not what `dev` expects. */
-export async function loadAdmissionPolicy(): Promise<KubeObject[]> {
+export async function loadAdmissionPolicy(): Promise<Unstructured[]> {
   const path = join(packageRoot(), POLICY_FILE);
-  const docs = parseAllDocuments(await readFile(path, 'utf8')).map((d) => d.toJS() as KubeObject);
+  const docs = parseAllDocuments(await readFile(path, 'utf8')).map((d) => d.toJS() as Unstructured);
   const kinds = docs.map((d) => d?.kind).sort();
   if (kinds.join() !== 'ValidatingAdmissionPolicy,ValidatingAdmissionPolicyBinding')
     throw new Error(
@@ -39,7 +39,7 @@ export async function loadAdmissionPolicy(): Promise<KubeObject[]> {
 /** Creates the policy and its binding (fails if they exist). */
 export async function installAdmissionPolicy(client: KubeClient): Promise<void> {
   for (const obj of await loadAdmissionPolicy()) {
-    const r = client.resource<KubeObject>({
+    const r = client.resource<Unstructured>({
       group: 'admissionregistration.k8s.io',
       version: 'v1',
       plural: refs[obj.kind!]!.plural,

@@ -18,7 +18,7 @@ export interface CacheDiff<T> {
 /** An index function for one label: objects filed under that label's value. */
 export function labelIndex<T extends KubeObject>(label: string): IndexFunc<T> {
   return (obj) => {
-    const v = obj.metadata?.labels?.[label];
+    const v = obj.metadata.labels?.[label];
     return v === undefined ? [] : [v];
   };
 }
@@ -83,7 +83,7 @@ export class Indexer<T extends KubeObject> {
       seen.add(key);
       const old = this.items.get(key);
       if (!old) diff.added.push(obj);
-      else if (old.metadata?.resourceVersion !== obj.metadata?.resourceVersion)
+      else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion)
         diff.updated.push({ old, obj });
       else continue;
       this.upsert(obj);

@@ -35,6 +35,27 @@ export type EventSubject = Required<Pick<KubeObject, 'apiVersion' | 'kind'>> & K
 /** Normal or Warning, as the API defines. */
 export type EventType = 'Normal' | 'Warning';
 
+/** An events.k8s.io/v1 Event, the fields this recorder writes. */
+export interface EventObject extends KubeObject {
+  eventTime: string;
+  type: EventType;
+  reason: string;
+  note: string;
+  action: string;
+  reportingController: string;
+  reportingInstance: string;
+  regarding: {
+    apiVersion?: string;
+    kind?: string;
+    name?: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+  };
+  /** Set once the event repeats: how often, and when last. */
+  series?: { count: number; lastObservedTime: string };
+}
+
 /** Records events about objects. */
 export interface EventRecorder {
   /** Posts (or aggregates) an event; never throws, never rejects. */
@@ -43,6 +64,7 @@ export interface EventRecorder {
 
 /** Options for `KubeEventRecorder`. */
 export interface EventRecorderOptions {
+  /** Events are written here; the recorder reads back only the name it gave. */
   client: ResourceClient<KubeObject>;
   /** reportingInstance: usually the pod name. */
   instance: string;
@@ -86,7 +108,7 @@ export class KubeEventRecorder implements EventRecorder {
   }
 
   async record(obj: EventSubject, type: EventType, reason: string, note: string): Promise<void> {
-    const m = obj.metadata ?? {};
+    const m = obj.metadata;
     const namespace = m.namespace ?? this.opts.clusterScopedNamespace ?? 'default';
     const key = [obj.apiVersion, obj.kind, m.namespace, m.name, m.uid, type, reason, note].join(
       '\u0000',
@@ -99,7 +121,7 @@ export class KubeEventRecorder implements EventRecorder {
       const created = await this.opts.client.create(
         this.event(obj, namespace, type, reason, note, now),
       );
-      this.seen.set(key, { name: created.metadata?.name ?? '', namespace, count: 1, last: now });
+      this.seen.set(key, { name: created.metadata.name ?? '', namespace, count: 1, last: now });
     } catch (err) {
       this.log.warn('could not record an event', {
         error: err,
@@ -138,8 +160,8 @@ export class KubeEventRecorder implements EventRecorder {
     reason: string,
     note: string,
     now: number,
-  ): KubeObject {
-    const m = obj.metadata ?? {};
+  ): EventObject {
+    const m = obj.metadata;
     const { name, nanos } = eventName(m.name ?? '', now, this.lastNanos);
     this.lastNanos = nanos;
     return {

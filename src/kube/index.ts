@@ -7,6 +7,7 @@ export { translateError, errorFromStatus, parseRetryAfter } from './translate.js
 export * from './config.js';
 export * from './transport.js';
 export * from './resource-client.js';
+export * from './objects.js';
 export * from './metadata.js';
 export * from './clock.js';
 export * from './rate-limiter.js';

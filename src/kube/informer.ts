@@ -207,7 +207,7 @@ export class Informer<T extends KubeObject> {
           if (abort.signal.aborted) return;
           events++;
           this.armWatchdog();
-          const rv = event.object.metadata?.resourceVersion;
+          const rv = event.object.metadata.resourceVersion;
           if (rv) this.resourceVersion = rv;
           if (event.type === 'BOOKMARK') return;
           const obj = this.opts.transform ? this.opts.transform(event.object) : event.object;

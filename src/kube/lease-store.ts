@@ -60,7 +60,7 @@ function toRecord(obj: LeaseObject): VersionedLease {
       renewTime: s.renewTime ? parseMicroTime(s.renewTime) : 0,
       leaseTransitions: s.leaseTransitions ?? 0,
     },
-    resourceVersion: obj.metadata?.resourceVersion ?? '',
+    resourceVersion: obj.metadata.resourceVersion ?? '',
   };
 }
 

@@ -8,10 +8,8 @@
 import type { KubeClient } from './client.js';
 import { ResourceClient, type KubeObject, type ResourceRef } from './resource-client.js';
 
-/** An object as a metadata-only watch delivers it. */
-export interface PartialObjectMetadata extends KubeObject {
-  metadata: NonNullable<KubeObject['metadata']>;
-}
+/** An object as a metadata-only watch delivers it: kind, apiVersion and metadata, nothing else. */
+export type PartialObjectMetadata = KubeObject;
 
 /** A client whose list and watch are metadata-only. No I/O. */
 export function metadataClient(

@@ -9,7 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject, ResourceClient } from './resource-client.js';
 
 function keyOf(obj: KubeObject) {
-  const m = obj.metadata ?? {};
+  const m = obj.metadata;
   if (!m.name) throw new TypeError('the object has no metadata.name');
   return { name: m.name, namespace: m.namespace };
 }
@@ -29,7 +29,7 @@ export async function mergePatchStatus<T extends KubeObject & { status?: unknown
 
 /** True when `obj` carries `finalizer`. */
 export function hasFinalizer(obj: KubeObject, finalizer: string): boolean {
-  return obj.metadata?.finalizers?.includes(finalizer) ?? false;
+  return obj.metadata.finalizers?.includes(finalizer) ?? false;
 }
 
 /**
@@ -42,9 +42,9 @@ export async function addFinalizer<T extends KubeObject>(
   finalizer: string,
 ): Promise<T> {
   if (hasFinalizer(obj, finalizer)) return obj;
-  const finalizers = [...(obj.metadata?.finalizers ?? []), finalizer];
+  const finalizers = [...(obj.metadata.finalizers ?? []), finalizer];
   return client.mergePatch(keyOf(obj), {
-    metadata: { finalizers, resourceVersion: obj.metadata?.resourceVersion },
+    metadata: { finalizers, resourceVersion: obj.metadata.resourceVersion },
   });
 }
 
@@ -57,7 +57,7 @@ export async function removeFinalizer<T extends KubeObject>(
   obj: T,
   finalizer: string,
 ): Promise<T> {
-  const current = obj.metadata?.finalizers ?? [];
+  const current = obj.metadata.finalizers ?? [];
   const index = current.indexOf(finalizer);
   if (index < 0) return obj;
   return client.jsonPatch(keyOf(obj), [

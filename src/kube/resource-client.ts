@@ -3,27 +3,21 @@
  * cluster-scoped: get, list, create, replace, delete, merge/JSON patch and
  * status patch, with the right patch content types. Errors are `KubeError`s.
  */
+import type { ObjectMeta } from '../api/meta.js';
 import { NotFoundError } from './errors.js';
 import { errorFromStatus } from './translate.js';
 import type { Transport } from './transport.js';
 
-/** The minimal shape of any Kubernetes object. */
+/**
+ * Any Kubernetes object as the API serves it. No index signature: an API
+ * type (`SchemaMigration`, `Organization`) is one as it is, and an object
+ * with more fields says which (`SecretObject`, `LeaseObject`).
+ */
 export interface KubeObject {
   apiVersion?: string;
   kind?: string;
-  metadata?: {
-    name?: string;
-    namespace?: string;
-    uid?: string;
-    resourceVersion?: string;
-    generation?: number;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    finalizers?: string[];
-    deletionTimestamp?: string;
-    [k: string]: unknown;
-  };
-  [k: string]: unknown;
+  /** Always present on what the API returns; the name may be absent on a create with generateName. */
+  metadata: ObjectMeta;
 }
 
 /** Which resource: `group` '' is the core group (`/api/v1`). */
@@ -80,7 +74,7 @@ export interface ObjectKey {
 
 /** The `ns/name` (or `name`) key used by caches and work queues. */
 export function objectKey(obj: KubeObject): string {
-  const m = obj.metadata ?? {};
+  const m = obj.metadata;
   return m.namespace ? `${m.namespace}/${m.name}` : `${m.name}`;
 }
 
@@ -227,7 +221,7 @@ export class ResourceClient<T extends KubeObject> {
 
   /** Creates `obj` (namespace from its metadata); `ConflictError` AlreadyExists if taken. */
   create(obj: T): Promise<T> {
-    const key = { name: obj.metadata?.name ?? '', namespace: obj.metadata?.namespace };
+    const key = { name: obj.metadata.name ?? '', namespace: obj.metadata.namespace };
     return this.transport.request<T>({
       method: 'POST',
       path: this.collectionPath(key.namespace),
@@ -238,7 +232,7 @@ export class ResourceClient<T extends KubeObject> {
 
   /** Replaces `obj`; its `metadata.resourceVersion` makes a concurrent write a `ConflictError`. */
   replace(obj: T): Promise<T> {
-    const key = { name: obj.metadata?.name ?? '', namespace: obj.metadata?.namespace };
+    const key = { name: obj.metadata.name ?? '', namespace: obj.metadata.namespace };
     return this.transport.request<T>({
       method: 'PUT',
       path: this.objectPath(key),

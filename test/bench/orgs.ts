@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { organizations } from '../../src/controllers/organization/setup.js';
 import { startDevCluster } from '../../src/devcluster/index.js';
-import { clientFor, KubeTransport, kubeConfig, type KubeObject } from '../../src/kube/index.js';
+import { clientFor, KubeTransport, kubeConfig, type Unstructured } from '../../src/kube/index.js';
 import { CLI } from '../support/cli.js';
 import { createDatabase, dropDatabase, type BenchContext } from './context.js';
 import { markdownTable } from './table.js';
@@ -30,7 +30,7 @@ const smigRef = {
   namespaced: true,
 };
 
-type Obj = KubeObject & { status?: { conditions?: Array<{ type: string; status: string }> } };
+type Obj = Unstructured & { status?: { conditions?: Array<{ type: string; status: string }> } };
 
 function ready(o: Obj | undefined): boolean {
   return !!o?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
@@ -66,13 +66,13 @@ export async function orgsBenchmark(ctx: BenchContext): Promise<string> {
   const client = clientFor(new KubeTransport(kubeConfig({ kubeconfigPath })));
   await installCrds(client);
   const core = (plural: string, namespaced: boolean) =>
-    client.resource<KubeObject>({ group: '', version: 'v1', plural, namespaced });
+    client.resource<Unstructured>({ group: '', version: 'v1', plural, namespaced });
   await core('namespaces', false).create({ metadata: { name: 'streamspace' } });
   await core('secrets', true).create({
     metadata: { name: 'streamspace-db', namespace: 'streamspace' },
     stringData: { url: ctx.server.url(db) },
   });
-  await client.resource<KubeObject>(smigRef).create({
+  await client.resource<Unstructured>(smigRef).create({
     apiVersion: 'schema.streamspace.io/v1alpha1',
     kind: 'SchemaMigration',
     metadata: { name: 'streamspace-api', namespace: 'streamspace' },

@@ -5,7 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { packageRoot, READY_GATE } from '../../src/api/index.js';
 import type { GatedPod } from '../../src/controllers/podgate/decision.js';
 import { podsResource } from '../../src/controllers/podgate/setup.js';
-import { InvalidError } from '../../src/kube/index.js';
+import { InvalidError, type PodObject } from '../../src/kube/index.js';
 import { finished, spawnCli } from '../support/cli.js';
 import { freshDatabase } from '../support/pg.js';
 import {
@@ -44,7 +44,7 @@ const NINE = { ...EIGHT, ...files(['CREATE TABLE t9 (id int);'], 9) };
 const WANT_MS = 500;
 const BOUND_MS = 2000;
 
-const pods = (env: OperatorEnv) => env.client.resource<GatedPod>(podsResource);
+const pods = (env: OperatorEnv) => env.client.resource<PodObject>(podsResource);
 const gatesOf = async (env: OperatorEnv, ns: string, name: string) =>
   ((await pods(env).get({ namespace: ns, name })).spec?.schedulingGates ?? []).map((g) => g.name);
 
@@ -85,8 +85,8 @@ describe('the pod gate with the operator, a devcluster and PostgreSQL 18', funct
     await sleep(100);
     const podA = await pods(env).get({ namespace: ns, name: 'api-a' });
     const podB = await pods(env).get({ namespace: ns, name: 'api-b' });
-    expect((podA.status as { phase?: string }).phase).to.equal('Running');
-    expect((podB.status as { phase?: string }).phase).to.equal('Pending');
+    expect(podA.status?.phase).to.equal('Running');
+    expect(podB.status?.phase).to.equal('Pending');
     const released = await waitForEvent(env, ns, 'api-b', 'SchemaReady');
     expect(released.note).to.contain('at version 008');
   });

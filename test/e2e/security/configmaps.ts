@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import type { KubeObject } from '../../../src/kube/index.js';
+import type { ConfigMapObject } from '../../../src/kube/index.js';
 import { freshDatabase, query } from '../../support/pg.js';
 import { waitForSmig, type OperatorProcess } from '../../support/operator.js';
 import { applyRetrying, eventually } from '../faults/harness.js';
@@ -46,7 +46,7 @@ export function configMapsScenario(suite: SecuritySuite): void {
     it('stays up and small while a tenant creates 60 unrelated 900 KB ConfigMaps', async function () {
       this.timeout(120_000);
       const before = rssOf(operator.pid!);
-      const cms = suite.env.client.resource<KubeObject>(cmsRef);
+      const cms = suite.env.client.resource<ConfigMapObject>(cmsRef);
       const body = 'x'.repeat(900 * 1024);
       const count = 60;
       for (let i = 0; i < count; i++)

@@ -13,6 +13,8 @@ import {
   kubeConfig,
   type KubeClient,
   type KubeObject,
+  type SecretObject,
+  type Unstructured,
 } from '../../../src/kube/index.js';
 import { useDevCluster, kubeconfigFile } from '../../support/devcluster.js';
 import { OperatorProcess, sleep } from '../../support/operator.js';
@@ -68,7 +70,7 @@ describe('the Organization controller (devcluster, PostgreSQL 18, operator proce
     await installCrds(client);
     url = await freshDatabase(18);
     await client.resource<KubeObject>(ns).create({ metadata: { name: 'streamspace' } });
-    await client.resource<KubeObject>(secrets).create({
+    await client.resource<SecretObject>(secrets).create({
       metadata: { name: 'streamspace-db', namespace: 'streamspace' },
       stringData: { url },
     });
@@ -87,7 +89,7 @@ describe('the Organization controller (devcluster, PostgreSQL 18, operator proce
     await orgs().create(orgObject('early', { namespace: 'early' }));
     await waitForOrg('early', cond('DatabaseSynced', 'False', 'SchemaNotReady'));
     await sleep(500);
-    await client.resource<KubeObject>(smigs).create({
+    await client.resource<Unstructured>(smigs).create({
       apiVersion: 'schema.streamspace.io/v1alpha1',
       kind: 'SchemaMigration',
       metadata: { name: 'streamspace-api', namespace: 'streamspace' },

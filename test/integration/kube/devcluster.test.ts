@@ -8,13 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDevCluster, type DevCluster } from '../../../src/devcluster/index.js';
 import { connect, type KubeClient } from '../../../src/kube/client.js';
-import { KubeEventRecorder, eventResource } from '../../../src/kube/events.js';
+import { KubeEventRecorder, eventResource, type EventObject } from '../../../src/kube/events.js';
 import { Informer } from '../../../src/kube/informer.js';
 import { LeaderElector } from '../../../src/kube/leader-election.js';
 import { KubeLeaseStore, leaseResource, type LeaseObject } from '../../../src/kube/lease-store.js';
 import { mergePatchStatus } from '../../../src/kube/patch.js';
+import type { ConfigMapObject, Unstructured } from '../../../src/kube/objects.js';
 import type { KubeObject } from '../../../src/kube/resource-client.js';
 import { OperatorMetrics } from '../../../src/observability/metrics.js';
+
+/** A custom resource of the test CRD below: any spec, and a phase in status. */
+type Widget = Unstructured & { status?: { phase?: string } };
 
 const cms = { group: '', version: 'v1', plural: 'configmaps', namespaced: true };
 
@@ -45,7 +49,7 @@ describe('kube layer on the devcluster', function () {
   afterEach(() => cluster.faults.reset());
 
   it('sees adds, updates and deletes, and survives closed watches and compacted history', async () => {
-    const client = kube.resource<KubeObject & { data?: Record<string, string> }>(cms);
+    const client = kube.resource<ConfigMapObject>(cms);
     const metrics = new OperatorMetrics({ processMetrics: false });
     const inf = new Informer({
       client,
@@ -139,7 +143,7 @@ describe('kube layer on the devcluster', function () {
       kind: 'ConfigMap',
       metadata: { name: 'ev', namespace: 'default' },
     });
-    const events = kube.resource<KubeObject>(eventResource);
+    const events = kube.resource<EventObject>(eventResource);
     const rec = new KubeEventRecorder({ client: events, instance: 'pod-1' });
     const subject = { ...obj, apiVersion: 'v1', kind: 'ConfigMap' };
     await rec.record(
@@ -155,18 +159,18 @@ describe('kube layer on the devcluster', function () {
       'while applying 006_add_organizations.sql: boom',
     );
     const { items } = await events.list({ namespace: 'default' });
-    const mine = items.filter((e) => (e.regarding as { name?: string })?.name === 'ev');
+    const mine = items.filter((e) => e.regarding.name === 'ev');
     expect(mine).to.have.length(1);
     expect(mine[0]).to.deep.include({
       type: 'Warning',
       reason: 'MigrationFailed',
       reportingController: 'schema-operator',
     });
-    expect((mine[0]!.series as { count: number }).count).to.equal(2);
+    expect(mine[0]!.series?.count).to.equal(2);
   });
 
   it('patches the status subresource of a custom resource only when it changed', async () => {
-    const crds = kube.resource<KubeObject>({
+    const crds = kube.resource<Unstructured>({
       group: 'apiextensions.k8s.io',
       version: 'v1',
       plural: 'customresourcedefinitions',
@@ -193,13 +197,13 @@ describe('kube layer on the devcluster', function () {
         ],
       },
     });
-    const widgets = kube.resource<KubeObject & { status?: { phase?: string } }>({
+    const widgets = kube.resource<Widget>({
       group: 'it.example.com',
       version: 'v1',
       plural: 'widgets',
       namespaced: true,
     });
-    let w: (KubeObject & { status?: { phase?: string } }) | undefined;
+    let w: Widget | undefined;
     await until('CRD served', async () => {
       try {
         w = await widgets.create({
