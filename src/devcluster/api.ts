@@ -18,7 +18,14 @@ import {
 import type { AdmissionPolicies, Operation } from './admission.js';
 import { SYSTEM_USER } from './identity.js';
 import { generateName, validateName } from './names.js';
-import { deepEqual, isRecord, specPart, timestamp, type KubeObject, type StoredMeta } from './object.js';
+import {
+  deepEqual,
+  isRecord,
+  specPart,
+  timestamp,
+  type KubeObject,
+  type StoredMeta,
+} from './object.js';
 import { jsonPatch, mergePatch } from './patch.js';
 import { apiVersionOf, type ResourceRegistry, type ResourceType } from './resources.js';
 import type { KindRules, WriteContext } from './rules.js';
@@ -432,10 +439,7 @@ export class ObjectApi {
 }
 
 /** Metadata the client cannot change through an update. */
-function keepServerMeta(
-  next: StoredMeta,
-  old: StoredMeta,
-): StoredMeta {
+function keepServerMeta(next: StoredMeta, old: StoredMeta): StoredMeta {
   const meta = {
     ...next,
     name: old.name,
