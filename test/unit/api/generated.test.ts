@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadCrds, packageRoot, type Crd } from '../../../src/api/index.js';
-import { DOC_FILE, TYPES_FILE, renderDoc, renderTypes } from '../../../src/api/generate.js';
+import { DOC_FILE, TYPES_FILE, renderDoc, renderTypes } from '../../../scripts/api/generate.js';
 
 describe('the files generated from crds/', () => {
   let crds: Crd[];

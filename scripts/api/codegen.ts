@@ -5,7 +5,7 @@
  * src/api/generated.ts and a unit test fails when the committed file differs.
  */
 import { constraints, defaultLabel } from './constraints.js';
-import { storageVersion, type Crd, type SchemaNode } from './schema.js';
+import { storageVersion, type Crd, type SchemaNode } from '../../src/api/schema.js';
 
 /** What to call the generated types. */
 export interface CodegenOptions {

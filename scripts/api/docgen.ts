@@ -6,7 +6,7 @@
  */
 import { stringify } from 'yaml';
 import { constraints, defaultLabel, typeLabel } from './constraints.js';
-import { storageVersion, type Crd, type SchemaNode } from './schema.js';
+import { storageVersion, type Crd, type SchemaNode } from '../../src/api/schema.js';
 
 /** What goes into the reference besides the CRDs. */
 export interface DocgenOptions {
