@@ -131,7 +131,7 @@ export function registerRun(program: Command): void {
         renewDeadline: flags.leaderElectRenewDeadline,
         retryPeriod: flags.leaderElectRetryPeriod,
       });
-      const { runOperator } = await import('./operator.js');
+      const { runOperator } = await import('../operator/operator.js');
       const { KubeConfigError, UnavailableError } = await import('../kube/index.js');
       let cause;
       try {
