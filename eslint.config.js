@@ -14,8 +14,9 @@ const into = (dir) => `^(\\.\\./)+${dir}(/|$)`;
 const KUBERNETES = 'engine is plain PostgreSQL: no Kubernetes code';
 const DEVCLUSTER = 'only cli (the dev command), tests and scripts may load the devcluster';
 const UPWARD = 'imports run cli -> operator -> controllers -> kube -> engine/api/observability';
+const SCRIPTS = 'scripts/ are build-time tools: the product never loads them';
 
-/** The restrictions of each part of src/: which files, and what they may not import. */
+/** The restrictions of each part of src/: which files, and what they may not import (scripts/ for all). */
 const LAYERS = [
   {
     files: ['src/engine/**/*.ts'],
@@ -70,7 +71,11 @@ const LAYERS = [
       { regex: into('devcluster'), message: DEVCLUSTER },
     ],
   },
-];
+  { files: ['src/cli/**/*.ts', 'src/devcluster/**/*.ts'], forbidden: [] },
+].map(({ files, forbidden }) => ({
+  files,
+  forbidden: [...forbidden, { regex: into('scripts'), message: SCRIPTS }],
+}));
 
 /**
  * One config block per layer: `no-restricted-imports` for import and export

@@ -88,6 +88,17 @@ const forbidden: Array<[string, string, string]> = [
     'src/controllers/podgate/x.ts',
     "import { x } from '../../controllers/schemamigration/status.js';",
   ],
+  [
+    'the cli imports a generator',
+    'src/cli/x.ts',
+    "import { x } from '../../scripts/api/codegen.js';",
+  ],
+  [
+    'the devcluster imports a generator',
+    'src/devcluster/protobuf/x.ts',
+    "import { x } from '../../../scripts/protobuf/generate.js';",
+  ],
+  ['api imports a generator', 'src/api/x.ts', "import { x } from '../../scripts/api/generate.js';"],
 ];
 
 const allowed: Array<[string, string, string]> = [
