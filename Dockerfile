@@ -9,8 +9,11 @@ RUN npm ci --ignore-scripts
 COPY tsconfig.json ./
 COPY src ./src
 RUN npx tsc -p tsconfig.json
+# The image is the product: `dev`'s local control plane stays in the repository.
+RUN rm -r dist/src/devcluster dist/src/cli/dev.js dist/src/cli/dev.js.map
 
-# Run: production dependencies only, the compiled operator, the bundled migrations, the CRDs.
+# Run: production dependencies only, the compiled operator (without devcluster), the bundled
+# migrations, the CRDs.
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app

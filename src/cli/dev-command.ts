@@ -26,7 +26,7 @@ export function registerDev(program: Command): void {
     .action(async (flags: DevFlags) => {
       if (flags.postgres !== '15' && flags.postgres !== '18')
         throw new UsageError('--postgres must be 15 or 18');
-      const { runDev } = await import('./dev.js');
+      const { runDev } = await loadDev();
       await runDev({
         kubeconfig: flags.kubeconfig,
         port: flags.port === undefined ? undefined : countFlag('port', flags.port),
@@ -36,4 +36,21 @@ export function registerDev(program: Command): void {
       });
       process.exit(process.exitCode ?? 0);
     });
+}
+
+/**
+ * The `dev` code, or a usage error where it is not installed: the operator
+ * image and `npm ci --omit=dev` leave out the local control plane and the
+ * packages it needs, so `dev` runs from the repository only.
+ */
+async function loadDev(): Promise<typeof import('./dev.js')> {
+  try {
+    return await import('./dev.js');
+  } catch (err) {
+    // Node's code for an import it cannot resolve: dev.js itself or one of its dev-only imports.
+    if ((err as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    throw new UsageError(
+      '`dev` is not part of this installation (it carries only the operator and its database commands): run it from the repository with `npm run dev`',
+    );
+  }
 }

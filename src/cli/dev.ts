@@ -27,7 +27,7 @@ import {
 } from '../kube/index.js';
 import { installCrds } from './install-crds.js';
 import { installAdmissionPolicy, OPERATOR_USERNAME } from './install-policy.js';
-import { runOperator } from './operator.js';
+import { runOperator } from '../operator/operator.js';
 
 /** What `dev` was asked for. */
 export interface DevOptions {

@@ -4,12 +4,14 @@ import { parseAllowedHosts, type AllowedHosts } from '../engine/database-hosts.j
 import { parseTimeout } from '../engine/duration.js';
 import { countFlag, durationFlag } from './flags.js';
 import { EXIT, UsageError } from './exit-codes.js';
+import type { OperatorOptions } from '../operator/operator.js';
 import {
   namespacePattern,
   reservedNamespaces,
 } from '../controllers/organization/namespace-policy.js';
 
-interface RunFlags {
+/** `run`'s flags as commander parses them: strings until {@link operatorSettings} checks them. */
+export interface RunFlags {
   kubeconfig?: string;
   context?: string;
   namespace?: string;
@@ -114,48 +116,64 @@ export function registerRun(program: Command): void {
       ).env('ORG_NAMESPACE_PATTERN'),
     )
     .addOption(new Option('--log-level <level>', 'error, warn, info or debug').env('LOG_LEVEL'))
-    .action(async (flags: RunFlags) => {
-      const workers = countFlag('workers', flags.workers);
-      const reconcileTimeoutMs = reconcileTimeoutFlag(flags.reconcileTimeout);
-      const maxReconcilesPerNamespace = countFlag(
-        'max-reconciles-per-namespace',
-        flags.maxReconcilesPerNamespace,
-      );
-      if (maxReconcilesPerNamespace < 1)
-        throw new UsageError('--max-reconciles-per-namespace must be at least 1');
-      const defaultDatabaseRef = databaseRefFlag(flags.defaultDatabaseRef);
-      const allowedDatabaseHosts = allowedHostsFlag(flags.allowedDatabaseHosts);
-      const namespacePolicy = namespacePolicyFlags(flags);
-      const leaderElection = leaderElectionTimings({
-        leaseDuration: flags.leaderElectLeaseDuration,
-        renewDeadline: flags.leaderElectRenewDeadline,
-        retryPeriod: flags.leaderElectRetryPeriod,
-      });
-      const { runOperator } = await import('./operator.js');
-      const { KubeConfigError, UnavailableError } = await import('../kube/index.js');
-      let cause;
-      try {
-        cause = await runOperator({
-          ...flags,
-          workers,
-          reconcileTimeoutMs,
-          maxReconcilesPerNamespace,
-          defaultDatabaseRef,
-          allowedDatabaseHosts,
-          leaderElection,
-          namespacePolicy,
-        });
-      } catch (err) {
-        // A missing or broken kubeconfig is bad input (exit 2); an API that never answered, transient (3).
-        if (err instanceof KubeConfigError) throw new UsageError(err.message);
-        if (!(err instanceof UnavailableError)) throw err;
-        console.error(`error: ${err.message}`);
-        process.exit(EXIT.transient);
-      }
-      // Lost leadership: exit non-zero so the pod restarts clean, as controller-runtime does.
-      if (cause === 'lost-leadership') process.exitCode = EXIT.failed;
-      process.exit(process.exitCode ?? EXIT.ok);
-    });
+    .action(async (flags: RunFlags) => runCommand(operatorSettings(flags)));
+}
+
+/**
+ * The operator's options from `run`'s flags, every flag checked before
+ * anything connects: a bad value is a UsageError (exit 2), reported in the
+ * order the flags are read here.
+ */
+export function operatorSettings(flags: RunFlags): OperatorOptions {
+  const workers = countFlag('workers', flags.workers);
+  const reconcileTimeoutMs = reconcileTimeoutFlag(flags.reconcileTimeout);
+  const maxReconcilesPerNamespace = countFlag(
+    'max-reconciles-per-namespace',
+    flags.maxReconcilesPerNamespace,
+  );
+  if (maxReconcilesPerNamespace < 1)
+    throw new UsageError('--max-reconciles-per-namespace must be at least 1');
+  const defaultDatabaseRef = databaseRefFlag(flags.defaultDatabaseRef);
+  const allowedDatabaseHosts = allowedHostsFlag(flags.allowedDatabaseHosts);
+  const namespacePolicy = namespacePolicyFlags(flags);
+  const leaderElection = leaderElectionTimings({
+    leaseDuration: flags.leaderElectLeaseDuration,
+    renewDeadline: flags.leaderElectRenewDeadline,
+    retryPeriod: flags.leaderElectRetryPeriod,
+  });
+  return {
+    ...flags,
+    workers,
+    reconcileTimeoutMs,
+    maxReconcilesPerNamespace,
+    defaultDatabaseRef,
+    allowedDatabaseHosts,
+    leaderElection,
+    namespacePolicy,
+  };
+}
+
+/**
+ * Runs the operator, loaded only now (the database commands never need the
+ * Kubernetes client), and exits: 0 on a signal, 1 on lost leadership, 2 for
+ * an unusable kubeconfig, 3 when the API server never answered.
+ */
+async function runCommand(options: OperatorOptions): Promise<void> {
+  const { runOperator } = await import('../operator/operator.js');
+  const { KubeConfigError, UnavailableError } = await import('../kube/index.js');
+  let cause;
+  try {
+    cause = await runOperator(options);
+  } catch (err) {
+    // A missing or broken kubeconfig is bad input (exit 2); an API that never answered, transient (3).
+    if (err instanceof KubeConfigError) throw new UsageError(err.message);
+    if (!(err instanceof UnavailableError)) throw err;
+    console.error(`error: ${err.message}`);
+    process.exit(EXIT.transient);
+  }
+  // Lost leadership: exit non-zero so the pod restarts clean, as controller-runtime does.
+  if (cause === 'lost-leadership') process.exitCode = EXIT.failed;
+  process.exit(process.exitCode ?? EXIT.ok);
 }
 
 /** The three leader-election durations as given on the command line (`15s`, `500ms`, ...). */

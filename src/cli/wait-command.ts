@@ -93,7 +93,7 @@ async function waitMigration(flags: WaitFlags, cmd: Command): Promise<void> {
   const { connect, KubeConfigError } = await import('../kube/index.js');
   const { schemaMigrations } = await import('../controllers/schemamigration/setup.js');
   const { describeTarget } = await import('../controllers/podgate/decision.js');
-  const { waitForMigration, WaitRefusedError } = await import('../controllers/podgate/wait.js');
+  const { waitForMigration, WaitRefusedError } = await import('./wait.js');
   let client;
   try {
     client = connect({ kubeconfigPath: flags.kubeconfig, context: flags.context });

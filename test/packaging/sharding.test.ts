@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { shardLeaseName } from '../../src/cli/operator.js';
+import { shardLeaseName } from '../../src/operator/operator.js';
 import { helmPath } from '../support/kubectl.js';
 
 const chart = join(resolve(import.meta.dirname, '..', '..', '..'), 'helm', 'schema-operator');

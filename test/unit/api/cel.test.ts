@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { loadCrds, type Crd, type SchemaNode } from '../../../src/api/index.js';
-import { exampleOrganization, exampleSchemaMigration } from '../../../src/api/examples.js';
+import { exampleOrganization, exampleSchemaMigration } from '../../../scripts/api/examples.js';
 import { compileRule } from './cel.js';
 import { validate } from './validate.js';
 

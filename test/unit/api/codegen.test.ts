@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { TypeNameClashError, generateTypes } from '../../../src/api/codegen.js';
+import { TypeNameClashError, generateTypes } from '../../../scripts/api/codegen.js';
 import type { Crd, SchemaNode } from '../../../src/api/index.js';
 
 /** A one-kind CRD around `spec` and `status` schemas. */

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import { generateTypes } from './codegen.js';
-import { loadCrds, packageRoot } from './crds.js';
+import { loadCrds, packageRoot } from '../../src/api/crds.js';
 import { generateDoc } from './docgen.js';
 import { exampleOrganization, exampleSchemaMigration } from './examples.js';
-import type { Crd } from './schema.js';
+import type { Crd } from '../../src/api/schema.js';
 
 /** Where the generated files go, relative to the package root. */
 export const TYPES_FILE = 'src/api/generated.ts';

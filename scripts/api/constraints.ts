@@ -3,7 +3,7 @@
  * generated TypeScript doc comments and the CRD reference so that both say
  * the same thing in the same words.
  */
-import type { SchemaNode } from './schema.js';
+import type { SchemaNode } from '../../src/api/schema.js';
 
 /** The node's type as a reader would name it: `string (date-time)`, `[]object`, `integer`. */
 export function typeLabel(node: SchemaNode): string {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { SchemaMigration } from '../../../src/api/index.js';
-import { waitForMigration, WaitRefusedError } from '../../../src/controllers/podgate/wait.js';
+import { waitForMigration, WaitRefusedError } from '../../../src/cli/wait.js';
 import {
   ForbiddenError,
   GoneError,

@@ -3,7 +3,7 @@
  * tests against the CRDs (schema and CEL rules), so the documentation cannot
  * show an object the apiserver would refuse.
  */
-import type { Organization, SchemaMigration } from './generated.js';
+import type { Organization, SchemaMigration } from '../../src/api/generated.js';
 
 /** The StreamSpace API schema from the image's bundled migrations, up to 008. */
 export const exampleSchemaMigration: SchemaMigration = {

@@ -10,7 +10,7 @@
  * Readiness is the pod gate's own test (`migrationReadiness`), so an init
  * container and the gate agree on what "ready" means.
  */
-import type { SchemaMigration } from '../../api/index.js';
+import type { SchemaMigration } from '../api/index.js';
 import {
   ForbiddenError,
   GoneError,
@@ -19,8 +19,8 @@ import {
   type Clock,
   type KubeObject,
   type ResourceClient,
-} from '../../kube/index.js';
-import { migrationReadiness } from './decision.js';
+} from '../kube/index.js';
+import { migrationReadiness } from '../controllers/podgate/decision.js';
 
 /** Options of {@link waitForMigration}. */
 export interface WaitForMigrationOptions {
