@@ -37,7 +37,7 @@ import {
 } from '../../kube/index.js';
 import type { Logger, OperatorMetrics } from '../../observability/index.js';
 import type { AllowedHosts, DatabaseAccess } from '../../engine/index.js';
-import { DatabaseRegistry } from '../databases.js';
+import { DatabaseRegistry } from './databases.js';
 import { secretKeyReader } from '../secret-reader.js';
 import { schemaMigrations } from '../schemamigration/setup.js';
 import { ORG_FINALIZER } from './deps.js';
