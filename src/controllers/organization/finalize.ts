@@ -16,7 +16,7 @@ import type { ReconcileContext, Result } from '../../kube/index.js';
 import { DEFAULT_ORG_ID, ORG_FINALIZER, type OrganizationDeps } from './deps.js';
 import { recordEvent } from './events.js';
 import { createdBy, SHARED_NAMESPACE } from './namespace.js';
-import type { DatabaseGate } from './reconciler.js';
+import type { DatabaseGate } from './database-gate.js';
 import type { Reference } from './sql.js';
 import { markStalled, markTerminating } from './status.js';
 

@@ -11,23 +11,19 @@
  * thrown error: no error spam while a database is being migrated. API and
  * database failures are thrown and retried with backoff.
  */
-import type { DatabaseAccess } from '../../engine/index.js';
-import { isDatabaseRefusal, readDatabaseAccess } from '../database-secret.js';
 import {
   getCondition,
-  isConditionTrue,
   OrganizationConditions,
   type Organization,
   type OrganizationStatus,
-  type SchemaMigration,
-  type SchemaMigrationRef,
 } from '../../api/index.js';
 import type { ReconcileContext, Result } from '../../kube/index.js';
+import { databaseGate } from './database-gate.js';
 import { DEFAULT_ORG_ID, type OrganizationDeps } from './deps.js';
 import { recordTransition } from './events.js';
 import { finalize } from './finalize.js';
 import { decideNamespace, SHARED_NAMESPACE } from './namespace.js';
-import type { OrgDatabase, OrgRow } from './sql.js';
+import type { OrgRow } from './sql.js';
 import {
   markConflict,
   markNamespaceReady,
@@ -38,8 +34,6 @@ import {
 
 /** How long to wait before looking again at what no watch reports. */
 export const RECHECK_MS = {
-  /** A Secret holding the database URL (Secrets are read, not watched). */
-  secret: 30_000,
   /** A namespace on its way out. */
   terminating: 2_000,
   /** A name held by another row (the database is not watched). */
@@ -48,20 +42,6 @@ export const RECHECK_MS = {
 
 /** One step's verdict: stop with this result, or go on. */
 type Step = Result | 'continue';
-
-/** The database an org is written to, once its schema is Ready. */
-export type DatabaseGate =
-  | { ready: true; db: OrgDatabase }
-  | {
-      ready: false;
-      reason: string;
-      message: string;
-      result: Result;
-      /** True when no SchemaMigration is named or the named one does not exist. */
-      gone: boolean;
-      /** True when the SchemaMigration refuses Organizations: nothing may be written there. */
-      refused?: boolean;
-    };
 
 /** Builds the reconcile function over `deps`. */
 export function organizationReconciler(deps: OrganizationDeps) {
@@ -83,7 +63,7 @@ export function organizationReconciler(deps: OrganizationDeps) {
     };
 
     if (org.metadata.deletionTimestamp) {
-      return finalize({ deps, org, status, gate: (o) => databaseGate(o), now, done, ctx });
+      return finalize({ deps, org, status, gate: (o) => databaseGate(deps, o), now, done, ctx });
     }
     if (org.metadata.name === DEFAULT_ORG_ID) {
       // No finalizer either: nothing of it is ever ours to finalize.
@@ -98,7 +78,7 @@ export function organizationReconciler(deps: OrganizationDeps) {
     if (step === 'continue') step = await ensureNamespace(org, nsName, status, gen);
     if (step !== 'continue') return done(step);
 
-    const gate = await databaseGate(org);
+    const gate = await databaseGate(deps, org);
     if (!gate.ready) {
       const mark = gate.refused ? markConflict : markPending;
       mark(status, 'database', gate.reason, gate.message, gen, now());
@@ -169,74 +149,6 @@ export function organizationReconciler(deps: OrganizationDeps) {
         return 'continue';
     }
   }
-
-  /** The org's database, if its SchemaMigration is Ready for its current generation. */
-  async function databaseGate(org: Organization): Promise<DatabaseGate> {
-    const ref: SchemaMigrationRef | undefined = org.spec.databaseRef ?? deps.defaultDatabaseRef;
-    if (!ref)
-      return {
-        ready: false,
-        reason: 'NoDatabaseRef',
-        message: 'spec.databaseRef is not set and the operator has no --default-database-ref',
-        result: {},
-        gone: true,
-      };
-    const smigKey = `${ref.namespace}/${ref.name}`;
-    const smig = deps.getSchemaMigration(smigKey);
-    if (!smig || !schemaReady(smig))
-      return {
-        ready: false,
-        reason: 'SchemaNotReady',
-        message: `SchemaMigration ${smigKey} ${smig ? 'is not Ready' : 'does not exist'}`,
-        // No requeue: the SchemaMigration watch wakes this org when that changes.
-        result: {},
-        gone: !smig,
-      };
-    if (smig.spec.allowOrganizations !== true)
-      return {
-        ready: false,
-        reason: 'OrganizationsNotAllowed',
-        message: `SchemaMigration ${smigKey} does not allow Organizations (its spec.allowOrganizations is not true); nothing is written to its database`,
-        // The SchemaMigration watch wakes this org when its spec changes.
-        result: {},
-        gone: false,
-        refused: true,
-      };
-    const secret = smig.spec.database.urlSecretRef;
-    const secretKey = secret.key ?? 'url';
-    let access: DatabaseAccess | undefined;
-    try {
-      access = await readDatabaseAccess(
-        deps.readSecretKey,
-        { namespace: ref.namespace, name: secret.name, key: secretKey },
-        deps.allowedDatabaseHosts,
-      );
-    } catch (err) {
-      if (!isDatabaseRefusal(err)) throw err;
-      // The same refusal as the SchemaMigration's: nothing is connected to.
-      return {
-        ready: false,
-        reason: err.reason,
-        message: `the database of SchemaMigration ${smigKey} is refused: ${err.message}`,
-        result: { requeueAfterMs: RECHECK_MS.secret },
-        gone: false,
-      };
-    }
-    if (!access)
-      return {
-        ready: false,
-        reason: 'SecretNotFound',
-        message: `Secret ${ref.namespace}/${secret.name} (key "${secretKey}") of SchemaMigration ${smigKey} does not exist`,
-        result: { requeueAfterMs: RECHECK_MS.secret },
-        gone: false,
-      };
-    return { ready: true, db: deps.database(org.metadata.name!, access) };
-  }
-}
-
-/** Ready=True for the SchemaMigration's current generation. */
-export function schemaReady(smig: SchemaMigration): boolean {
-  return isConditionTrue(smig.status?.conditions, 'Ready', smig.metadata.generation ?? 0);
 }
 
 /**
