@@ -12,7 +12,7 @@
  * change cancels its statement on the server.
  */
 import { createHash } from 'node:crypto';
-import type { SchemaMigration } from '../../api/index.js';
+import type { SchemaMigration, SchemaMigrationStatus } from '../../api/index.js';
 import { RETRY_ANNOTATION } from '../../api/index.js';
 import {
   InvalidSourceError,
@@ -49,7 +49,7 @@ import {
   startStatus,
   type PlanSummary,
 } from './status.js';
-import type { StatusWriter } from './status-writer.js';
+import type { StatusWriter } from '../status-writer.js';
 import { planSummary } from './summary.js';
 
 /** Everything the reconciler reads and writes, injected. */
@@ -61,7 +61,7 @@ export interface SchemaMigrationDeps {
   readSecretKey(namespace: string, name: string, key: string): Promise<string | undefined>;
   /** `run --allowed-database-hosts`; undefined allows any host. */
   allowedDatabaseHosts?: AllowedHosts;
-  statusWriter: StatusWriter;
+  statusWriter: Pick<StatusWriter<SchemaMigrationStatus>, 'write' | 'writeThrottled'>;
   events: EventRecorder;
   metrics?: OperatorMetrics;
   now?: () => Date;

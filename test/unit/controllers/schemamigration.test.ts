@@ -4,7 +4,7 @@ import {
   schemaMigrationReconciler,
   RetryLater,
 } from '../../../src/controllers/schemamigration/reconciler.js';
-import type { StatusWriter } from '../../../src/controllers/schemamigration/status-writer.js';
+import type { StatusWriter } from '../../../src/controllers/status-writer.js';
 import {
   ChecksumMismatchError,
   ConnectionError,
@@ -55,7 +55,7 @@ function world(
   const events: string[] = [];
   const runs: RunOptions[] = [];
   const store = new Map(objs.map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, o]));
-  const writer: StatusWriter = {
+  const writer: StatusWriter<SchemaMigrationStatus> = {
     async write(obj, status) {
       writes.push({
         key: `${obj.metadata!.namespace}/${obj.metadata!.name}`,
@@ -64,6 +64,7 @@ function world(
       obj.status = structuredClone(status);
     },
     async writeThrottled() {},
+    forget() {},
   };
   const reconcile = schemaMigrationReconciler({
     get: (k) => store.get(k),
