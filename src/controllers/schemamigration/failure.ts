@@ -8,7 +8,12 @@ import {
   type MigrationFailure,
   type SchemaMigrationStatus,
 } from '../../api/index.js';
-import { EngineError, MigrationFailedError } from '../../engine/index.js';
+import {
+  ChecksumMismatchError,
+  EngineError,
+  LockBusyError,
+  MigrationFailedError,
+} from '../../engine/index.js';
 
 /** Reasons beyond the engine's: the operator's own failures. */
 export type OperatorReason = 'SecretNotFound' | 'Conflict' | 'InternalError';
@@ -54,9 +59,9 @@ export function classify(err: unknown): Classified {
   }
   if (err instanceof EngineError) {
     const event =
-      err.reason === 'ChecksumMismatch'
+      err instanceof ChecksumMismatchError
         ? 'ChecksumMismatch'
-        : err.reason === 'LockBusy'
+        : err instanceof LockBusyError
           ? 'LockBusy'
           : 'MigrationFailed';
     return {
