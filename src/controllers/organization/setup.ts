@@ -14,7 +14,12 @@
  *   asks for a look now at what no watch reports (a deletion blocked by rows
  *   that are gone, a name conflict resolved in the database).
  */
-import type { Organization, SchemaMigration, SchemaMigrationRef } from '../../api/index.js';
+import {
+  RETRY_ANNOTATION,
+  type Organization,
+  type SchemaMigration,
+  type SchemaMigrationRef,
+} from '../../api/index.js';
 import {
   Controller,
   Informer,
@@ -26,7 +31,6 @@ import {
 } from '../../kube/index.js';
 import type { Logger, OperatorMetrics } from '../../observability/index.js';
 import type { AllowedHosts, DatabaseAccess } from '../../engine/index.js';
-import { RETRY_ANNOTATION } from '../../api/index.js';
 import { accessKeyOf } from '../database-secret.js';
 import {
   annotationChanged,
@@ -81,12 +85,19 @@ export interface OrganizationSetup {
   workers?: number;
 }
 
+/** The Organization resource (its home is resources.ts; kept here for the callers that import it from here). */
 export { organizations } from '../resources.js';
 
 /** A database URL read from a Secret is reused this long (Secrets are read on demand, not watched). */
 const SECRET_TTL_MS = 30_000;
 
 type Org = Organization & KubeObject;
+
+/** An org wakes itself on a new spec, its deletion or the retry annotation, never on its own status writes. */
+const orgChanged = anyOf(generationChanged, deletionChanged, annotationChanged(RETRY_ANNOTATION));
+
+/** A namespace's owner and policy live in its labels and annotations. */
+const namespaceChanged = anyOf(annotationsChanged, labelsChanged, deletionChanged);
 
 /** Orgs woken by one change of a SchemaMigration: its readiness or its allowOrganizations. */
 const schemaChanged = anyOf<SchemaMigration & KubeObject>(
@@ -165,8 +176,6 @@ export function setupOrganizations(s: OrganizationSetup): { close(): Promise<voi
   const wakeUsers = (index: 'database' | 'namespace', value: string) => {
     for (const o of orgs.cache.byIndex(index, value)) enqueue(o);
   };
-  const orgChanged = anyOf(generationChanged, deletionChanged, annotationChanged(RETRY_ANNOTATION));
-  const namespaceChanged = anyOf(annotationsChanged, labelsChanged, deletionChanged);
 
   orgs.on({
     add: enqueue,
