@@ -1,6 +1,6 @@
 /**
- * Status setters of an Organization (DESIGN section 5): pure functions from
- * the old status and what happened to the new one, bound to the reconcile's
+ * Status setters of an Organization (DESIGN section 5): no I/O, only the
+ * old status and what happened making the new one, bound to the reconcile's
  * generation and time once (`statusFor`); the reconciler writes the result
  * only when it differs from what is stored.
  *

@@ -1,6 +1,6 @@
 /**
  * Status setters of a SchemaMigration (DESIGN section 4), next to nothing
- * else: pure functions from the old status and what happened to the new one.
+ * else: no I/O, only the old status and what happened making the new one.
  * The reconciler binds the generation and time once per reconcile
  * (`statusFor`) and writes the result only when it differs from what is stored.
  *
