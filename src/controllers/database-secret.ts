@@ -77,3 +77,11 @@ export function isDatabaseRefusal(
 export function accessKeyOf(access: DatabaseAccess): string {
   return `${access.url}\n${JSON.stringify(access.tls ?? {})}`;
 }
+
+/**
+ * How long a controller waits before it reads a database Secret again when
+ * it was missing or its URL refused (Secrets are read, not watched). Both
+ * controllers write the failure to status (SecretNotFound, or the refusal's
+ * reason) and requeue after this delay, rather than retrying with backoff.
+ */
+export const SECRET_RECHECK_MS = 30_000;

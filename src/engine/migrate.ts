@@ -24,14 +24,43 @@ import { assertSafe, plan, type Plan } from './plan.js';
 import { backoffDelay, realSleep } from './retry.js';
 import { validateMigrations, type Migration } from './source.js';
 
-/** Hooks for progress bars, Events and metrics. All optional. */
+/**
+ * What a hook returns: a promise (or any thenable) the run waits for;
+ * any other value is ignored, so `(x) => list.push(x)` stays a valid hook.
+ */
+export type HookResult = unknown;
+
+/**
+ * Hooks for progress bars, status writes, Events and metrics. All optional.
+ * A hook may be async: the run waits for it before its next step (before
+ * the next migration, before a retry's sleep, before it returns), so what a
+ * hook writes lands in order. A hook that rejects fails the run, unless the
+ * run failed already (then the run's own error is the one thrown).
+ */
 export interface MigrateObserver {
-  onLockBusy?(holder: string | null): void;
-  onPlan?(plan: Plan): void;
-  onStart?(m: Migration): void;
-  onApplied?(m: Migration, durationMs: number): void;
-  onStatement?(m: Migration, index: number, total: number): void;
-  onRetry?(m: Migration | null, error: EngineError, attempt: number, delayMs: number): void;
+  onLockBusy?(holder: string | null): HookResult;
+  onPlan?(plan: Plan): HookResult;
+  onStart?(m: Migration): HookResult;
+  onApplied?(m: Migration, durationMs: number): HookResult;
+  onStatement?(m: Migration, index: number, total: number): HookResult;
+  onRetry?(m: Migration | null, error: EngineError, attempt: number, delayMs: number): HookResult;
+}
+
+/** Hook calls made from synchronous callbacks (the lock's, a statement's), awaited at the run's next step. */
+class PendingHooks {
+  private calls: Promise<void>[] = [];
+
+  /** Keeps `result` to await later, if it is a promise. */
+  add(result: HookResult): void {
+    if (isThenable(result)) this.calls.push(Promise.resolve(result).then(() => undefined));
+  }
+
+  /** Waits for every kept call; rejects with the first rejection. */
+  async settle(): Promise<void> {
+    const calls = this.calls;
+    this.calls = [];
+    await Promise.all(calls);
+  }
 }
 
 /** One applied migration. */
@@ -50,6 +79,10 @@ export interface MigrateResult {
   /** Set when this run recorded the baseline row. */
   baselined: string | null;
   lockWaitMs: number;
+}
+
+function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return typeof (x as PromiseLike<unknown> | undefined)?.then === 'function';
 }
 
 /** Applies every pending migration; throws an EngineError subclass on failure. */
@@ -79,7 +112,7 @@ export async function migrate(
       // A database that was never reached is the caller's to retry; one lost mid-run is ours.
       if (!connectedOnce || !isLostConnection(err) || attempt > opts.maxRetries) throw err;
       const delay = backoffDelay(attempt - 1, { baseMs: 500, capMs: 15_000, random: opts.random });
-      observer.onRetry?.(null, err as EngineError, attempt, delay);
+      await observer.onRetry?.(null, err as EngineError, attempt, delay);
       await sleepUnlessAborted(opts.sleep ?? realSleep, delay, opts.signal);
     } finally {
       release();
@@ -128,12 +161,22 @@ async function runLocked(
   observer: MigrateObserver,
   done: AppliedMigration[],
 ): Promise<Omit<MigrateResult, 'applied'>> {
+  const pending = new PendingHooks();
   const lockWaitMs = await acquireLock(c, opts.ledger, {
     waitMs: opts.lockWaitMs,
     sleep: opts.sleep,
     signal: opts.signal,
-    onBusy: (h) => observer.onLockBusy?.(h),
-  });
+    onBusy: (h) => pending.add(observer.onLockBusy?.(h)),
+  }).then(
+    async (ms) => {
+      await pending.settle();
+      return ms;
+    },
+    async (err: unknown) => {
+      await pending.settle().catch(() => undefined);
+      throw err;
+    },
+  );
   try {
     // Whose ledger it is comes first: a run refused here has read nothing of it.
     const owner = opts.claim ? await checkOwner(c, opts.ledger, opts.claim) : null;
@@ -141,7 +184,7 @@ async function runLocked(
     const needsBaseline = !!opts.baseline && (existing === null || existing.length === 0);
     const rows = needsBaseline ? [virtualBaseline(opts.baseline!)] : (existing ?? []);
     const p = plan(opts.migrations, rows, opts);
-    observer.onPlan?.(p);
+    await observer.onPlan?.(p);
     // Every refusal comes before the first write, the ledger's own tables included.
     assertSafe(p, opts);
     validateMigrations(p.pending);
@@ -158,15 +201,21 @@ async function runLocked(
       sleep: opts.sleep,
       random: opts.random,
       signal: opts.signal,
-      onRetry: (m, e: MigrationFailedError, n, d) => observer.onRetry?.(m, e, n, d),
-      onStatement: (m, i, t) => observer.onStatement?.(m, i, t),
+      onRetry: (m, e: MigrationFailedError, n, d) => pending.add(observer.onRetry?.(m, e, n, d)),
+      onStatement: (m, i, t) => pending.add(observer.onStatement?.(m, i, t)),
     };
     const outOfOrder = new Set(p.outOfOrder);
     for (const m of p.pending) {
       checkAborted(opts.signal);
-      observer.onStart?.(m);
+      await observer.onStart?.(m);
       const started = performance.now();
-      await applyMigration({ ...ctx, outOfOrder: outOfOrder.has(m) }, m);
+      await applyMigration({ ...ctx, outOfOrder: outOfOrder.has(m) }, m).catch(
+        async (err: unknown) => {
+          await pending.settle().catch(() => undefined);
+          throw err;
+        },
+      );
+      await pending.settle();
       const durationMs = Math.round(performance.now() - started);
       done.push({
         version: m.version,
@@ -175,7 +224,7 @@ async function runLocked(
         durationMs,
         outOfOrder: outOfOrder.has(m),
       });
-      observer.onApplied?.(m, durationMs);
+      await observer.onApplied?.(m, durationMs);
     }
     return { plan: p, baselined, lockWaitMs };
   } finally {

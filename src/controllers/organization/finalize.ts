@@ -11,14 +11,14 @@
  * Status is written only while deletion waits; a deletion that finishes in
  * one pass costs an Event and the finalizer patch.
  */
-import type { Organization, OrganizationStatus } from '../../api/index.js';
+import type { Organization } from '../../api/index.js';
 import type { ReconcileContext, Result } from '../../kube/index.js';
 import { DEFAULT_ORG_ID, ORG_FINALIZER, type OrganizationDeps } from './deps.js';
 import { recordEvent } from './events.js';
 import { createdBy, SHARED_NAMESPACE } from './namespace.js';
-import type { DatabaseGate } from './reconciler.js';
+import type { DatabaseGate } from './database-gate.js';
 import type { Reference } from './sql.js';
-import { markStalled, markTerminating } from './status.js';
+import type { OrgStatus } from './status.js';
 
 /** How long a deletion blocked by referencing rows waits before it looks again (the database is not watched). */
 export const BLOCKED_RECHECK_MS = 60_000;
@@ -27,9 +27,9 @@ export const BLOCKED_RECHECK_MS = 60_000;
 export interface FinalizeInput {
   deps: OrganizationDeps;
   org: Organization;
-  status: OrganizationStatus;
+  /** The status being built, stamped with the reconcile's generation and time. */
+  st: OrgStatus;
   gate(org: Organization): Promise<DatabaseGate>;
-  now(): Date;
   /** Writes status (when changed), records the transition Event, returns `result`. */
   done(result: Result): Promise<Result>;
   ctx: ReconcileContext;
@@ -37,10 +37,9 @@ export interface FinalizeInput {
 
 /** Runs one pass of the deletion of `org` (its deletionTimestamp is set). */
 export async function finalize(i: FinalizeInput): Promise<Result> {
-  const { deps, org, status } = i;
+  const { deps, org, st } = i;
   const id = org.metadata.name!;
   const uid = org.metadata.uid ?? '';
-  const gen = org.metadata.generation ?? 0;
   if (!org.metadata.finalizers?.includes(ORG_FINALIZER)) {
     await deps.releaseDatabase(id);
     return {};
@@ -51,7 +50,7 @@ export async function finalize(i: FinalizeInput): Promise<Result> {
     return release(i);
   }
   const policy = org.spec.deletionPolicy ?? 'Retain';
-  markTerminating(status, `deleting (spec.deletionPolicy ${policy})`, gen, i.now());
+  st.terminating({ message: `deleting (spec.deletionPolicy ${policy})` });
 
   const gate = await i.gate(org);
   if (!gate.ready) {
@@ -67,34 +66,31 @@ export async function finalize(i: FinalizeInput): Promise<Result> {
       return release(i);
     }
     if (gate.gone) {
-      markStalled(
-        status,
-        'DatabaseUnavailable',
-        `cannot delete the row: ${gate.message}`,
-        gen,
-        i.now(),
-      );
+      st.stalled({
+        reason: 'DatabaseUnavailable',
+        message: `cannot delete the row: ${gate.message}`,
+      });
       return i.done({});
     }
-    markTerminating(status, `waiting to delete: ${gate.message}`, gen, i.now());
+    st.terminating({ message: `waiting to delete: ${gate.message}` });
     return i.done(gate.result);
   }
 
   if (policy === 'Retain') {
     const marked = await gate.db.markDeleted(id, uid);
-    const ns = status.namespace ?? org.spec.namespace ?? SHARED_NAMESPACE;
+    const ns = st.status.namespace ?? org.spec.namespace ?? SHARED_NAMESPACE;
     const what = marked ? 'row marked deleted' : 'no row of this organization to mark';
     recordEvent(deps.events, org, 'Normal', 'Retained', `${what}; namespace ${ns} kept`);
     return release(i);
   }
 
   const refs = await gate.db.references(id);
-  if (refs.length > 0) return blocked(i, refs, gen);
-  const nsName = status.namespace ?? org.spec.namespace ?? SHARED_NAMESPACE;
+  if (refs.length > 0) return blocked(i, refs);
+  const nsName = st.status.namespace ?? org.spec.namespace ?? SHARED_NAMESPACE;
   const ours = createdBy(deps.getNamespace(nsName), { id, uid });
   if (ours) await deps.namespaces.delete(nsName);
   const deleted = await gate.db.deleteRow(id, uid);
-  if (deleted.outcome === 'blocked') return blocked(i, deleted.references, gen);
+  if (deleted.outcome === 'blocked') return blocked(i, deleted.references);
   const nsWhat = ours
     ? `namespace ${nsName} deleted`
     : `namespace ${nsName} kept (this organization did not create it)`;
@@ -106,10 +102,10 @@ export async function finalize(i: FinalizeInput): Promise<Result> {
   return release(i);
 }
 
-function blocked(i: FinalizeInput, refs: Reference[], gen: number): Promise<Result> {
+function blocked(i: FinalizeInput, refs: Reference[]): Promise<Result> {
   const list = refs.map((r) => `${r.rows} in ${r.table}`).join(', ');
   const why = `rows still reference organization ${i.org.metadata.name} (${list}); the row is deleted once none do`;
-  markStalled(i.status, 'DeletionBlocked', why, gen, i.now());
+  i.st.stalled({ reason: 'DeletionBlocked', message: why });
   return i.done({ requeueAfterMs: BLOCKED_RECHECK_MS });
 }
 

@@ -11,35 +11,18 @@
  * thrown error: no error spam while a database is being migrated. API and
  * database failures are thrown and retried with backoff.
  */
-import type { DatabaseAccess } from '../../engine/index.js';
-import { isDatabaseRefusal, readDatabaseAccess } from '../database-secret.js';
-import {
-  getCondition,
-  isConditionTrue,
-  OrganizationConditions,
-  type Organization,
-  type OrganizationStatus,
-  type SchemaMigration,
-  type SchemaMigrationRef,
-} from '../../api/index.js';
+import { getCondition, OrganizationConditions, type Organization } from '../../api/index.js';
 import type { ReconcileContext, Result } from '../../kube/index.js';
+import { databaseGate } from './database-gate.js';
 import { DEFAULT_ORG_ID, type OrganizationDeps } from './deps.js';
 import { recordTransition } from './events.js';
 import { finalize } from './finalize.js';
 import { decideNamespace, SHARED_NAMESPACE } from './namespace.js';
-import type { OrgDatabase, OrgRow } from './sql.js';
-import {
-  markConflict,
-  markNamespaceReady,
-  markPending,
-  markSynced,
-  startStatus,
-} from './status.js';
+import type { OrgRow } from './sql.js';
+import { statusFor, type OrgStatus } from './status.js';
 
 /** How long to wait before looking again at what no watch reports. */
 export const RECHECK_MS = {
-  /** A Secret holding the database URL (Secrets are read, not watched). */
-  secret: 30_000,
   /** A namespace on its way out. */
   terminating: 2_000,
   /** A name held by another row (the database is not watched). */
@@ -48,20 +31,6 @@ export const RECHECK_MS = {
 
 /** One step's verdict: stop with this result, or go on. */
 type Step = Result | 'continue';
-
-/** The database an org is written to, once its schema is Ready. */
-export type DatabaseGate =
-  | { ready: true; db: OrgDatabase }
-  | {
-      ready: false;
-      reason: string;
-      message: string;
-      result: Result;
-      /** True when no SchemaMigration is named or the named one does not exist. */
-      gone: boolean;
-      /** True when the SchemaMigration refuses Organizations: nothing may be written there. */
-      refused?: boolean;
-    };
 
 /** Builds the reconcile function over `deps`. */
 export function organizationReconciler(deps: OrganizationDeps) {
@@ -73,72 +42,45 @@ export function organizationReconciler(deps: OrganizationDeps) {
       await deps.releaseDatabase(key);
       return {};
     }
-    const gen = org.metadata.generation ?? 0;
-    const status = startStatus(org.status, gen, now());
+    const st = statusFor(org.status, { generation: org.metadata.generation ?? 0, now: now() });
     const readyBefore = getCondition(org.status?.conditions, OrganizationConditions.Ready);
     const done = async (result: Result): Promise<Result> => {
-      await deps.writeStatus(org!, status);
-      recordTransition(deps.events, org!, readyBefore, status);
+      await deps.writeStatus(org!, st.status);
+      recordTransition(deps.events, org!, readyBefore, st.status);
       return result;
     };
 
     if (org.metadata.deletionTimestamp) {
-      return finalize({ deps, org, status, gate: (o) => databaseGate(o), now, done, ctx });
+      return finalize({ deps, org, st, gate: (o) => databaseGate(deps, o), done, ctx });
     }
     if (org.metadata.name === DEFAULT_ORG_ID) {
       // No finalizer either: nothing of it is ever ours to finalize.
-      const why = `${DEFAULT_ORG_ID} is the organization migration 006 made; no Organization may change it`;
-      markConflict(status, 'database', 'DefaultOrgProtected', why, gen, now());
+      const message = `${DEFAULT_ORG_ID} is the organization migration 006 made; no Organization may change it`;
+      st.conflict({ on: 'database', reason: 'DefaultOrgProtected', message });
       return done({});
     }
     org = await deps.addFinalizer(org);
 
     const nsName = org.spec.namespace ?? SHARED_NAMESPACE;
-    let step = immutableNamespace(nsName, status, gen);
-    if (step === 'continue') step = await ensureNamespace(org, nsName, status, gen);
+    let step = immutableNamespace(nsName, st);
+    if (step === 'continue') step = await ensureNamespace(org, nsName, st);
+    if (step === 'continue') step = await writeRow(org, nsName, st, done);
     if (step !== 'continue') return done(step);
 
-    const gate = await databaseGate(org);
-    if (!gate.ready) {
-      const mark = gate.refused ? markConflict : markPending;
-      mark(status, 'database', gate.reason, gate.message, gen, now());
-      return done(gate.result);
-    }
-    const row = rowOf(org, nsName);
-    const written = await gate.db.upsert(row).catch(async (err: unknown) => {
-      markPending(status, 'database', 'DatabaseError', (err as Error).message, gen, now());
-      await done({});
-      throw err;
-    });
-    if (written.outcome === 'row-conflict') {
-      const why = `a row with id ${row.id} exists in the organizations table and this operator did not create it for this Organization (uid ${row.uid}); nothing was written`;
-      markConflict(status, 'database', 'RowConflict', why, gen, now());
-      return done({ requeueAfterMs: RECHECK_MS.nameConflict });
-    }
-    if (written.outcome === 'name-conflict') {
-      const why = `name ${row.name} belongs to organization id ${written.ownerId} in the organizations table`;
-      markConflict(status, 'database', 'NameConflict', why, gen, now());
-      return done({ requeueAfterMs: RECHECK_MS.nameConflict });
-    }
-    markSynced(status, row.status === 'suspended', gen, now());
-    ctx.log.debug('organization synced', { row: written.outcome, namespace: nsName });
+    ctx.log.debug('organization synced', { namespace: nsName });
     return done({});
   };
 
   /** The namespace is immutable (CEL says so too; a CRD without the rule must not move a tenant). */
-  function immutableNamespace(nsName: string, status: OrganizationStatus, gen: number): Step {
-    if (!status.namespace || status.namespace === nsName) return 'continue';
-    const why = `spec.namespace changed from ${status.namespace} to ${nsName}; the namespace of an organization is immutable`;
-    markConflict(status, 'namespace', 'NamespaceImmutable', why, gen, now());
+  function immutableNamespace(nsName: string, st: OrgStatus): Step {
+    const was = st.status.namespace;
+    if (!was || was === nsName) return 'continue';
+    const message = `spec.namespace changed from ${was} to ${nsName}; the namespace of an organization is immutable`;
+    st.conflict({ on: 'namespace', reason: 'NamespaceImmutable', message });
     return {};
   }
 
-  async function ensureNamespace(
-    org: Organization,
-    nsName: string,
-    status: OrganizationStatus,
-    gen: number,
-  ): Promise<Step> {
+  async function ensureNamespace(org: Organization, nsName: string, st: OrgStatus): Promise<Step> {
     const identity = {
       id: org.metadata.name!,
       uid: org.metadata.uid ?? '',
@@ -150,93 +92,61 @@ export function organizationReconciler(deps: OrganizationDeps) {
       reserved: deps.namespacePolicy?.reserved,
       pattern: deps.namespacePolicy?.pattern,
     });
+    const exists = { namespace: nsName, message: `namespace ${nsName} exists` };
     switch (d.kind) {
       case 'refuse':
       case 'conflict':
-        markConflict(status, 'namespace', d.reason, d.message, gen, now());
+        st.conflict({ on: 'namespace', reason: d.reason, message: d.message });
         return {};
       case 'wait':
-        markPending(status, 'namespace', d.reason, d.message, gen, now());
+        st.pending({ on: 'namespace', reason: d.reason, message: d.message });
         return { requeueAfterMs: RECHECK_MS.terminating };
       case 'create':
         // AlreadyExists (a namespace our cache has not seen yet) is thrown: the retry decides again.
         await deps.namespaces.create(d.object);
-        markNamespaceReady(status, nsName, `namespace ${nsName} exists`, gen, now());
+        st.namespaceReady(exists);
         return 'continue';
       case 'ready':
         if (d.patch) await deps.namespaces.patch(nsName, d.patch);
-        markNamespaceReady(status, nsName, `namespace ${nsName} exists`, gen, now());
+        st.namespaceReady(exists);
         return 'continue';
     }
   }
 
-  /** The org's database, if its SchemaMigration is Ready for its current generation. */
-  async function databaseGate(org: Organization): Promise<DatabaseGate> {
-    const ref: SchemaMigrationRef | undefined = org.spec.databaseRef ?? deps.defaultDatabaseRef;
-    if (!ref)
-      return {
-        ready: false,
-        reason: 'NoDatabaseRef',
-        message: 'spec.databaseRef is not set and the operator has no --default-database-ref',
-        result: {},
-        gone: true,
-      };
-    const smigKey = `${ref.namespace}/${ref.name}`;
-    const smig = deps.getSchemaMigration(smigKey);
-    if (!smig || !schemaReady(smig))
-      return {
-        ready: false,
-        reason: 'SchemaNotReady',
-        message: `SchemaMigration ${smigKey} ${smig ? 'is not Ready' : 'does not exist'}`,
-        // No requeue: the SchemaMigration watch wakes this org when that changes.
-        result: {},
-        gone: !smig,
-      };
-    if (smig.spec.allowOrganizations !== true)
-      return {
-        ready: false,
-        reason: 'OrganizationsNotAllowed',
-        message: `SchemaMigration ${smigKey} does not allow Organizations (its spec.allowOrganizations is not true); nothing is written to its database`,
-        // The SchemaMigration watch wakes this org when its spec changes.
-        result: {},
-        gone: false,
-        refused: true,
-      };
-    const secret = smig.spec.database.urlSecretRef;
-    const secretKey = secret.key ?? 'url';
-    let access: DatabaseAccess | undefined;
-    try {
-      access = await readDatabaseAccess(
-        deps.readSecretKey,
-        { namespace: ref.namespace, name: secret.name, key: secretKey },
-        deps.allowedDatabaseHosts,
-      );
-    } catch (err) {
-      if (!isDatabaseRefusal(err)) throw err;
-      // The same refusal as the SchemaMigration's: nothing is connected to.
-      return {
-        ready: false,
-        reason: err.reason,
-        message: `the database of SchemaMigration ${smigKey} is refused: ${err.message}`,
-        result: { requeueAfterMs: RECHECK_MS.secret },
-        gone: false,
-      };
+  /** The row, once the database gate opens; a database error is written to status, then thrown. */
+  async function writeRow(
+    org: Organization,
+    nsName: string,
+    st: OrgStatus,
+    done: (r: Result) => Promise<Result>,
+  ): Promise<Step> {
+    const gate = await databaseGate(deps, org);
+    if (!gate.ready) {
+      const holdup = { on: 'database' as const, reason: gate.reason, message: gate.message };
+      if (gate.refused) st.conflict(holdup);
+      else st.pending(holdup);
+      return gate.result;
     }
-    if (!access)
-      return {
-        ready: false,
-        reason: 'SecretNotFound',
-        message: `Secret ${ref.namespace}/${secret.name} (key "${secretKey}") of SchemaMigration ${smigKey} does not exist`,
-        result: { requeueAfterMs: RECHECK_MS.secret },
-        gone: false,
-      };
-    return { ready: true, db: deps.database(org.metadata.name!, access) };
+    const row = rowOf(org, nsName);
+    const written = await gate.db.upsert(row).catch(async (err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err);
+      st.pending({ on: 'database', reason: 'DatabaseError', message });
+      await done({});
+      throw err;
+    });
+    if (written.outcome === 'row-conflict') {
+      const message = `a row with id ${row.id} exists in the organizations table and this operator did not create it for this Organization (uid ${row.uid}); nothing was written`;
+      st.conflict({ on: 'database', reason: 'RowConflict', message });
+      return { requeueAfterMs: RECHECK_MS.nameConflict };
+    }
+    if (written.outcome === 'name-conflict') {
+      const message = `name ${row.name} belongs to organization id ${written.ownerId} in the organizations table`;
+      st.conflict({ on: 'database', reason: 'NameConflict', message });
+      return { requeueAfterMs: RECHECK_MS.nameConflict };
+    }
+    st.synced({ suspended: row.status === 'suspended' });
+    return 'continue';
   }
-}
-
-/** Ready=True for the SchemaMigration's current generation. */
-export function schemaReady(smig: SchemaMigration): boolean {
-  return isConditionTrue(smig.status?.conditions, 'Ready', smig.metadata.generation ?? 0);
 }
 
 /**

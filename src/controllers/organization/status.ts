@@ -1,7 +1,8 @@
 /**
- * Status setters of an Organization (DESIGN section 5): pure functions from
- * the old status and what happened to the new one; the reconciler writes the
- * result only when it differs from what is stored.
+ * Status setters of an Organization (DESIGN section 5): no I/O, only the
+ * old status and what happened making the new one, bound to the reconcile's
+ * generation and time once (`statusFor`); the reconciler writes the result
+ * only when it differs from what is stored.
  *
  * Conditions: NamespaceReady, DatabaseSynced (the row is written), Suspended,
  * Ready (both of the first two, for the current generation), and Stalled
@@ -9,9 +10,10 @@
  * derived from them.
  */
 import {
+  getCondition,
   OrganizationConditions as C,
   setCondition,
-  type Condition,
+  type ConditionStatus,
   type OrganizationStatus,
 } from '../../api/index.js';
 
@@ -20,119 +22,120 @@ export const STALLED = 'Stalled';
 
 const TYPES = [C.Ready, C.NamespaceReady, C.DatabaseSynced, C.Suspended];
 
-/** A deep copy to change; the four conditions Unknown on the first visit; observedGeneration current. */
-export function startStatus(
-  old: OrganizationStatus | undefined,
-  gen: number,
-  now: Date,
-): OrganizationStatus {
-  const s: OrganizationStatus = structuredClone(old ?? {});
-  s.conditions ??= [];
-  for (const type of TYPES)
-    if (!s.conditions.some((c) => c.type === type))
-      set(s, type, 'Unknown', 'Reconciling', '', gen, now);
-  s.phase ??= 'Pending';
-  s.observedGeneration = gen;
-  return s;
+/** When a status is written: the generation it is for and the time of the reconcile, bound once. */
+export interface StatusStamp {
+  generation: number;
+  now: Date;
 }
 
-function set(
-  s: OrganizationStatus,
-  type: string,
-  status: Condition['status'],
-  reason: string,
-  message: string,
-  gen: number,
-  now: Date,
-): void {
-  setCondition(s.conditions!, { type, status, reason, message }, gen, now);
-}
-
-/** The namespace is there and ours to use. */
-export function markNamespaceReady(
-  s: OrganizationStatus,
-  namespace: string,
-  message: string,
-  gen: number,
-  now: Date,
-): void {
-  s.namespace = namespace;
-  set(s, C.NamespaceReady, 'True', 'Ensured', message, gen, now);
-}
-
-/** The row is written; Ready follows. */
-export function markSynced(s: OrganizationStatus, suspended: boolean, gen: number, now: Date) {
-  set(s, C.DatabaseSynced, 'True', 'Synced', 'row written', gen, now);
-  if (suspended) {
-    s.phase = 'Suspended';
-    set(s, C.Suspended, 'True', 'Suspended', 'spec.suspended is true', gen, now);
-    set(s, C.Ready, 'True', 'Suspended', 'the organization is suspended', gen, now);
-  } else {
-    s.phase = 'Active';
-    set(s, C.Suspended, 'False', 'Active', '', gen, now);
-    set(s, C.Ready, 'True', 'Active', `active in namespace ${s.namespace ?? ''}`, gen, now);
-  }
-  clearStalled(s, gen, now);
-}
-
-/** Waiting for something that will come by itself (schema, Secret, namespace going away). */
-export function markPending(
-  s: OrganizationStatus,
-  on: 'namespace' | 'database',
-  reason: string,
-  message: string,
-  gen: number,
-  now: Date,
-): void {
-  s.phase = 'Pending';
-  set(
-    s,
-    on === 'namespace' ? C.NamespaceReady : C.DatabaseSynced,
-    'False',
-    reason,
-    message,
-    gen,
-    now,
-  );
-  set(s, C.Ready, 'False', reason, message, gen, now);
+/** Why an org waits or is refused, and on what. */
+export interface Holdup {
+  /** The condition it holds up: NamespaceReady or DatabaseSynced. */
+  on: 'namespace' | 'database';
+  reason: string;
+  message: string;
 }
 
 /**
- * Someone else holds what the org asks for (a namespace, a name), or the
- * spec asks for what is refused (a reserved or changed namespace): nothing
- * is taken over; a person resolves it.
+ * The status of one reconcile: a deep copy of the stored one (the four
+ * conditions Unknown on the first visit, observedGeneration current) and
+ * the setters for what happened, all stamped with the reconcile's
+ * generation and time.
  */
-export function markConflict(
-  s: OrganizationStatus,
-  on: 'namespace' | 'database',
-  reason: string,
-  message: string,
-  gen: number,
-  now: Date,
-): void {
-  markPending(s, on, reason, message, gen, now);
-  s.phase = 'Conflict';
+export class OrgStatus {
+  /** The status being built; the reconciler writes it. */
+  readonly status: OrganizationStatus;
+
+  constructor(
+    old: OrganizationStatus | undefined,
+    private readonly stamp: StatusStamp,
+  ) {
+    const s: OrganizationStatus = structuredClone(old ?? {});
+    s.conditions ??= [];
+    this.status = s;
+    for (const type of TYPES)
+      if (!s.conditions.some((c) => c.type === type))
+        this.set(type, { status: 'Unknown', reason: 'Reconciling' });
+    s.phase ??= 'Pending';
+    s.observedGeneration = stamp.generation;
+  }
+
+  /** The namespace is there and ours to use. */
+  namespaceReady(o: { namespace: string; message: string }): void {
+    this.status.namespace = o.namespace;
+    this.set(C.NamespaceReady, { status: 'True', reason: 'Ensured', message: o.message });
+  }
+
+  /** The row is written; Ready follows. */
+  synced(o: { suspended: boolean }): void {
+    const s = this.status;
+    this.set(C.DatabaseSynced, { status: 'True', reason: 'Synced', message: 'row written' });
+    if (o.suspended) {
+      s.phase = 'Suspended';
+      this.set(C.Suspended, {
+        status: 'True',
+        reason: 'Suspended',
+        message: 'spec.suspended is true',
+      });
+      this.set(C.Ready, {
+        status: 'True',
+        reason: 'Suspended',
+        message: 'the organization is suspended',
+      });
+    } else {
+      s.phase = 'Active';
+      this.set(C.Suspended, { status: 'False', reason: 'Active' });
+      this.set(C.Ready, {
+        status: 'True',
+        reason: 'Active',
+        message: `active in namespace ${s.namespace ?? ''}`,
+      });
+    }
+    if (getCondition(s.conditions, STALLED))
+      this.set(STALLED, { status: 'False', reason: 'Progressing' });
+  }
+
+  /** Waiting for something that will come by itself (schema, Secret, namespace going away). */
+  pending(h: Holdup): void {
+    this.status.phase = 'Pending';
+    const { reason, message } = h;
+    this.set(h.on === 'namespace' ? C.NamespaceReady : C.DatabaseSynced, {
+      status: 'False',
+      reason,
+      message,
+    });
+    this.set(C.Ready, { status: 'False', reason, message });
+  }
+
+  /**
+   * Someone else holds what the org asks for (a namespace, a name), or the
+   * spec asks for what is refused (a reserved or changed namespace): nothing
+   * is taken over; a person resolves it.
+   */
+  conflict(h: Holdup): void {
+    this.pending(h);
+    this.status.phase = 'Conflict';
+  }
+
+  /** Deletion under way (finalizer held). */
+  terminating(o: { message: string }): void {
+    this.status.phase = 'Terminating';
+    this.set(C.Ready, { status: 'False', reason: 'Terminating', message: o.message });
+  }
+
+  /** Deletion cannot go on without a person (rows still reference the org). */
+  stalled(o: { reason: string; message: string }): void {
+    this.terminating(o);
+    this.set(STALLED, { status: 'True', reason: o.reason, message: o.message });
+  }
+
+  private set(type: string, c: { status: ConditionStatus; reason: string; message?: string }) {
+    const update = { type, status: c.status, reason: c.reason, message: c.message ?? '' };
+    setCondition(this.status.conditions!, update, this.stamp.generation, this.stamp.now);
+  }
 }
 
-/** Deletion under way (finalizer held). */
-export function markTerminating(s: OrganizationStatus, message: string, gen: number, now: Date) {
-  s.phase = 'Terminating';
-  set(s, C.Ready, 'False', 'Terminating', message, gen, now);
-}
-
-/** Deletion cannot go on without a person (rows still reference the org). */
-export function markStalled(
-  s: OrganizationStatus,
-  reason: string,
-  message: string,
-  gen: number,
-  now: Date,
-): void {
-  markTerminating(s, message, gen, now);
-  set(s, STALLED, 'True', reason, message, gen, now);
-}
-
-function clearStalled(s: OrganizationStatus, gen: number, now: Date): void {
-  if (s.conditions!.some((c) => c.type === STALLED))
-    set(s, STALLED, 'False', 'Progressing', '', gen, now);
+/** An OrgStatus for `old`, stamped with `stamp`. */
+export function statusFor(old: OrganizationStatus | undefined, stamp: StatusStamp): OrgStatus {
+  return new OrgStatus(old, stamp);
 }

@@ -21,12 +21,13 @@ import {
   type Manager,
 } from '../../kube/index.js';
 import type { Logger, OperatorMetrics } from '../../observability/index.js';
-import { schemaMigrations } from '../schemamigration/setup.js';
+import { eitherSide, valueChanged } from '../event-filters.js';
+import { pods as podsRef, schemaMigrations } from '../resources.js';
 import { hasReadyGate, readinessSignature, type GatedPod } from './decision.js';
 import { podGateReconciler } from './reconciler.js';
 
 /** The core pods resource. */
-export const podsResource = { group: '', version: 'v1', plural: 'pods', namespaced: true };
+export const podsResource = podsRef;
 
 /** The label selector of the pod informer. */
 export const GATED_SELECTOR = `${GATED_LABEL}=true`;
@@ -63,6 +64,12 @@ export interface PodGateSetup {
   /** Called after a gate was removed, with the pod's key. */
   onReleased?(key: string): void;
 }
+
+/** Released pods keep changing (scheduling, status): only gated ones matter, plus the release itself. */
+const gatedBeforeOrAfter = eitherSide(hasReadyGate);
+
+/** Pods care about a SchemaMigration's readiness only, not its progress writes. */
+const readinessChanged = valueChanged(readinessSignature);
 
 /** What `setupPodGate` registered, for tests. */
 export interface PodGate {
@@ -114,24 +121,23 @@ export function setupPodGate(s: PodGateSetup): PodGate {
     metrics: s.metrics,
   });
 
+  const enqueue = (o: KubeObject) => controller.enqueue(objectKey(o));
+  const wake = (smig: KubeObject) => {
+    for (const p of pods.cache.byIndex(BY_MIGRATION, objectKey(smig))) enqueue(p);
+  };
   pods.on({
     add: (p) => {
-      if (hasReadyGate(p)) controller.queue.add(objectKey(p));
+      if (hasReadyGate(p)) enqueue(p);
     },
-    // Released pods keep changing (scheduling, status): only gated ones matter, plus the release itself.
     update: (old, p) => {
-      if (hasReadyGate(old) || hasReadyGate(p)) controller.queue.add(objectKey(p));
+      if (gatedBeforeOrAfter(old, p)) enqueue(p);
     },
-    delete: (p) => controller.queue.add(objectKey(p)),
+    delete: enqueue,
   });
-  const wake = (smig: KubeObject) => {
-    for (const p of pods.cache.byIndex(BY_MIGRATION, objectKey(smig)))
-      controller.queue.add(objectKey(p));
-  };
   migrations.on({
     add: wake,
     update: (old, smig) => {
-      if (readinessSignature(old) !== readinessSignature(smig)) wake(smig);
+      if (readinessChanged(old, smig)) wake(smig);
     },
     delete: wake,
   });

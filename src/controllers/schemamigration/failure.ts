@@ -8,10 +8,15 @@ import {
   type MigrationFailure,
   type SchemaMigrationStatus,
 } from '../../api/index.js';
-import { EngineError, MigrationFailedError } from '../../engine/index.js';
+import {
+  ChecksumMismatchError,
+  EngineError,
+  LockBusyError,
+  MigrationFailedError,
+} from '../../engine/index.js';
 
 /** Reasons beyond the engine's: the operator's own failures. */
-export type OperatorReason = 'SecretNotFound' | 'Conflict';
+export type OperatorReason = 'SecretNotFound' | 'Conflict' | 'InternalError';
 
 /** A failure with its reason, whether it waits for a change, and the Event to record. */
 export interface Classified {
@@ -29,7 +34,11 @@ export function operatorFailure(
   return { failure: { reason, message }, terminal, event: 'MigrationFailed' };
 }
 
-/** Classifies anything a run threw. Unknown errors are transient: they get retried, never stall. */
+/**
+ * Classifies anything a run threw. Unknown errors (not the engine's) are
+ * `InternalError`, never mistaken for a connection failure; they are
+ * transient: retried with backoff, never a stall.
+ */
 export function classify(err: unknown): Classified {
   if (err instanceof MigrationFailedError) {
     const f = err.failure;
@@ -50,9 +59,9 @@ export function classify(err: unknown): Classified {
   }
   if (err instanceof EngineError) {
     const event =
-      err.reason === 'ChecksumMismatch'
+      err instanceof ChecksumMismatchError
         ? 'ChecksumMismatch'
-        : err.reason === 'LockBusy'
+        : err instanceof LockBusyError
           ? 'LockBusy'
           : 'MigrationFailed';
     return {
@@ -63,7 +72,7 @@ export function classify(err: unknown): Classified {
   }
   const message = err instanceof Error ? err.message : String(err);
   return {
-    failure: { reason: 'ConnectionError', message },
+    failure: { reason: 'InternalError', message },
     terminal: false,
     event: 'MigrationFailed',
   };
@@ -72,10 +81,13 @@ export function classify(err: unknown): Classified {
 /**
  * Failures that say nothing about the schema, only that it could not be
  * looked at just now: the database unreachable or lost, the migration lock
- * busy or timed out, the reconcile's deadline.
+ * busy or timed out, the reconcile's deadline, and an error the operator
+ * could not classify (as before it had its own reason: it says nothing
+ * known about the schema).
  */
 export const TRANSIENT_REASONS: ReadonlySet<string> = new Set([
   'ConnectionError',
+  'InternalError',
   'LockBusy',
   'LockTimeout',
   'DeadlineExceeded',

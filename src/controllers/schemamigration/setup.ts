@@ -9,12 +9,19 @@
  * reconcile (its statement is cancelled on the server); one namespace runs at
  * most `maxPerNamespace` reconciles at once.
  */
-import { SCHEMA_MIGRATION, GROUP, VERSION, type SchemaMigration } from '../../api/index.js';
+import {
+  MigrationConditions,
+  getCondition,
+  type SchemaMigration,
+  type SchemaMigrationStatus,
+} from '../../api/index.js';
 import {
   Controller,
   ForbiddenError,
   Informer,
   namespaceOf,
+  objectKey,
+  parseKey,
   type EventRecorder,
   type KubeClient,
   type KubeObject,
@@ -22,9 +29,11 @@ import {
 } from '../../kube/index.js';
 import type { AllowedHosts } from '../../engine/index.js';
 import type { Logger, OperatorMetrics } from '../../observability/index.js';
+import { annotationsChanged, anyOf, deletionChanged, generationChanged } from '../event-filters.js';
+import { schemaMigrations, secrets as secretsRef } from '../resources.js';
 import { secretKeyReader } from '../secret-reader.js';
+import { statusWriter } from '../status-writer.js';
 import { schemaMigrationReconciler } from './reconciler.js';
-import { statusWriter } from './status-writer.js';
 import { configMapReader, referenceIndexers, watchReferences } from './watches.js';
 
 /** What the controller needs from the process. */
@@ -51,14 +60,14 @@ export interface SchemaMigrationSetup {
 /** The default of `run --reconcile-timeout`. */
 export const DEFAULT_RECONCILE_TIMEOUT_MS = 3_600_000;
 
-/** The SchemaMigration resource. */
-export const schemaMigrations = {
-  group: GROUP,
-  version: VERSION,
-  plural: SCHEMA_MIGRATION.plural,
-  namespaced: true,
-};
-const secretsRef = { group: '', version: 'v1', plural: 'secrets', namespaced: true };
+/** The SchemaMigration resource (its home is resources.ts; kept here for the callers that import it from here). */
+export { schemaMigrations } from '../resources.js';
+
+/** A change that makes a running reconcile obsolete: a new spec, or a deletion. */
+const respecified = anyOf(generationChanged, deletionChanged);
+
+/** A change worth a reconcile: the above, or an annotation (the retry annotation among them). */
+const worthAReconcile = anyOf(respecified, annotationsChanged);
 
 /** Registers the informers and the controller on the manager; returns the SchemaMigration informer. */
 export function setupSchemaMigrations(
@@ -75,22 +84,23 @@ export function setupSchemaMigrations(
   });
   const secrets = s.client.resource<KubeObject & { data?: Record<string, string> }>(secretsRef);
 
+  const statuses = statusWriter<SchemaMigrationStatus>({
+    patch: (key, body) => smigClient.patchStatus(key, body),
+  });
+
   const reconcile = schemaMigrationReconciler({
     get: (key) => smigs.cache.get(key),
     readConfigMap: configMapReader(s.client),
     // The URL and its TLS keys are read together: one request per Secret.
     readSecretKey: secretKeyReader({ secrets }),
     allowedDatabaseHosts: s.allowedDatabaseHosts,
-    statusWriter: statusWriter(async (namespace, name, patch) => {
-      await smigClient.patchStatus({ namespace, name }, patch);
-    }),
+    statusWriter: statuses,
     events: s.events,
     metrics: s.metrics,
     schemaMigrationExists: async (key) => {
-      const [namespace, name] = key.split('/');
       // Not allowed to look (a namespaced install): the owner is taken to exist, its claim kept.
       const found = await smigClient
-        .find({ namespace: namespace!, name: name! })
+        .find(parseKey(key))
         .catch((err: unknown) => (err instanceof ForbiddenError ? true : Promise.reject(err)));
       return found !== undefined;
     },
@@ -108,33 +118,27 @@ export function setupSchemaMigrations(
     metrics: s.metrics,
   });
 
-  const keyOf = (o: KubeObject) => `${o.metadata!.namespace}/${o.metadata!.name}`;
+  const enqueue = (o: KubeObject) => controller.enqueue(objectKey(o));
   smigs.on({
-    add: (o) => controller.queue.add(keyOf(o)),
+    add: enqueue,
     update: (old, o) => {
-      const m0 = old.metadata ?? {};
-      const m1 = o.metadata ?? {};
-      const respec =
-        m0.generation !== m1.generation || m0.deletionTimestamp !== m1.deletionTimestamp;
-      const changed =
-        respec || JSON.stringify(m0.annotations ?? {}) !== JSON.stringify(m1.annotations ?? {});
       // A run for a spec that is no longer wanted stops now, not after its statement.
-      if (respec)
+      if (respecified(old, o))
         controller.cancel(
-          keyOf(o),
-          `the SchemaMigration's spec changed (generation ${m1.generation})`,
+          objectKey(o),
+          `the SchemaMigration's spec changed (generation ${o.metadata?.generation})`,
         );
-      if (changed) controller.queue.add(keyOf(o));
+      if (worthAReconcile(old, o)) enqueue(o);
     },
     delete: (o) => {
-      controller.cancel(keyOf(o), 'the SchemaMigration was deleted');
-      controller.queue.add(keyOf(o));
+      controller.cancel(objectKey(o), 'the SchemaMigration was deleted');
+      statuses.forget(o);
+      enqueue(o);
       // It may have held a database another CR was refused for: wake only those.
-      for (const other of refusedForConflict(smigs.cache.list()))
-        controller.queue.add(keyOf(other));
+      for (const other of refusedForConflict(smigs.cache.list())) enqueue(other);
     },
   });
-  const wake = (key: string) => controller.queue.add(key);
+  const wake = (key: string) => controller.enqueue(key);
   const references = watchReferences({ ...s, smigs, wake });
 
   s.manager.addInformer(smigs);
@@ -145,9 +149,8 @@ export function setupSchemaMigrations(
 
 /** The CRs whose last reconcile was refused because an older CR held their database. */
 export function refusedForConflict<T extends SchemaMigration>(all: T[]): T[] {
-  return all.filter((o) =>
-    o.status?.conditions?.some(
-      (c) => c.type === 'Failed' && c.status === 'True' && c.reason === 'Conflict',
-    ),
-  );
+  return all.filter((o) => {
+    const failed = getCondition(o.status?.conditions, MigrationConditions.Failed);
+    return failed?.status === 'True' && failed.reason === 'Conflict';
+  });
 }

@@ -1,7 +1,8 @@
 /**
  * Status setters of a SchemaMigration (DESIGN section 4), next to nothing
- * else: pure functions from the old status and what happened to the new one.
- * The reconciler writes the result only when it differs from what is stored.
+ * else: no I/O, only the old status and what happened making the new one.
+ * The reconciler binds the generation and time once per reconcile
+ * (`statusFor`) and writes the result only when it differs from what is stored.
  *
  * Conditions: Applied (every target migration applied), Failed (with the
  * reason), Ready (Applied and observedGeneration current), Reconciling (work
@@ -17,7 +18,7 @@ import {
   setCondition,
   type SchemaMigrationStatus,
 } from '../../api/index.js';
-import type { Condition, MigrationFailure } from '../../api/index.js';
+import type { ConditionStatus, MigrationFailure } from '../../api/index.js';
 
 /** What the plan says, as status counts. */
 export interface PlanSummary {
@@ -35,147 +36,149 @@ export const PENDING_SHOWN = 10;
 
 const TYPES = [C.Applied, C.Failed, C.Ready, C.Reconciling, C.Stalled];
 
-/** A deep copy to change; conditions Unknown on the first visit. */
-export function startStatus(
-  old: SchemaMigrationStatus | undefined,
-  generation: number,
-  now: Date,
-): SchemaMigrationStatus {
-  const s: SchemaMigrationStatus = structuredClone(old ?? {});
-  s.conditions ??= [];
-  for (const type of TYPES) {
-    if (!s.conditions.some((c) => c.type === type)) {
-      setCondition(
-        s.conditions,
-        { type, status: 'Unknown', reason: 'Reconciling', message: '' },
-        generation,
-        now,
-      );
-    }
-  }
-  s.phase ??= 'Pending';
-  return s;
+/** When a status is written: the generation it is for and the time of the reconcile, bound once. */
+export interface StatusStamp {
+  generation: number;
+  now: Date;
 }
 
-function set(
-  s: SchemaMigrationStatus,
-  type: string,
-  status: Condition['status'],
-  reason: string,
-  message: string,
-  gen: number,
-  now: Date,
-) {
-  setCondition(s.conditions!, { type, status, reason, message }, gen, now);
-}
-
-/** Counts and versions from a plan, whatever the outcome (a failed run's status must not show stale counts). */
-export function applyPlan(s: SchemaMigrationStatus, p: PlanSummary): void {
-  s.counts = { applied: p.applied, pending: p.pending, changed: p.changed, missing: p.missing };
-  s.pendingVersions = p.pendingVersions.slice(0, PENDING_SHOWN);
-  if (p.appliedVersion) s.appliedVersion = p.appliedVersion;
-  if (p.targetVersion) s.targetVersion = p.targetVersion;
-}
-
-/** Work is starting or going on: pending migrations are being applied. */
-export function markApplying(
-  s: SchemaMigrationStatus,
-  p: PlanSummary,
-  gen: number,
-  now: Date,
-): void {
-  applyPlan(s, p);
-  s.phase = 'Applying';
-  const what =
-    `applying ${p.pending} pending migration(s)` +
-    (p.pendingVersions[0] ? `, next ${p.pendingVersions[0]}` : '');
-  set(s, C.Reconciling, 'True', 'Progressing', what, gen, now);
-  set(s, C.Applied, 'False', 'Pending', what, gen, now);
-  set(s, C.Ready, 'False', 'Progressing', what, gen, now);
-  set(s, C.Stalled, 'False', 'Progressing', '', gen, now);
-}
-
-/** Every target migration is applied. */
-export function markApplied(
-  s: SchemaMigrationStatus,
-  p: PlanSummary,
-  gen: number,
-  now: Date,
-): void {
-  applyPlan(s, p);
-  s.phase = 'Applied';
-  s.observedGeneration = gen;
-  delete s.failure;
-  const at = `database at version ${p.appliedVersion ?? '(none)'}`;
-  set(s, C.Applied, 'True', 'Applied', at, gen, now);
-  set(s, C.Failed, 'False', 'Succeeded', '', gen, now);
-  set(s, C.Ready, 'True', 'Applied', at, gen, now);
-  set(s, C.Reconciling, 'False', 'Applied', '', gen, now);
-  set(s, C.Stalled, 'False', 'Applied', '', gen, now);
-}
-
-/** A failure: `terminal` ones wait for a change (Stalled), the others are retried (Reconciling). */
-export function markFailed(
-  s: SchemaMigrationStatus,
-  failure: Omit<MigrationFailure, 'since'>,
-  terminal: boolean,
-  gen: number,
-  now: Date,
-): void {
-  s.phase = 'Failed';
-  s.observedGeneration = gen;
-  const same =
-    s.failure && s.failure.reason === failure.reason && s.failure.version === failure.version;
-  s.failure = {
-    ...failure,
-    since: same ? s.failure!.since : now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-  };
-  const msg = failure.message;
-  set(s, C.Failed, 'True', failure.reason, msg, gen, now);
-  set(s, C.Applied, 'False', failure.reason, msg, gen, now);
-  set(s, C.Ready, 'False', failure.reason, msg, gen, now);
-  if (terminal) {
-    set(
-      s,
-      C.Stalled,
-      'True',
-      failure.reason,
-      `${msg}; waiting for a change of the spec or source, or the retry annotation`,
-      gen,
-      now,
-    );
-    set(s, C.Reconciling, 'False', failure.reason, '', gen, now);
-  } else {
-    set(s, C.Stalled, 'False', failure.reason, '', gen, now);
-    set(s, C.Reconciling, 'True', 'Retrying', `retrying: ${msg}`, gen, now);
-  }
-}
-
-/** spec.suspend: no work, and the conditions say so. */
-export function markSuspended(s: SchemaMigrationStatus, gen: number, now: Date): void {
-  s.observedGeneration = gen;
-  set(
-    s,
-    C.Reconciling,
-    'False',
-    'Suspended',
-    'spec.suspend is true: no migrations run until it is false',
-    gen,
-    now,
-  );
+/** A failure as the setters take it. */
+export interface FailureUpdate {
+  failure: Omit<MigrationFailure, 'since'>;
+  /** Waits for a change (Stalled) rather than being retried (Reconciling). */
+  terminal: boolean;
 }
 
 /**
- * A transient failure while the schema is Ready for this generation: Ready,
- * Applied, Failed and the phase stay as they are; Reconciling=True says what
- * failed (the failure's reason, `retrying: <message>`).
+ * The status of one reconcile: a deep copy of the stored one (conditions
+ * Unknown on the first visit) and the setters for what happened, all
+ * stamped with the reconcile's generation and time.
  */
-export function markRetrying(
-  s: SchemaMigrationStatus,
-  failure: Omit<MigrationFailure, 'since'>,
-  gen: number,
-  now: Date,
-): void {
-  set(s, C.Reconciling, 'True', failure.reason, `retrying: ${failure.message}`, gen, now);
-  set(s, C.Stalled, 'False', failure.reason, '', gen, now);
+export class MigrationStatus {
+  /** The status being built; the reconciler writes it. */
+  readonly status: SchemaMigrationStatus;
+
+  constructor(
+    old: SchemaMigrationStatus | undefined,
+    private readonly stamp: StatusStamp,
+  ) {
+    const s: SchemaMigrationStatus = structuredClone(old ?? {});
+    s.conditions ??= [];
+    this.status = s;
+    for (const type of TYPES)
+      if (!s.conditions.some((c) => c.type === type))
+        this.set(type, { status: 'Unknown', reason: 'Reconciling' });
+    s.phase ??= 'Pending';
+  }
+
+  /** Counts and versions from a plan, whatever the outcome (a failed run's status must not show stale counts). */
+  plan(p: PlanSummary): void {
+    const s = this.status;
+    s.counts = { applied: p.applied, pending: p.pending, changed: p.changed, missing: p.missing };
+    s.pendingVersions = p.pendingVersions.slice(0, PENDING_SHOWN);
+    if (p.appliedVersion) s.appliedVersion = p.appliedVersion;
+    if (p.targetVersion) s.targetVersion = p.targetVersion;
+  }
+
+  /** Work is starting or going on: pending migrations are being applied. */
+  applying(p: PlanSummary): void {
+    this.plan(p);
+    this.status.phase = 'Applying';
+    const message =
+      `applying ${p.pending} pending migration(s)` +
+      (p.pendingVersions[0] ? `, next ${p.pendingVersions[0]}` : '');
+    this.set(C.Reconciling, { status: 'True', reason: 'Progressing', message });
+    this.set(C.Applied, { status: 'False', reason: 'Pending', message });
+    this.set(C.Ready, { status: 'False', reason: 'Progressing', message });
+    this.set(C.Stalled, { status: 'False', reason: 'Progressing' });
+  }
+
+  /** One more migration applied during a run (progress; the final status follows). */
+  migrationApplied(m: { version: string; name: string; checksum: string; durationMs: number }) {
+    this.status.appliedVersion = m.version;
+    this.status.lastApplied = { ...m, appliedAt: rfc3339(this.stamp.now) };
+  }
+
+  /** Every target migration is applied. */
+  applied(p: PlanSummary): void {
+    this.plan(p);
+    const s = this.status;
+    s.phase = 'Applied';
+    s.observedGeneration = this.stamp.generation;
+    delete s.failure;
+    const message = `database at version ${p.appliedVersion ?? '(none)'}`;
+    this.set(C.Applied, { status: 'True', reason: 'Applied', message });
+    this.set(C.Failed, { status: 'False', reason: 'Succeeded' });
+    this.set(C.Ready, { status: 'True', reason: 'Applied', message });
+    this.set(C.Reconciling, { status: 'False', reason: 'Applied' });
+    this.set(C.Stalled, { status: 'False', reason: 'Applied' });
+  }
+
+  /** A failure: `terminal` ones wait for a change (Stalled), the others are retried (Reconciling). */
+  failed({ failure, terminal }: FailureUpdate): void {
+    const s = this.status;
+    s.phase = 'Failed';
+    s.observedGeneration = this.stamp.generation;
+    const same =
+      s.failure && s.failure.reason === failure.reason && s.failure.version === failure.version;
+    s.failure = { ...failure, since: same ? s.failure!.since : rfc3339(this.stamp.now) };
+    const { reason, message } = failure;
+    this.set(C.Failed, { status: 'True', reason, message });
+    this.set(C.Applied, { status: 'False', reason, message });
+    this.set(C.Ready, { status: 'False', reason, message });
+    if (terminal) {
+      this.set(C.Stalled, {
+        status: 'True',
+        reason,
+        message: `${message}; waiting for a change of the spec or source, or the retry annotation`,
+      });
+      this.set(C.Reconciling, { status: 'False', reason });
+    } else {
+      this.set(C.Stalled, { status: 'False', reason });
+      this.set(C.Reconciling, {
+        status: 'True',
+        reason: 'Retrying',
+        message: `retrying: ${message}`,
+      });
+    }
+  }
+
+  /** spec.suspend: no work, and the conditions say so. */
+  suspended(): void {
+    this.status.observedGeneration = this.stamp.generation;
+    this.set(C.Reconciling, {
+      status: 'False',
+      reason: 'Suspended',
+      message: 'spec.suspend is true: no migrations run until it is false',
+    });
+  }
+
+  /**
+   * A transient failure while the schema is Ready for this generation: Ready,
+   * Applied, Failed and the phase stay as they are; Reconciling=True says what
+   * failed (the failure's reason, `retrying: <message>`).
+   */
+  retrying({ failure }: Pick<FailureUpdate, 'failure'>): void {
+    const { reason, message } = failure;
+    this.set(C.Reconciling, { status: 'True', reason, message: `retrying: ${message}` });
+    this.set(C.Stalled, { status: 'False', reason });
+  }
+
+  private set(type: string, c: { status: ConditionStatus; reason: string; message?: string }) {
+    const update = { type, status: c.status, reason: c.reason, message: c.message ?? '' };
+    setCondition(this.status.conditions!, update, this.stamp.generation, this.stamp.now);
+  }
+}
+
+/** A MigrationStatus for `old`, stamped with `stamp`. */
+export function statusFor(
+  old: SchemaMigrationStatus | undefined,
+  stamp: StatusStamp,
+): MigrationStatus {
+  return new MigrationStatus(old, stamp);
+}
+
+/** metav1.Time on the wire: RFC 3339 in UTC with whole seconds. */
+function rfc3339(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DatabaseRegistry } from '../../../src/controllers/databases.js';
+import { DatabaseRegistry } from '../../../src/controllers/organization/databases.js';
 import {
   ADOPTED_ANNOTATION,
   CREATED_LABEL,

@@ -1,0 +1,60 @@
+/**
+ * What the SchemaMigration reconciler reads and writes, injected (setup.ts
+ * provides the real ones, the unit tests fakes), and what one reconcile
+ * carries from step to step.
+ */
+import type { SchemaMigration, SchemaMigrationStatus } from '../../api/index.js';
+import type { AllowedHosts, migrate } from '../../engine/index.js';
+import type { EventRecorder, EventSubject, ReconcileContext } from '../../kube/index.js';
+import type { OperatorMetrics } from '../../observability/index.js';
+import type { StatusWriter } from '../status-writer.js';
+import type { SchemaMigrationExists } from './claims.js';
+import type { ConfigMapReader } from './source.js';
+import type { MigrationStatus } from './status.js';
+
+/** Everything the reconciler reads and writes, injected. */
+export interface SchemaMigrationDeps {
+  /** The informer cache. */
+  get(key: string): SchemaMigration | undefined;
+  readConfigMap: ConfigMapReader;
+  /** The decoded value of a Secret key in a namespace, or undefined when the Secret or key is missing. */
+  readSecretKey(namespace: string, name: string, key: string): Promise<string | undefined>;
+  /** `run --allowed-database-hosts`; undefined allows any host. */
+  allowedDatabaseHosts?: AllowedHosts;
+  statusWriter: Pick<StatusWriter<SchemaMigrationStatus>, 'write' | 'writeThrottled'>;
+  events: EventRecorder;
+  metrics?: OperatorMetrics;
+  now?: () => Date;
+  /** Whether SchemaMigration `namespace/name` exists (a live read); the cache when absent. */
+  schemaMigrationExists?: SchemaMigrationExists;
+  /** The engine, replaceable in tests. */
+  migrate?: typeof migrate;
+  appliedBy: string;
+}
+
+/** One reconcile of one SchemaMigration, as its steps share it. */
+export interface Attempt {
+  ctx: ReconcileContext;
+  key: string;
+  obj: SchemaMigration;
+  /** The status being built, stamped with this reconcile's generation and time. */
+  st: MigrationStatus;
+}
+
+/** A thrown transient failure: the controller logs it and retries with backoff. */
+export class RetryLater extends Error {}
+
+/** What an Event is about: the CR's identity only. */
+export function subject(obj: SchemaMigration): EventSubject {
+  const { name, namespace, uid, resourceVersion } = obj.metadata ?? {};
+  return {
+    apiVersion: obj.apiVersion,
+    kind: obj.kind,
+    metadata: { name, namespace, uid, resourceVersion },
+  };
+}
+
+/** The metric labels of a CR. */
+export function labelsOf(obj: SchemaMigration): { namespace: string; name: string } {
+  return { namespace: obj.metadata.namespace ?? '', name: obj.metadata.name ?? '' };
+}

@@ -1,0 +1,109 @@
+/**
+ * The engine run of a SchemaMigration reconcile, with its hooks: progress
+ * status as migrations are planned and applied, an Event per applied
+ * migration and per busy lock, the Reconciling condition while a lost
+ * connection is retried inside the run, and metrics. Every hook is awaited
+ * by the engine, so what they write lands before the final status.
+ */
+import {
+  migrate,
+  type AppliedMigration,
+  type DatabaseAccess,
+  type MigrateObserver,
+  type MigrateResult,
+  type Migration,
+  type Plan,
+  type RunOptions,
+} from '../../engine/index.js';
+import { claimFor, type SchemaMigrationExists } from './claims.js';
+import { labelsOf, subject, type Attempt, type SchemaMigrationDeps } from './deps.js';
+import { classify } from './failure.js';
+import { runOptions } from './options.js';
+import { reportFailure } from './report.js';
+import { planSummary } from './summary.js';
+
+/** What the run step needs beyond the attempt. */
+export interface RunInput {
+  access: DatabaseAccess;
+  migrations: Migration[];
+  /** Nothing the CR was Ready for has changed (a retried connection may leave it Ready). */
+  unchanged: boolean;
+  exists: SchemaMigrationExists;
+}
+
+/** How a run ended: its result, or its error with what it planned and applied before. */
+export type RunOutcome =
+  | { ok: true; result: MigrateResult }
+  | { ok: false; error: unknown; planned?: Plan; appliedNow: AppliedMigration[] };
+
+/** Runs the engine for `a`; never throws (the outcome carries the error). */
+export async function runEngine(
+  deps: SchemaMigrationDeps,
+  a: Attempt,
+  i: RunInput,
+): Promise<RunOutcome> {
+  const options: RunOptions = {
+    ...runOptions(a.obj, i.access.url, i.migrations, deps.appliedBy),
+    tls: i.access.tls,
+    allowedHosts: deps.allowedDatabaseHosts,
+    claim: claimFor(a.obj, i.exists),
+    signal: a.ctx.signal,
+  };
+  // What this run planned and applied, so a failure's status shows counts as they now are.
+  const seen: { planned?: Plan; appliedNow: AppliedMigration[] } = { appliedNow: [] };
+  try {
+    const result = await (deps.migrate ?? migrate)(options, hooks(deps, a, i, seen));
+    return { ok: true, result };
+  } catch (error) {
+    return { ok: false, error, ...seen };
+  }
+}
+
+function hooks(
+  deps: SchemaMigrationDeps,
+  a: Attempt,
+  i: RunInput,
+  seen: { planned?: Plan; appliedNow: AppliedMigration[] },
+): MigrateObserver {
+  const labels = labelsOf(a.obj);
+  return {
+    onPlan: async (p) => {
+      seen.planned = p;
+      deps.metrics?.pendingMigrations.set(labels, p.pending.length);
+      if (p.pending.length === 0) return;
+      a.st.applying(planSummary(p, i.migrations, a.obj, []));
+      await deps.statusWriter.write(a.obj, a.st.status);
+    },
+    onApplied: async (m, ms) => {
+      const { version, name, checksum } = m;
+      seen.appliedNow.push({ version, name, checksum, durationMs: ms, outOfOrder: false });
+      deps.metrics?.migrationsApplied.inc(labels);
+      deps.metrics?.migrationDuration.observe(labels, ms / 1000);
+      await deps.events.record(
+        subject(a.obj),
+        'Normal',
+        'MigrationApplied',
+        `applied ${version}_${name} in ${ms} ms`,
+      );
+      a.st.migrationApplied({ version, name, checksum, durationMs: ms });
+      // Progress only: the final status follows, so a failed write here must not stop the run.
+      await deps.statusWriter
+        .writeThrottled(a.obj, a.st.status)
+        .catch((err: unknown) => a.ctx.log.warn('progress status not written', { error: err }));
+    },
+    // A connection lost mid-run is retried inside the run: meanwhile the CR says so.
+    onRetry: async (_m, err) => {
+      await reportFailure(deps, a, classify(err), { unchanged: i.unchanged }).catch(
+        (writeErr: unknown) => a.ctx.log.warn('retry status not written', { error: writeErr }),
+      );
+    },
+    onLockBusy: async (holder) => {
+      await deps.events.record(
+        subject(a.obj),
+        'Normal',
+        'LockBusy',
+        `waiting for the migration lock held by ${holder ?? 'another session'}`,
+      );
+    },
+  };
+}
