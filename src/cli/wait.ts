@@ -17,14 +17,13 @@ import {
   NotFoundError,
   realClock,
   type Clock,
-  type KubeObject,
   type ResourceClient,
 } from '../kube/index.js';
 import { migrationReadiness } from '../controllers/podgate/decision.js';
 
 /** Options of {@link waitForMigration}. */
 export interface WaitForMigrationOptions {
-  client: Pick<ResourceClient<SchemaMigration & KubeObject>, 'get' | 'watch'>;
+  client: Pick<ResourceClient<SchemaMigration>, 'get' | 'watch'>;
   namespace: string;
   name: string;
   /** The lowest status.appliedVersion that satisfies (default: any, once Ready). */

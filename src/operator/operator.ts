@@ -169,9 +169,9 @@ export async function runOperator(
 function unselectedMigrations(
   s: { client: KubeClient; manager: Manager; logger: Logger; metrics: OperatorMetrics },
   namespace: string | undefined,
-): Informer<SchemaMigration & KubeObject> {
-  const informer = new Informer<SchemaMigration & KubeObject>({
-    client: s.client.resource<SchemaMigration & KubeObject>(schemaMigrations),
+): Informer<SchemaMigration> {
+  const informer = new Informer<SchemaMigration>({
+    client: s.client.resource<SchemaMigration>(schemaMigrations),
     namespace,
     logger: s.logger,
     metrics: s.metrics,

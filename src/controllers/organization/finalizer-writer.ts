@@ -14,8 +14,6 @@ import {
 } from '../../kube/index.js';
 import { ORG_FINALIZER } from './deps.js';
 
-type Org = Organization & KubeObject;
-
 /** The finalizer writes OrganizationDeps needs, plus forgetting a deleted object. */
 export interface FinalizerWriter {
   /** Adds the finalizer unless this process added it to this uid already; returns the object as stored. */
@@ -27,19 +25,19 @@ export interface FinalizerWriter {
 }
 
 /** A FinalizerWriter over `client`. */
-export function finalizerWriter(client: ResourceClient<Org>): FinalizerWriter {
+export function finalizerWriter(client: ResourceClient<Organization>): FinalizerWriter {
   const added = new Set<string>();
   return {
     async add(org) {
       const uid = org.metadata.uid ?? '';
       if (added.has(uid)) return org;
-      const stored = await addFinalizer(client, org as Org, ORG_FINALIZER);
+      const stored = await addFinalizer(client, org as Organization, ORG_FINALIZER);
       added.add(uid);
       return stored;
     },
     async remove(org) {
       try {
-        await removeFinalizer(client, org as Org, ORG_FINALIZER);
+        await removeFinalizer(client, org as Organization, ORG_FINALIZER);
       } catch (err) {
         if (!(err instanceof NotFoundError)) throw err;
       }

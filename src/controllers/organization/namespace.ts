@@ -95,9 +95,9 @@ export function decideNamespace(
   }
   if (!existing) {
     const obj = namespaceObject(name);
-    obj.metadata!.labels![CREATED_LABEL] = CREATED_VALUE;
-    obj.metadata!.annotations = { [ORG_ANNOTATION]: org.id, [ORG_UID_ANNOTATION]: org.uid };
-    if (org.suspended) obj.metadata!.labels![SUSPENDED_LABEL] = 'true';
+    obj.metadata.labels![CREATED_LABEL] = CREATED_VALUE;
+    obj.metadata.annotations = { [ORG_ANNOTATION]: org.id, [ORG_UID_ANNOTATION]: org.uid };
+    if (org.suspended) obj.metadata.labels![SUSPENDED_LABEL] = 'true';
     return { kind: 'create', object: obj };
   }
   const a = existing.metadata?.annotations ?? {};

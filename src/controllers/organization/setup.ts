@@ -71,7 +71,7 @@ export interface OrganizationSetup {
    * one watch; it must see every SchemaMigration an org may name. Without it
    * the controller starts its own, unfiltered.
    */
-  schemaMigrations?: Informer<SchemaMigration & KubeObject>;
+  schemaMigrations?: Informer<SchemaMigration>;
   /** `run --allowed-database-hosts`; undefined allows any host. */
   allowedDatabaseHosts?: AllowedHosts;
   /** For orgs without spec.databaseRef. */
@@ -91,8 +91,6 @@ export { organizations } from '../resources.js';
 /** A database URL read from a Secret is reused this long (Secrets are read on demand, not watched). */
 const SECRET_TTL_MS = 30_000;
 
-type Org = Organization & KubeObject;
-
 /** An org wakes itself on a new spec, its deletion or the retry annotation, never on its own status writes. */
 const orgChanged = anyOf(generationChanged, deletionChanged, annotationChanged(RETRY_ANNOTATION));
 
@@ -100,21 +98,21 @@ const orgChanged = anyOf(generationChanged, deletionChanged, annotationChanged(R
 const namespaceChanged = anyOf(annotationsChanged, labelsChanged, deletionChanged);
 
 /** Orgs woken by one change of a SchemaMigration: its readiness or its allowOrganizations. */
-const schemaChanged = anyOf<SchemaMigration & KubeObject>(
+const schemaChanged = anyOf<SchemaMigration>(
   valueChanged(schemaReady),
   valueChanged((o) => o.spec.allowOrganizations),
 );
 
 /** Registers informers and the controller; `close()` ends the database pools after the manager stopped. */
 export function setupOrganizations(s: OrganizationSetup): { close(): Promise<void> } {
-  const orgClient = s.client.resource<Org>(organizations);
+  const orgClient = s.client.resource<Organization>(organizations);
   const nsClient = s.client.resource<KubeObject>(namespacesRef);
   const secrets = s.client.resource<KubeObject & { data?: Record<string, string> }>(secretsRef);
   const refKey = (o: Organization) => {
     const ref = o.spec.databaseRef ?? s.defaultDatabaseRef;
     return ref ? [`${ref.namespace}/${ref.name}`] : [];
   };
-  const orgs = new Informer<Org>({
+  const orgs = new Informer<Organization>({
     client: orgClient,
     labelSelector: s.labelSelector,
     logger: s.logger,
@@ -128,8 +126,8 @@ export function setupOrganizations(s: OrganizationSetup): { close(): Promise<voi
   });
   const smigs =
     s.schemaMigrations ??
-    new Informer<SchemaMigration & KubeObject>({
-      client: s.client.resource<SchemaMigration & KubeObject>(schemaMigrations),
+    new Informer<SchemaMigration>({
+      client: s.client.resource<SchemaMigration>(schemaMigrations),
       logger: s.logger,
       metrics: s.metrics,
     });

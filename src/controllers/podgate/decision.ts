@@ -139,7 +139,7 @@ export function decide(
       waitsFor: req.message,
       message: `kept gated: ${req.message}`,
     };
-  const key = `${pod.metadata!.namespace}/${req.migration}`;
+  const key = `${pod.metadata.namespace}/${req.migration}`;
   const target = describeTarget(key, req.minVersion);
   const smig = lookup(key);
   if (!smig)

@@ -54,7 +54,7 @@ export interface PodGateSetup {
    * when it sees every SchemaMigration the pods may name; one is created
    * otherwise (e.g. when that one is label-selected for sharding).
    */
-  migrations?: Informer<SchemaMigration & KubeObject>;
+  migrations?: Informer<SchemaMigration>;
   /**
    * Parallel reconciles (default 16, more than other controllers: each is a
    * cache read and at most one patch, and a Deployment's pods are usually
@@ -74,7 +74,7 @@ const readinessChanged = valueChanged(readinessSignature);
 /** What `setupPodGate` registered, for tests. */
 export interface PodGate {
   pods: Informer<GatedPod>;
-  migrations: Informer<SchemaMigration & KubeObject>;
+  migrations: Informer<SchemaMigration>;
   controller: Controller;
 }
 
@@ -92,15 +92,15 @@ export function setupPodGate(s: PodGateSetup): PodGate {
     indexers: {
       [BY_MIGRATION]: (p) => {
         const name = p.metadata?.annotations?.[MIGRATION_ANNOTATION]?.trim();
-        return name && hasReadyGate(p) ? [`${p.metadata!.namespace}/${name}`] : [];
+        return name && hasReadyGate(p) ? [`${p.metadata.namespace}/${name}`] : [];
       },
     },
   });
   const ownMigrations = !s.migrations;
   const migrations =
     s.migrations ??
-    new Informer<SchemaMigration & KubeObject>({
-      client: s.client.resource<SchemaMigration & KubeObject>(schemaMigrations),
+    new Informer<SchemaMigration>({
+      client: s.client.resource<SchemaMigration>(schemaMigrations),
       namespace: s.namespace,
       logger: s.logger,
       metrics: s.metrics,

@@ -26,7 +26,7 @@ export type SchemaMigrationExists = (key: string) => Promise<boolean>;
 
 /** The owner string recorded for `obj`: `namespace/name`. */
 export function ownerOf(obj: SchemaMigration): string {
-  return `${obj.metadata!.namespace}/${obj.metadata!.name}`;
+  return `${obj.metadata.namespace}/${obj.metadata.name}`;
 }
 
 /** The claim a run of `obj` makes: its owner, replacing only an owner that no longer exists. */
@@ -51,7 +51,7 @@ export function claimConflict(obj: SchemaMigration, err: unknown): Classified | 
 export function conflictMessage(obj: SchemaMigration, owner: string): string {
   const [ns, name] = splitOwner(owner);
   const who =
-    ns === obj.metadata!.namespace && name
+    ns === obj.metadata.namespace && name
       ? `SchemaMigration ${name} (in this namespace)`
       : 'another SchemaMigration';
   return `${who} already manages this database and history table; only one SchemaMigration may, and this one is refused until that one is deleted`;

@@ -17,14 +17,12 @@ import type {
   PartialObjectMetadata,
 } from '../../kube/index.js';
 
-type Smig = SchemaMigration & KubeObject;
-
-const keyOf = (o: KubeObject) => `${o.metadata!.namespace}/${o.metadata!.name}`;
+const keyOf = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
 
 /** Options of {@link SecretWatches}. */
 export interface SecretWatchesOptions {
   /** The SchemaMigration informer. */
-  smigs: Informer<Smig>;
+  smigs: Informer<SchemaMigration>;
   /** A metadata-only watch of one namespace's Secrets, wired to wake the CRs that name one. */
   watch(namespace: string): Informer<PartialObjectMetadata>;
 }
@@ -71,8 +69,8 @@ export class SecretWatches implements ManagedInformer {
     return Promise.resolve();
   }
 
-  private track(cr: Smig): void {
-    const ns = cr.metadata!.namespace!;
+  private track(cr: SchemaMigration): void {
+    const ns = cr.metadata.namespace!;
     let w = this.byNamespace.get(ns);
     if (!w) {
       w = { informer: this.o.watch(ns), crs: new Set() };
@@ -82,8 +80,8 @@ export class SecretWatches implements ManagedInformer {
     w.crs.add(keyOf(cr));
   }
 
-  private untrack(cr: Smig): void {
-    const ns = cr.metadata!.namespace!;
+  private untrack(cr: SchemaMigration): void {
+    const ns = cr.metadata.namespace!;
     const w = this.byNamespace.get(ns);
     if (!w) return;
     w.crs.delete(keyOf(cr));

@@ -70,11 +70,9 @@ const respecified = anyOf(generationChanged, deletionChanged);
 const worthAReconcile = anyOf(respecified, annotationsChanged);
 
 /** Registers the informers and the controller on the manager; returns the SchemaMigration informer. */
-export function setupSchemaMigrations(
-  s: SchemaMigrationSetup,
-): Informer<SchemaMigration & KubeObject> {
-  const smigClient = s.client.resource<SchemaMigration & KubeObject>(schemaMigrations);
-  const smigs = new Informer<SchemaMigration & KubeObject>({
+export function setupSchemaMigrations(s: SchemaMigrationSetup): Informer<SchemaMigration> {
+  const smigClient = s.client.resource<SchemaMigration>(schemaMigrations);
+  const smigs = new Informer<SchemaMigration>({
     client: smigClient,
     namespace: s.namespace,
     labelSelector: s.labelSelector,

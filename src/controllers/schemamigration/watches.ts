@@ -24,25 +24,23 @@ import type { Logger, OperatorMetrics } from '../../observability/index.js';
 import { SecretWatches } from './secret-watches.js';
 import type { ConfigMapData, ConfigMapReader } from './source.js';
 
-type Smig = SchemaMigration & KubeObject;
-
 const configMapsRef = { group: '', version: 'v1', plural: 'configmaps', namespaced: true };
 const secretsRef = { group: '', version: 'v1', plural: 'secrets', namespaced: true };
 
-const keyOf = (o: KubeObject) => `${o.metadata!.namespace}/${o.metadata!.name}`;
+const keyOf = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
 
 /** Indexers of the SchemaMigration informer: the `ns/name` of each ConfigMap and Secret a CR names. */
 export const referenceIndexers = {
-  configmaps: (o: Smig) =>
-    (o.spec.source.configMaps ?? []).map((r) => `${o.metadata!.namespace}/${r.name}`),
-  secrets: (o: Smig) => [`${o.metadata!.namespace}/${o.spec.database.urlSecretRef.name}`],
+  configmaps: (o: SchemaMigration) =>
+    (o.spec.source.configMaps ?? []).map((r) => `${o.metadata.namespace}/${r.name}`),
+  secrets: (o: SchemaMigration) => [`${o.metadata.namespace}/${o.spec.database.urlSecretRef.name}`],
 };
 
 /** Options of {@link watchReferences}. */
 export interface WatchReferencesOptions {
   client: KubeClient;
   /** The SchemaMigration informer, with {@link referenceIndexers}. */
-  smigs: Informer<Smig>;
+  smigs: Informer<SchemaMigration>;
   /** Queues a CR by `ns/name`. */
   wake(key: string): void;
   namespace?: string;
