@@ -91,7 +91,7 @@ async function waitMigration(flags: WaitFlags, cmd: Command): Promise<void> {
   const version = versionFlag('version', flags.version);
   const timeoutMs = durationFlag('timeout', flags.timeout);
   const { connect, KubeConfigError } = await import('../kube/index.js');
-  const { schemaMigrations } = await import('../controllers/schemamigration/setup.js');
+  const { schemaMigrations } = await import('../controllers/resources.js');
   const { describeTarget } = await import('../controllers/podgate/decision.js');
   const { waitForMigration, WaitRefusedError } = await import('./wait.js');
   let client;
