@@ -435,7 +435,8 @@ export interface MigrationFailure {
   /**
    * Why, as in the Failed condition: SQLError, ChecksumMismatch, OutOfOrder,
    * ConnectionError, LockTimeout, LockBusy, InvalidSource, SecretNotFound, Conflict,
-   * InvalidDatabaseURL, DatabaseHostNotAllowed, DeadlineExceeded.
+   * InvalidDatabaseURL, DatabaseHostNotAllowed, DeadlineExceeded, InternalError (an error
+   * the operator could not classify; retried).
    *
    * Validation: pattern `^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$`; length <= 1024.
    */
