@@ -26,7 +26,7 @@ import {
   type KubeClient,
   type KubeObject,
 } from '../../src/kube/index.js';
-import { gatedPod, Timeline } from '../e2e/podgate-timeline.js';
+import { gatedPod, Timeline } from '../support/podgate-timeline.js';
 import { OperatorProcess } from '../support/operator.js';
 import {
   createDatabase,

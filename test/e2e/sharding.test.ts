@@ -30,7 +30,7 @@ import {
 } from '../bench/recording-proxy.js';
 import { freshDatabase, query } from '../support/pg.js';
 import { OperatorProcess, sleep, useOperatorEnv } from '../support/operator.js';
-import { gatedPod } from './podgate-timeline.js';
+import { gatedPod } from '../support/podgate-timeline.js';
 
 const NS = 'fleet';
 const ORGS = 200;
