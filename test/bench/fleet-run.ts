@@ -7,19 +7,11 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { installCrds } from '../../src/cli/install-crds.js';
 import { organizations } from '../../src/controllers/organization/setup.js';
 import { schemaMigrations } from '../../src/controllers/schemamigration/setup.js';
-import { startDevCluster } from '../../src/devcluster/index.js';
-import {
-  clientFor,
-  KubeTransport,
-  kubeConfig,
-  type KubeClient,
-  type KubeObject,
-} from '../../src/kube/index.js';
-import { OperatorProcess } from '../support/operator.js';
-import { scratchDir, type BenchContext } from './context.js';
+import type { KubeClient, KubeObject } from '../../src/kube/index.js';
+import type { OperatorProcess } from '../support/operator.js';
+import type { BenchContext } from './context.js';
 import {
   createAll,
   fleetOrganization,
@@ -27,6 +19,7 @@ import {
   isReady,
   until,
 } from './fleet-objects.js';
+import { controllersStarted, withBenchCluster, type BenchCluster } from './harness.js';
 import { sampleProcess, type ProcUsage } from './proc-stats.js';
 import { kubeconfigVia, startRecordingProxy, type RecordingProxy } from './recording-proxy.js';
 
@@ -119,26 +112,31 @@ function curve(times: Iterable<number>, t0: number): Array<[number, number]> {
 const shardName = (i: number) => String.fromCharCode(97 + i);
 
 /** Runs one configuration against the databases `dbs` (one per SchemaMigration). */
-export async function runFleet(
+export function runFleet(
   ctx: BenchContext,
   dbs: string[],
   config: FleetConfig,
 ): Promise<FleetResult> {
-  const dir = scratchDir(ctx, 'fleet');
-  const dc = await startDevCluster({ eventHistory: 50_000 });
+  return withBenchCluster(ctx, { name: 'fleet', devcluster: { eventHistory: 50_000 } }, (cluster) =>
+    measure(ctx, cluster, dbs, config),
+  );
+}
+
+/** The run itself, on a fresh cluster. */
+async function measure(
+  ctx: BenchContext,
+  cluster: BenchCluster,
+  dbs: string[],
+  config: FleetConfig,
+): Promise<FleetResult> {
+  const { dc, dir, client } = cluster;
   const abort = new AbortController();
   const proxies: RecordingProxy[] = [];
   const operators: OperatorProcess[] = [];
   try {
-    const kubeconfigPath = join(dir, 'kubeconfig');
-    await dc.writeKubeconfig(kubeconfigPath);
-    const client = clientFor(new KubeTransport(kubeConfig({ kubeconfigPath })));
-    await installCrds(client);
-    const core = (plural: string, namespaced: boolean) =>
-      client.resource<KubeObject>({ group: '', version: 'v1', plural, namespaced });
-    await core('namespaces', false).create({ metadata: { name: NS } });
+    await cluster.namespace(NS);
     await createAll(
-      core('secrets', true),
+      cluster.core('secrets'),
       dbs.map((db, i) => ({
         metadata: { name: `db-${i}`, namespace: NS },
         stringData: { url: ctx.server.url(db) },
@@ -151,9 +149,10 @@ export async function runFleet(
     for (let s = 0; s < config.shards; s++) {
       const proxy = await startRecordingProxy(dc.url);
       proxies.push(proxy);
+      cluster.defer(() => proxy.stop());
       const path = join(dir, `kubeconfig-${s}`);
       await writeFile(path, kubeconfigVia(dc.kubeconfig(), dc.url, proxy.url));
-      const op = new OperatorProcess({
+      const op = cluster.operator({
         kubeconfigPath: path,
         leaderElect: true,
         logLevel: 'info',
@@ -169,8 +168,7 @@ export async function runFleet(
       operators.push(op);
       await op.start();
     }
-    for (const op of operators)
-      await op.waitForLog((l) => l.message === 'controllers started', 60_000);
+    for (const op of operators) await controllersStarted(op, 60_000);
 
     const orgReady = readyTimes(client, organizations, abort.signal);
     const smigReady = readyTimes(client, schemaMigrations, abort.signal);
@@ -256,8 +254,5 @@ export async function runFleet(
     throw err;
   } finally {
     abort.abort();
-    await Promise.all(operators.map((op) => op.kill('SIGTERM')));
-    for (const p of proxies) await p.stop();
-    await dc.stop();
   }
 }

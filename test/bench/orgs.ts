@@ -6,15 +6,13 @@
  * devcluster's request counters), writes during a forced re-list with
  * nothing changed, and the operator's peak RSS (VmHWM).
  */
-import { installCrds } from '../../src/cli/install-crds.js';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { organizations } from '../../src/controllers/organization/setup.js';
-import { startDevCluster } from '../../src/devcluster/index.js';
-import { clientFor, KubeTransport, kubeConfig, type KubeObject } from '../../src/kube/index.js';
+import type { KubeObject } from '../../src/kube/index.js';
 import { CLI } from '../support/cli.js';
-import { createDatabase, dropDatabase, type BenchContext } from './context.js';
+import { withDatabase, type BenchContext } from './context.js';
+import { withBenchCluster, type BenchCluster } from './harness.js';
 import { markdownTable } from './table.js';
 
 /** Organizations applied at once. */
@@ -59,19 +57,16 @@ async function until(what: string, ms: number, fn: () => Promise<boolean>): Prom
 
 /** Runs the benchmark and returns its table. */
 export async function orgsBenchmark(ctx: BenchContext): Promise<string> {
-  const dc = await startDevCluster();
-  const db = await createDatabase(ctx, 'orgs');
-  const kubeconfigPath = join(ctx.tmp, 'orgs-kubeconfig');
-  await dc.writeKubeconfig(kubeconfigPath);
-  const client = clientFor(new KubeTransport(kubeConfig({ kubeconfigPath })));
-  await installCrds(client);
-  const core = (plural: string, namespaced: boolean) =>
-    client.resource<KubeObject>({ group: '', version: 'v1', plural, namespaced });
-  await core('namespaces', false).create({ metadata: { name: 'streamspace' } });
-  await core('secrets', true).create({
-    metadata: { name: 'streamspace-db', namespace: 'streamspace' },
-    stringData: { url: ctx.server.url(db) },
-  });
+  return withDatabase(ctx, 'orgs', (db) =>
+    withBenchCluster(ctx, { name: 'orgs' }, (cluster) => measure(ctx, cluster, db)),
+  );
+}
+
+/** The measurement, on a cluster and a database of its own. */
+async function measure(ctx: BenchContext, cluster: BenchCluster, db: string): Promise<string> {
+  const { dc, client, kubeconfigPath } = cluster;
+  await cluster.namespace('streamspace');
+  await cluster.urlSecret('streamspace', 'streamspace-db', ctx.server.url(db));
   await client.resource<KubeObject>(smigRef).create({
     apiVersion: 'schema.streamspace.io/v1alpha1',
     kind: 'SchemaMigration',
@@ -141,7 +136,7 @@ export async function orgsBenchmark(ctx: BenchContext): Promise<string> {
 
     // A forced re-list: one unrelated write moves the revision past every informer's, then the
     // watch history is compacted to it and open watches end: every resume gets 410 and lists again.
-    await core('serviceaccounts', true).create({
+    await cluster.core('serviceaccounts').create({
       metadata: { name: 'relist', namespace: 'default' },
     });
     dc.faults.reset();
@@ -180,7 +175,5 @@ export async function orgsBenchmark(ctx: BenchContext): Promise<string> {
   } finally {
     operator.kill('SIGTERM');
     await exited;
-    await dc.stop();
-    await dropDatabase(ctx, db);
   }
 }
