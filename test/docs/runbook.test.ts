@@ -21,7 +21,7 @@ import {
   waitForSmig,
 } from '../support/operator.js';
 import { until } from '../support/spawned.js';
-import { DocShell } from './shell.js';
+import { DocShell } from '../support/docs/shell.js';
 
 const R = {
   list: 'kubectl get smig -A',

@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { helm as runHelm } from '../../packaging/render.js';
+import { helm as runHelm } from '../../support/packaging/render.js';
 import { useDevCluster } from '../../support/devcluster.js';
 import { call } from '../../support/http-client.js';
 
