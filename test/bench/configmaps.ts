@@ -13,6 +13,7 @@ import { API_VERSION, type SchemaMigration } from '../../src/api/index.js';
 import { schemaMigrations } from '../../src/controllers/schemamigration/setup.js';
 import type { KubeObject } from '../../src/kube/index.js';
 import { withDatabase, type BenchContext } from './context.js';
+import { isReady, until } from '../support/poll.js';
 import { controllersStarted, withBenchCluster } from './harness.js';
 import { sampleProcess } from './proc-stats.js';
 import { markdownTable, ratio } from './table.js';
@@ -70,12 +71,12 @@ function run(ctx: BenchContext, unrelated: number): Promise<RunResult> {
           source: { configMaps: [{ name: 'app-migrations' }] },
         },
       } as Smig);
-      for (let i = 0; ; i++) {
-        const o = await smigs.get({ namespace: NS, name: 'app' });
-        if (o.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) break;
-        if (i > 600) throw new Error('the SchemaMigration did not become Ready in 60 s');
-        await sleep(100);
-      }
+      await until(
+        'the SchemaMigration Ready',
+        60_000,
+        async () => isReady(await smigs.get({ namespace: NS, name: 'app' })),
+        100,
+      );
       // Let the watch events and any garbage settle before the last sample.
       await sleep(3_000);
       const { peakRssMiB } = usage.stop();
