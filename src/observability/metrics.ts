@@ -49,13 +49,12 @@ export class OperatorMetrics {
     'Total number of terminal reconciliation errors per controller',
     ['controller'],
   );
-  readonly reconcileTime = new Histogram({
-    name: 'controller_runtime_reconcile_time_seconds',
-    help: 'Length of time per reconciliation per controller',
-    labelNames: ['controller'],
-    buckets: reconcileBuckets,
-    registers: [this.registry],
-  });
+  readonly reconcileTime = this.histogram(
+    'controller_runtime_reconcile_time_seconds',
+    'Length of time per reconciliation per controller',
+    ['controller'],
+    reconcileBuckets,
+  );
   readonly maxConcurrentReconciles = this.gauge(
     'controller_runtime_max_concurrent_reconciles',
     'Maximum number of concurrent reconciles per controller',
@@ -76,39 +75,35 @@ export class OperatorMetrics {
     'Total number of adds handled by workqueue',
     ['name', 'controller'],
   );
-  readonly queueLatency = new Histogram({
-    name: 'workqueue_queue_duration_seconds',
-    help: 'How long in seconds an item stays in workqueue before being requested',
-    labelNames: ['name', 'controller'],
-    buckets: queueBuckets,
-    registers: [this.registry],
-  });
-  readonly workDuration = new Histogram({
-    name: 'workqueue_work_duration_seconds',
-    help: 'How long in seconds processing an item from workqueue takes',
-    labelNames: ['name', 'controller'],
-    buckets: queueBuckets,
-    registers: [this.registry],
-  });
+  readonly queueLatency = this.histogram(
+    'workqueue_queue_duration_seconds',
+    'How long in seconds an item stays in workqueue before being requested',
+    ['name', 'controller'],
+    queueBuckets,
+  );
+  readonly workDuration = this.histogram(
+    'workqueue_work_duration_seconds',
+    'How long in seconds processing an item from workqueue takes',
+    ['name', 'controller'],
+    queueBuckets,
+  );
   readonly queueRetries = this.counter(
     'workqueue_retries_total',
     'Total number of retries handled by workqueue',
     ['name', 'controller'],
   );
-  readonly unfinishedWork = new Gauge({
-    name: 'workqueue_unfinished_work_seconds',
-    help: 'How many seconds of work has been done that is in progress and has not been observed by work_duration',
-    labelNames: ['name', 'controller'],
-    registers: [this.registry],
-    collect: () => this.collectProbes('unfinished'),
-  });
-  readonly longestRunning = new Gauge({
-    name: 'workqueue_longest_running_processor_seconds',
-    help: 'How many seconds has the longest running processor for workqueue been running',
-    labelNames: ['name', 'controller'],
-    registers: [this.registry],
-    collect: () => this.collectProbes('longest'),
-  });
+  readonly unfinishedWork = this.scrapeGauge(
+    'workqueue_unfinished_work_seconds',
+    'How many seconds of work has been done that is in progress and has not been observed by work_duration',
+    ['name', 'controller'],
+    () => this.collectProbes('unfinished'),
+  );
+  readonly longestRunning = this.scrapeGauge(
+    'workqueue_longest_running_processor_seconds',
+    'How many seconds has the longest running processor for workqueue been running',
+    ['name', 'controller'],
+    () => this.collectProbes('longest'),
+  );
 
   readonly leaderStatus = this.gauge(
     'leader_election_master_status',
@@ -131,25 +126,23 @@ export class OperatorMetrics {
     'Migrations applied',
     ['namespace', 'name'],
   );
-  readonly migrationDuration = new Histogram({
-    name: 'schema_operator_migration_duration_seconds',
-    help: 'Time to apply one migration',
-    labelNames: ['namespace', 'name'],
-    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600],
-    registers: [this.registry],
-  });
+  readonly migrationDuration = this.histogram(
+    'schema_operator_migration_duration_seconds',
+    'Time to apply one migration',
+    ['namespace', 'name'],
+    [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600],
+  );
   readonly pendingMigrations = this.gauge(
     'schema_operator_pending_migrations',
     'Migrations found but not yet applied',
     ['namespace', 'name'],
   );
-  readonly lockWait = new Histogram({
-    name: 'schema_operator_lock_wait_seconds',
-    help: 'Time spent waiting for the migration advisory lock',
-    labelNames: ['namespace', 'name'],
-    buckets: [0.001, 0.01, 0.1, 0.5, 1, 5, 10, 30, 60, 300],
-    registers: [this.registry],
-  });
+  readonly lockWait = this.histogram(
+    'schema_operator_lock_wait_seconds',
+    'Time spent waiting for the migration advisory lock',
+    ['namespace', 'name'],
+    [0.001, 0.01, 0.1, 0.5, 1, 5, 10, 30, 60, 300],
+  );
   readonly migrationFailures = this.counter(
     'schema_operator_migration_failures_total',
     'Failed migration runs by reason',
@@ -157,13 +150,12 @@ export class OperatorMetrics {
   );
 
   private orgPhases: (() => Map<string, number>) | undefined;
-  readonly organizations = new Gauge<'phase'>({
-    name: 'schema_operator_organizations',
-    help: 'Organizations in the informer cache by status.phase (Unknown before the first status)',
-    labelNames: ['phase'],
-    registers: [this.registry],
-    collect: () => this.collectOrgPhases(),
-  });
+  readonly organizations = this.scrapeGauge(
+    'schema_operator_organizations',
+    'Organizations in the informer cache by status.phase (Unknown before the first status)',
+    ['phase'],
+    () => this.collectOrgPhases(),
+  );
   readonly organizationRows = this.counter(
     'schema_operator_organization_row_writes_total',
     'Organization rows by outcome: written, unchanged, name-conflict, row-conflict, marked-deleted, deleted, not-created, delete-blocked',
@@ -215,5 +207,24 @@ export class OperatorMetrics {
 
   private gauge<L extends string>(name: string, help: string, labelNames: L[]) {
     return new Gauge<L>({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  // A gauge whose values `collect` fills in each time it is scraped.
+  private scrapeGauge<L extends string>(
+    name: string,
+    help: string,
+    labelNames: L[],
+    collect: () => void,
+  ) {
+    return new Gauge<L>({ name, help, labelNames, registers: [this.registry], collect });
+  }
+
+  private histogram<L extends string>(
+    name: string,
+    help: string,
+    labelNames: L[],
+    buckets: number[],
+  ) {
+    return new Histogram<L>({ name, help, labelNames, buckets, registers: [this.registry] });
   }
 }

@@ -9,14 +9,12 @@
  * operator's peak and final resident memory in each run, and their ratio.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { installCrds } from '../../src/cli/install-crds.js';
 import { API_VERSION, type SchemaMigration } from '../../src/api/index.js';
 import { schemaMigrations } from '../../src/controllers/schemamigration/setup.js';
-import { startDevCluster } from '../../src/devcluster/index.js';
-import { clientFor, KubeTransport, kubeConfig, type KubeObject } from '../../src/kube/index.js';
-import { OperatorProcess } from '../support/operator.js';
-import { createDatabase, dropDatabase, scratchDir, type BenchContext } from './context.js';
+import type { KubeObject } from '../../src/kube/index.js';
+import { withDatabase, type BenchContext } from './context.js';
+import { isReady, until } from '../support/poll.js';
+import { controllersStarted, withBenchCluster } from './harness.js';
 import { sampleProcess } from './proc-stats.js';
 import { markdownTable, ratio } from './table.js';
 
@@ -33,85 +31,61 @@ interface RunResult {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One run: the operator from start to a Ready CR, with `unrelated` large ConfigMaps around. */
-async function run(ctx: BenchContext, unrelated: number): Promise<RunResult> {
-  const dc = await startDevCluster();
-  const db = await createDatabase(ctx, 'configmaps');
-  let operator: OperatorProcess | undefined;
-  try {
-    const kubeconfigPath = join(scratchDir(ctx, 'configmaps'), 'kubeconfig');
-    await dc.writeKubeconfig(kubeconfigPath);
-    const client = clientFor(new KubeTransport(kubeConfig({ kubeconfigPath })));
-    await installCrds(client);
-    const core = (plural: string) =>
-      client.resource<KubeObject>({
-        group: '',
-        version: 'v1',
-        plural,
-        namespaced: plural !== 'namespaces',
-      });
-    const cms = core('configmaps');
-    await core('namespaces').create({
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: NS },
-    });
-    await core('secrets').create({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: 'db', namespace: NS },
-      stringData: { url: ctx.server.url(db) },
-    } as KubeObject);
-    await cms.create({
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: 'app-migrations', namespace: NS },
-      data: { '001_t.sql': 'CREATE TABLE t (id int);' },
-    } as KubeObject);
-    const junk = (i: number, fill: string) =>
-      ({
+function run(ctx: BenchContext, unrelated: number): Promise<RunResult> {
+  return withDatabase(ctx, 'configmaps', (db) =>
+    withBenchCluster(ctx, { name: 'configmaps' }, async (cluster) => {
+      const cms = cluster.core('configmaps');
+      await cluster.namespace(NS);
+      await cluster.urlSecret(NS, 'db', ctx.server.url(db));
+      await cms.create({
         apiVersion: 'v1',
         kind: 'ConfigMap',
-        metadata: { name: `unrelated-${i}`, namespace: NS },
-        data: { 'blob.txt': fill.repeat(SIZE) },
-      }) as KubeObject;
-    const half = Math.floor(unrelated / 2);
-    for (let i = 0; i < half; i++) await cms.create(junk(i, 'a'));
+        metadata: { name: 'app-migrations', namespace: NS },
+        data: { '001_t.sql': 'CREATE TABLE t (id int);' },
+      } as KubeObject);
+      const junk = (i: number, fill: string) =>
+        ({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: `unrelated-${i}`, namespace: NS },
+          data: { 'blob.txt': fill.repeat(SIZE) },
+        }) as KubeObject;
+      const half = Math.floor(unrelated / 2);
+      for (let i = 0; i < half; i++) await cms.create(junk(i, 'a'));
 
-    operator = new OperatorProcess({ kubeconfigPath, logLevel: 'info' });
-    await operator.start();
-    const usage = sampleProcess(operator.pid!, 100);
-    await operator.waitForLog((l) => l.message === 'controllers started', 60_000);
-    for (let i = half; i < unrelated; i++) await cms.create(junk(i, 'b'));
-    for (let i = 0; i < unrelated; i++) await cms.replace(junk(i, 'c'));
+      // Sampling starts before the controllers do: the start-up peak counts too.
+      const operator = cluster.operator({ logLevel: 'info' });
+      await operator.start();
+      const usage = sampleProcess(operator.pid!, 100);
+      await controllersStarted(operator, 60_000);
+      for (let i = half; i < unrelated; i++) await cms.create(junk(i, 'b'));
+      for (let i = 0; i < unrelated; i++) await cms.replace(junk(i, 'c'));
 
-    const smigs = client.resource<Smig>(schemaMigrations);
-    await smigs.create({
-      apiVersion: API_VERSION,
-      kind: 'SchemaMigration',
-      metadata: { name: 'app', namespace: NS },
-      spec: {
-        database: { urlSecretRef: { name: 'db', key: 'url' } },
-        source: { configMaps: [{ name: 'app-migrations' }] },
-      },
-    } as Smig);
-    for (let i = 0; ; i++) {
-      const o = await smigs.get({ namespace: NS, name: 'app' });
-      if (o.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) break;
-      if (i > 600) throw new Error('the SchemaMigration did not become Ready in 60 s');
-      await sleep(100);
-    }
-    // Let the watch events and any garbage settle before the last sample.
-    await sleep(3_000);
-    const { peakRssMiB } = usage.stop();
-    const status = readFileSync(`/proc/${operator.pid}/status`, 'utf8');
-    const finalMiB = Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
-    console.error(`configmaps: ${unrelated} unrelated: peak ${peakRssMiB.toFixed(1)} MiB`);
-    return { peakMiB: peakRssMiB, finalMiB };
-  } finally {
-    await operator?.kill('SIGTERM');
-    await dc.stop();
-    await dropDatabase(ctx, db);
-  }
+      const smigs = cluster.client.resource<Smig>(schemaMigrations);
+      await smigs.create({
+        apiVersion: API_VERSION,
+        kind: 'SchemaMigration',
+        metadata: { name: 'app', namespace: NS },
+        spec: {
+          database: { urlSecretRef: { name: 'db', key: 'url' } },
+          source: { configMaps: [{ name: 'app-migrations' }] },
+        },
+      } as Smig);
+      await until(
+        'the SchemaMigration Ready',
+        60_000,
+        async () => isReady(await smigs.get({ namespace: NS, name: 'app' })),
+        100,
+      );
+      // Let the watch events and any garbage settle before the last sample.
+      await sleep(3_000);
+      const { peakRssMiB } = usage.stop();
+      const status = readFileSync(`/proc/${operator.pid}/status`, 'utf8');
+      const finalMiB = Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+      console.error(`configmaps: ${unrelated} unrelated: peak ${peakRssMiB.toFixed(1)} MiB`);
+      return { peakMiB: peakRssMiB, finalMiB };
+    }),
+  );
 }
 
 /** Runs the baseline and the run with unrelated ConfigMaps; returns the Markdown table. */

@@ -45,6 +45,20 @@ export async function dropDatabase(ctx: BenchContext, name: string): Promise<voi
   );
 }
 
+/** Runs `fn` with a new database, dropping it afterwards whatever happens. */
+export async function withDatabase<T>(
+  ctx: BenchContext,
+  prefix: string,
+  fn: (db: string) => Promise<T>,
+): Promise<T> {
+  const db = await createDatabase(ctx, prefix);
+  try {
+    return await fn(db);
+  } finally {
+    await dropDatabase(ctx, db);
+  }
+}
+
 /**
  * Writes dirty pages out before a timed run, so no run pays for the
  * checkpoint that the previous one made necessary.

@@ -7,28 +7,20 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { installCrds } from '../../src/cli/install-crds.js';
 import { organizations } from '../../src/controllers/organization/setup.js';
 import { schemaMigrations } from '../../src/controllers/schemamigration/setup.js';
-import { startDevCluster } from '../../src/devcluster/index.js';
-import {
-  clientFor,
-  KubeTransport,
-  kubeConfig,
-  type KubeClient,
-  type KubeObject,
-} from '../../src/kube/index.js';
-import { OperatorProcess } from '../support/operator.js';
-import { scratchDir, type BenchContext } from './context.js';
-import {
-  createAll,
-  fleetOrganization,
-  fleetSchemaMigration,
-  isReady,
-  until,
-} from './fleet-objects.js';
+import type { KubeClient, KubeObject } from '../../src/kube/index.js';
+import type { OperatorProcess } from '../support/operator.js';
+import type { BenchContext } from './context.js';
+import { createAll, fleetOrganization, fleetSchemaMigration } from '../support/fleet-objects.js';
+import { isReady, until } from '../support/poll.js';
+import { controllersStarted, withBenchCluster, type BenchCluster } from './harness.js';
 import { sampleProcess, type ProcUsage } from './proc-stats.js';
-import { kubeconfigVia, startRecordingProxy, type RecordingProxy } from './recording-proxy.js';
+import {
+  kubeconfigVia,
+  startRecordingProxy,
+  type RecordingProxy,
+} from '../support/recording-proxy.js';
 
 /** The namespace of the SchemaMigrations and their Secrets. */
 const NS = 'fleet';
@@ -119,26 +111,102 @@ function curve(times: Iterable<number>, t0: number): Array<[number, number]> {
 const shardName = (i: number) => String.fromCharCode(97 + i);
 
 /** Runs one configuration against the databases `dbs` (one per SchemaMigration). */
-export async function runFleet(
+export function runFleet(
   ctx: BenchContext,
   dbs: string[],
   config: FleetConfig,
 ): Promise<FleetResult> {
-  const dir = scratchDir(ctx, 'fleet');
-  const dc = await startDevCluster({ eventHistory: 50_000 });
+  return withBenchCluster(ctx, { name: 'fleet', devcluster: { eventHistory: 50_000 } }, (cluster) =>
+    measure(ctx, cluster, dbs, config),
+  );
+}
+
+/** One operator process per shard, each behind its own recording proxy. */
+interface Shard {
+  proxy: RecordingProxy;
+  operator: OperatorProcess;
+}
+
+/** Starts the operators of `config`, one per shard, and waits until their controllers run. */
+async function startShards(cluster: BenchCluster, config: FleetConfig): Promise<Shard[]> {
+  const { dc, dir } = cluster;
+  const shards: Shard[] = [];
+  for (let s = 0; s < config.shards; s++) {
+    const proxy = await startRecordingProxy(dc.url);
+    cluster.defer(() => proxy.stop());
+    const path = join(dir, `kubeconfig-${s}`);
+    await writeFile(path, kubeconfigVia(dc.kubeconfig(), dc.url, proxy.url));
+    const operator = cluster.operator({
+      kubeconfigPath: path,
+      leaderElect: true,
+      logLevel: 'info',
+      extraArgs: [
+        '--workers',
+        String(config.workers),
+        // The fleet's SchemaMigrations share one namespace: let it use every worker, as before.
+        '--max-reconciles-per-namespace',
+        String(config.workers),
+        ...(config.shards > 1 ? ['--selector', `shard=${shardName(s)}`] : []),
+      ],
+    });
+    shards.push({ proxy, operator });
+    await operator.start();
+  }
+  for (const { operator } of shards) await controllersStarted(operator, 60_000);
+  return shards;
+}
+
+/** The operators' requests by `verb resource`, the benchmark's own creates taken out. */
+function operatorRequests(
+  counts: Record<string, number>,
+  created: { orgs: number; smigs: number },
+): Pick<FleetResult, 'byRequest' | 'requests' | 'writes'> {
+  const byRequest = { ...counts };
+  byRequest['create organizations'] = (byRequest['create organizations'] ?? 0) - created.orgs;
+  byRequest['create schemamigrations'] =
+    (byRequest['create schemamigrations'] ?? 0) - created.smigs;
+  for (const k of Object.keys(byRequest)) if (byRequest[k] === 0) delete byRequest[k];
+  const requests = Object.values(byRequest).reduce((a, b) => a + b, 0);
+  const writes = Object.entries(byRequest)
+    .filter(([k]) => WRITE_VERBS.has(k.split(' ')[0]!))
+    .reduce((a, [, n]) => a + n, 0);
+  return { byRequest, requests, writes };
+}
+
+/** Which orgs each shard wrote, and how many it should have left to the other. */
+function shardWrites(
+  proxies: RecordingProxy[],
+  config: FleetConfig,
+  shardOfOrg: (name: string) => number,
+): Pick<FleetResult, 'shards' | 'writtenByBoth'> {
+  const written = proxies.map((p) => p.writtenNames('organizations'));
+  const shards =
+    config.shards > 1
+      ? written.map((names, s) => ({
+          name: shardName(s),
+          orgsWritten: names.size,
+          foreign: [...names].filter((n) => shardOfOrg(n) !== s).length,
+        }))
+      : undefined;
+  const writtenByBoth =
+    written.length > 1 ? [...written[0]!].filter((n) => written[1]!.has(n)).length : 0;
+  return { shards, writtenByBoth };
+}
+
+/** The run itself, on a fresh cluster. */
+async function measure(
+  ctx: BenchContext,
+  cluster: BenchCluster,
+  dbs: string[],
+  config: FleetConfig,
+): Promise<FleetResult> {
+  const { dc, client } = cluster;
   const abort = new AbortController();
-  const proxies: RecordingProxy[] = [];
-  const operators: OperatorProcess[] = [];
+  let shards: Shard[] = [];
   try {
-    const kubeconfigPath = join(dir, 'kubeconfig');
-    await dc.writeKubeconfig(kubeconfigPath);
-    const client = clientFor(new KubeTransport(kubeConfig({ kubeconfigPath })));
-    await installCrds(client);
-    const core = (plural: string, namespaced: boolean) =>
-      client.resource<KubeObject>({ group: '', version: 'v1', plural, namespaced });
-    await core('namespaces', false).create({ metadata: { name: NS } });
+    await cluster.namespace(NS);
     await createAll(
-      core('secrets', true),
+      cluster.core('secrets'),
       dbs.map((db, i) => ({
         metadata: { name: `db-${i}`, namespace: NS },
         stringData: { url: ctx.server.url(db) },
@@ -148,29 +216,8 @@ export async function runFleet(
     const shardOfSmig = (i: number) => Math.floor((i * config.shards) / dbs.length);
     const labels = (i: number) =>
       config.shards > 1 ? { shard: shardName(shardOfSmig(i)) } : undefined;
-    for (let s = 0; s < config.shards; s++) {
-      const proxy = await startRecordingProxy(dc.url);
-      proxies.push(proxy);
-      const path = join(dir, `kubeconfig-${s}`);
-      await writeFile(path, kubeconfigVia(dc.kubeconfig(), dc.url, proxy.url));
-      const op = new OperatorProcess({
-        kubeconfigPath: path,
-        leaderElect: true,
-        logLevel: 'info',
-        extraArgs: [
-          '--workers',
-          String(config.workers),
-          // The fleet's SchemaMigrations share one namespace: let it use every worker, as before.
-          '--max-reconciles-per-namespace',
-          String(config.workers),
-          ...(config.shards > 1 ? ['--selector', `shard=${shardName(s)}`] : []),
-        ],
-      });
-      operators.push(op);
-      await op.start();
-    }
-    for (const op of operators)
-      await op.waitForLog((l) => l.message === 'controllers started', 60_000);
+    shards = await startShards(cluster, config);
+    const proxies = shards.map((s) => s.proxy);
 
     const orgReady = readyTimes(client, organizations, abort.signal);
     const smigReady = readyTimes(client, schemaMigrations, abort.signal);
@@ -195,7 +242,7 @@ export async function runFleet(
 
     dc.faults.reset();
     for (const p of proxies) p.clear();
-    const samplers = operators.map((op) => sampleProcess(op.pid!));
+    const samplers = shards.map((s) => sampleProcess(s.operator.pid!));
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await Promise.all([
@@ -212,52 +259,34 @@ export async function runFleet(
     const usage = samplers.map((s) => s.stop());
     const cpu = process.cpuUsage(cpu0);
 
-    const byRequest = dc.faults.counts();
-    byRequest['create organizations'] = (byRequest['create organizations'] ?? 0) - orgs.length;
-    byRequest['create schemamigrations'] =
-      (byRequest['create schemamigrations'] ?? 0) - smigs.length;
-    for (const k of Object.keys(byRequest)) if (byRequest[k] === 0) delete byRequest[k];
-    const requests = Object.values(byRequest).reduce((a, b) => a + b, 0);
-    const writes = Object.entries(byRequest)
-      .filter(([k]) => WRITE_VERBS.has(k.split(' ')[0]!))
-      .reduce((a, [, n]) => a + n, 0);
+    const counted = operatorRequests(dc.faults.counts(), {
+      orgs: orgs.length,
+      smigs: smigs.length,
+    });
     const proxied = proxies.reduce((a, p) => a + p.requests.length, 0);
-    if (proxied !== requests)
-      console.error(`fleet: the proxies saw ${proxied} requests, the devcluster ${requests}`);
-
-    const written = proxies.map((p) => p.writtenNames('organizations'));
+    if (proxied !== counted.requests)
+      console.error(
+        `fleet: the proxies saw ${proxied} requests, the devcluster ${counted.requests}`,
+      );
     const shardOfOrg = (name: string) => shardOfSmig(Number(name.slice(4)) % dbs.length);
-    const shards =
-      config.shards > 1
-        ? written.map((names, s) => ({
-            name: shardName(s),
-            orgsWritten: names.size,
-            foreign: [...names].filter((n) => shardOfOrg(n) !== s).length,
-          }))
-        : undefined;
-    const writtenByBoth =
-      written.length > 1 ? [...written[0]!].filter((n) => written[1]!.has(n)).length : 0;
     return {
       config,
       objects: orgs.length + smigs.length,
       readyMs,
       smigReadyMs: Math.max(...smigReady.times.values()) - t0,
-      requests,
-      writes,
-      byRequest,
+      requests: counted.requests,
+      writes: counted.writes,
+      byRequest: counted.byRequest,
       usage,
       devclusterCpuSeconds: (cpu.user + cpu.system) / 1e6,
       series: curve(orgReady.times.values(), t0),
-      shards,
-      writtenByBoth,
+      ...shardWrites(proxies, config, shardOfOrg),
     };
   } catch (err) {
-    for (const op of operators) console.error(`fleet: operator output tail:\n${op.tail(20)}`);
+    for (const { operator } of shards)
+      console.error(`fleet: operator output tail:\n${operator.tail(20)}`);
     throw err;
   } finally {
     abort.abort();
-    await Promise.all(operators.map((op) => op.kill('SIGTERM')));
-    for (const p of proxies) await p.stop();
-    await dc.stop();
   }
 }

@@ -13,29 +13,14 @@
  *   applied; 200 rounds, one pod each (the latency of a single release).
  * Goal: median and p95 at most 500 ms.
  */
-import { installCrds } from '../../src/cli/install-crds.js';
-import { join } from 'node:path';
 import { API_VERSION, type SchemaMigration } from '../../src/api/index.js';
 import { podsResource } from '../../src/controllers/podgate/setup.js';
 import { schemaMigrations } from '../../src/controllers/schemamigration/setup.js';
-import { startDevCluster } from '../../src/devcluster/index.js';
-import {
-  clientFor,
-  KubeTransport,
-  kubeConfig,
-  type KubeClient,
-  type KubeObject,
-} from '../../src/kube/index.js';
-import { gatedPod, Timeline } from '../e2e/podgate-timeline.js';
-import { OperatorProcess } from '../support/operator.js';
-import {
-  createDatabase,
-  dropDatabase,
-  roundsOf,
-  scratchDir,
-  type BenchContext,
-} from './context.js';
-import { markdownTable, median, millis, quantile } from './table.js';
+import type { KubeClient, KubeObject } from '../../src/kube/index.js';
+import { gatedPod, Timeline } from '../support/podgate-timeline.js';
+import { roundsOf, withDatabase, type BenchContext } from './context.js';
+import { withBenchCluster } from './harness.js';
+import { LATENCY_HEADER, latency, markdownTable } from './table.js';
 
 const GOAL_MS = 500;
 type Smig = SchemaMigration & KubeObject;
@@ -139,59 +124,29 @@ async function rolling(client: KubeClient, url: string, rounds: number): Promise
 /** Runs the benchmark and returns its Markdown table. */
 export async function gateBenchmark(ctx: BenchContext): Promise<string> {
   const count = roundsOf(ctx, 200);
-  const dc = await startDevCluster();
-  let operator: OperatorProcess | undefined;
-  const db = await createDatabase(ctx, 'gate');
-  try {
-    const kubeconfigPath = join(scratchDir(ctx, 'gate'), 'kubeconfig');
-    await dc.writeKubeconfig(kubeconfigPath);
-    const client = clientFor(new KubeTransport(kubeConfig({ kubeconfigPath })));
-    await installCrds(client);
-    // BENCH_GATE_WORKERS: `run --workers` (default the operator's 4).
-    const workers = process.env.BENCH_GATE_WORKERS;
-    operator = new OperatorProcess({
-      kubeconfigPath,
-      logLevel: 'info',
-      extraArgs: workers ? ['--workers', workers] : [],
-    });
-    await operator.start();
-    await operator.waitForLog((l) => l.message === 'controllers started', 20_000);
+  return withDatabase(ctx, 'gate', (db) =>
+    withBenchCluster(ctx, { name: 'gate' }, async ({ client, startOperator }) => {
+      // BENCH_GATE_WORKERS: `run --workers` (default the operator's 4).
+      const workers = process.env.BENCH_GATE_WORKERS;
+      await startOperator({ logLevel: 'info', extraArgs: workers ? ['--workers', workers] : [] });
 
-    const url = ctx.server.url(db);
-    const rows: string[][] = [];
-    for (const [label, run] of [
-      [`burst: ${count} pods, one Ready`, () => burst(client, url, count)],
-      [`rolling: ${count} rounds, one pod each`, () => rolling(client, url, count)],
-    ] as const) {
-      const times = await run();
-      const p50 = median(times);
-      const p95 = quantile(times, 0.95);
-      console.error(`gate: ${label}: median ${Math.round(p50)} ms, p95 ${Math.round(p95)} ms`);
-      rows.push([
-        label,
-        String(times.length),
-        millis(p50),
-        millis(p95),
-        millis(Math.min(...times)),
-        millis(Math.max(...times)),
-        p50 <= GOAL_MS && p95 <= GOAL_MS ? 'yes' : 'no',
-      ]);
-    }
-    return markdownTable(
-      [
-        'pods wait',
-        'pods',
-        'median ms',
-        'p95 ms',
-        'min ms',
-        'max ms',
-        `median, p95 <= ${GOAL_MS} ms`,
-      ],
-      rows,
-    );
-  } finally {
-    await operator?.kill('SIGTERM');
-    await dc.stop();
-    await dropDatabase(ctx, db);
-  }
+      const url = ctx.server.url(db);
+      const rows: string[][] = [];
+      for (const [label, run] of [
+        [`burst: ${count} pods, one Ready`, () => burst(client, url, count)],
+        [`rolling: ${count} rounds, one pod each`, () => rolling(client, url, count)],
+      ] as const) {
+        const times = await run();
+        const l = latency(times);
+        console.error(
+          `gate: ${label}: median ${Math.round(l.p50)} ms, p95 ${Math.round(l.p95)} ms`,
+        );
+        rows.push([label, String(times.length), ...l.cells, l.within(GOAL_MS) ? 'yes' : 'no']);
+      }
+      return markdownTable(
+        ['pods wait', 'pods', ...LATENCY_HEADER, `median, p95 <= ${GOAL_MS} ms`],
+        rows,
+      );
+    }),
+  );
 }

@@ -6,15 +6,14 @@
  * devcluster's request counters), writes during a forced re-list with
  * nothing changed, and the operator's peak RSS (VmHWM).
  */
-import { installCrds } from '../../src/cli/install-crds.js';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { organizations } from '../../src/controllers/organization/setup.js';
-import { startDevCluster } from '../../src/devcluster/index.js';
-import { clientFor, KubeTransport, kubeConfig, type Unstructured } from '../../src/kube/index.js';
+import type { Unstructured } from '../../src/kube/index.js';
 import { CLI } from '../support/cli.js';
-import { createDatabase, dropDatabase, type BenchContext } from './context.js';
+import { withDatabase, type BenchContext } from './context.js';
+import { isReady, until } from '../support/poll.js';
+import { withBenchCluster, type BenchCluster } from './harness.js';
 import { markdownTable } from './table.js';
 
 /** Organizations applied at once. */
@@ -30,17 +29,17 @@ const smigRef = {
   namespaced: true,
 };
 
-type Obj = Unstructured & { status?: { conditions?: Array<{ type: string; status: string }> } };
+/** An object whose Ready condition is read. */
+type Obj = Unstructured & { status?: unknown };
 
-function ready(o: Obj | undefined): boolean {
-  return !!o?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-}
-
+/** Counts only the write verbs of the devcluster's request counters. */
 function writes(counts: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [k, n] of Object.entries(counts)) if (WRITE_VERBS.has(k.split(' ')[0]!)) out[k] = n;
   return out;
 }
+
+const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 
 function peakRssMb(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8')
@@ -49,30 +48,35 @@ function peakRssMb(pid: number): number {
   return Number(line?.replace(/\D+/g, '') ?? 0) / 1024;
 }
 
-async function until(what: string, ms: number, fn: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not done in ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** Runs the benchmark and returns its table. */
 export async function orgsBenchmark(ctx: BenchContext): Promise<string> {
-  const dc = await startDevCluster();
-  const db = await createDatabase(ctx, 'orgs');
-  const kubeconfigPath = join(ctx.tmp, 'orgs-kubeconfig');
-  await dc.writeKubeconfig(kubeconfigPath);
-  const client = clientFor(new KubeTransport(kubeConfig({ kubeconfigPath })));
-  await installCrds(client);
-  const core = (plural: string, namespaced: boolean) =>
-    client.resource<Unstructured>({ group: '', version: 'v1', plural, namespaced });
-  await core('namespaces', false).create({ metadata: { name: 'streamspace' } });
-  await core('secrets', true).create({
-    metadata: { name: 'streamspace-db', namespace: 'streamspace' },
-    stringData: { url: ctx.server.url(db) },
-  });
-  await client.resource<Unstructured>(smigRef).create({
+  return withDatabase(ctx, 'orgs', (db) =>
+    withBenchCluster(ctx, { name: 'orgs' }, async (cluster) => {
+      await seed(cluster, ctx.server.url(db));
+      const heapMb = process.env.BENCH_OPERATOR_HEAP_MB;
+      const operator = spawnOperator(cluster.kubeconfigPath, heapMb);
+      try {
+        const applied = await applyOrgs(cluster);
+        const relist = await forcedRelist(cluster);
+        const rss = peakRssMb(operator.pid);
+        const { byOperator, readyMs } = applied;
+        console.error(`orgs: ${JSON.stringify({ byOperator, ...relist, rss, readyMs })}`);
+        return table(applied, relist, rss, heapMb);
+      } catch (err) {
+        console.error(`orgs: operator stderr tail:\n${operator.stderrTail()}`);
+        throw err;
+      } finally {
+        await operator.stop();
+      }
+    }),
+  );
+}
+
+/** The organizations' SchemaMigration, its namespace and its database Secret. */
+async function seed(cluster: BenchCluster, url: string): Promise<void> {
+  await cluster.namespace('streamspace');
+  await cluster.urlSecret('streamspace', 'streamspace-db', url);
+  await cluster.client.resource<Unstructured>(smigRef).create({
     apiVersion: 'schema.streamspace.io/v1alpha1',
     kind: 'SchemaMigration',
     metadata: { name: 'streamspace-api', namespace: 'streamspace' },
@@ -82,7 +86,14 @@ export async function orgsBenchmark(ctx: BenchContext): Promise<string> {
       allowOrganizations: true,
     },
   });
-  const heapMb = process.env.BENCH_OPERATOR_HEAP_MB;
+}
+
+/**
+ * The operator as production runs it: warnings only, no health server, the
+ * heap limit BENCH_OPERATOR_HEAP_MB sets (so not through `OperatorProcess`,
+ * which needs its info lines).
+ */
+function spawnOperator(kubeconfigPath: string, heapMb: string | undefined) {
   const operator = spawn(
     process.execPath,
     [
@@ -104,83 +115,103 @@ export async function orgsBenchmark(ctx: BenchContext): Promise<string> {
   let stderr = '';
   operator.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4096)));
   const exited = new Promise((r) => operator.on('close', r));
-  try {
-    const smigs = client.resource<Obj>(smigRef);
-    await until('the SchemaMigration Ready', 120_000, async () =>
-      ready(await smigs.find({ namespace: 'streamspace', name: 'streamspace-api' })),
-    );
-    const orgs = client.resource<Obj>(organizations);
-    dc.faults.reset();
-    const started = performance.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        for (let i = next++; i < COUNT; i = next++) {
-          await orgs.create({
-            apiVersion: 'schema.streamspace.io/v1alpha1',
-            kind: 'Organization',
-            metadata: { name: `org-${i}` },
-            spec: { displayName: `Organization ${i}`, namespace: `org-${i}` },
-          });
-        }
-      }),
-    );
-    const appliedMs = performance.now() - started;
-    let readyCount = 0;
-    await until(`${COUNT} orgs Ready`, 300_000, async () => {
-      readyCount = (await orgs.list()).items.filter(ready).length;
-      return readyCount === COUNT;
-    });
-    const readyMs = performance.now() - started;
-    // Let trailing events land before counting.
-    await new Promise((r) => setTimeout(r, 2000));
-    const counts = writes(dc.faults.counts());
-    const byOperator = { ...counts };
-    delete byOperator['create organizations'];
-    const operatorWrites = Object.values(byOperator).reduce((a, b) => a + b, 0);
+  return {
+    pid: operator.pid!,
+    stderrTail: () => stderr,
+    async stop() {
+      operator.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
 
-    // A forced re-list: one unrelated write moves the revision past every informer's, then the
-    // watch history is compacted to it and open watches end: every resume gets 410 and lists again.
-    await core('serviceaccounts', true).create({
-      metadata: { name: 'relist', namespace: 'default' },
-    });
-    dc.faults.reset();
-    dc.faults.compactHistory();
-    dc.faults.closeWatches();
-    await new Promise((r) => setTimeout(r, 8000));
-    const all = dc.faults.counts();
-    const relists = Object.entries(all)
-      .filter(([k]) => k.startsWith('list '))
-      .reduce((a, [, n]) => a + n, 0);
-    const relistWrites = Object.values(writes(all)).reduce((a, b) => a + b, 0);
-    const rss = peakRssMb(operator.pid!);
+/** What applying the organizations took: times from the first create, and the operator's writes. */
+interface Applied {
+  appliedMs: number;
+  readyMs: number;
+  byOperator: Record<string, number>;
+}
 
-    const rows = [
-      ['organizations applied (own namespace each)', String(COUNT), ''],
-      ['all created (client side)', `${(appliedMs / 1000).toFixed(1)} s`, ''],
-      ['all Ready', `${(readyMs / 1000).toFixed(1)} s`, 'at most 30 s'],
-      ['all Ready, after the last create', `${((readyMs - appliedMs) / 1000).toFixed(1)} s`, ''],
-      ['API writes per org, Events included', (operatorWrites / COUNT).toFixed(2), 'at most 3'],
-      ...Object.entries(byOperator)
-        .sort()
-        .map(([k, n]) => [`  ${k}`, (n / COUNT).toFixed(2), '']),
-      ['lists during the forced re-list', String(relists), ''],
-      ['API writes during the forced re-list', String(relistWrites), '0'],
-      [
-        `operator peak RSS (VmHWM)${heapMb ? `, --max-old-space-size=${heapMb}` : ''}`,
-        `${rss.toFixed(0)} MB`,
-        'at most 200 MB',
-      ],
-    ];
-    console.error(`orgs: ${JSON.stringify({ byOperator, relists, relistWrites, rss, readyMs })}`);
-    return markdownTable(['measure', 'value', 'goal'], rows);
-  } catch (err) {
-    console.error(`orgs: operator stderr tail:\n${stderr}`);
-    throw err;
-  } finally {
-    operator.kill('SIGTERM');
-    await exited;
-    await dc.stop();
-    await dropDatabase(ctx, db);
-  }
+/** Once the SchemaMigration is Ready, creates every org at once and waits until all are Ready. */
+async function applyOrgs({ client, dc }: BenchCluster): Promise<Applied> {
+  const smigs = client.resource<Obj>(smigRef);
+  await until(
+    'the SchemaMigration Ready',
+    120_000,
+    async () => isReady(await smigs.find({ namespace: 'streamspace', name: 'streamspace-api' })),
+    100,
+  );
+  const orgs = client.resource<Obj>(organizations);
+  dc.faults.reset();
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let i = next++; i < COUNT; i = next++) {
+        await orgs.create({
+          apiVersion: 'schema.streamspace.io/v1alpha1',
+          kind: 'Organization',
+          metadata: { name: `org-${i}` },
+          spec: { displayName: `Organization ${i}`, namespace: `org-${i}` },
+        });
+      }
+    }),
+  );
+  const appliedMs = performance.now() - started;
+  await until(
+    `${COUNT} orgs Ready`,
+    300_000,
+    async () => (await orgs.list()).items.filter(isReady).length === COUNT,
+    100,
+  );
+  const readyMs = performance.now() - started;
+  // Let trailing events land before counting.
+  await new Promise((r) => setTimeout(r, 2000));
+  const byOperator = writes(dc.faults.counts());
+  delete byOperator['create organizations'];
+  return { appliedMs, readyMs, byOperator };
+}
+
+/**
+ * A forced re-list: one unrelated write moves the revision past every
+ * informer's, then the watch history is compacted to it and open watches
+ * end: every resume gets 410 and lists again. Counts the lists and writes.
+ */
+async function forcedRelist({ dc, core }: BenchCluster) {
+  await core('serviceaccounts').create({ metadata: { name: 'relist', namespace: 'default' } });
+  dc.faults.reset();
+  dc.faults.compactHistory();
+  dc.faults.closeWatches();
+  await new Promise((r) => setTimeout(r, 8000));
+  const all = dc.faults.counts();
+  const relists = Object.entries(all)
+    .filter(([k]) => k.startsWith('list '))
+    .reduce((a, [, n]) => a + n, 0);
+  return { relists, relistWrites: sum(writes(all)) };
+}
+
+function table(
+  { appliedMs, readyMs, byOperator }: Applied,
+  { relists, relistWrites }: { relists: number; relistWrites: number },
+  rss: number,
+  heapMb: string | undefined,
+): string {
+  const rows = [
+    ['organizations applied (own namespace each)', String(COUNT), ''],
+    ['all created (client side)', `${(appliedMs / 1000).toFixed(1)} s`, ''],
+    ['all Ready', `${(readyMs / 1000).toFixed(1)} s`, 'at most 30 s'],
+    ['all Ready, after the last create', `${((readyMs - appliedMs) / 1000).toFixed(1)} s`, ''],
+    ['API writes per org, Events included', (sum(byOperator) / COUNT).toFixed(2), 'at most 3'],
+    ...Object.entries(byOperator)
+      .sort()
+      .map(([k, n]) => [`  ${k}`, (n / COUNT).toFixed(2), '']),
+    ['lists during the forced re-list', String(relists), ''],
+    ['API writes during the forced re-list', String(relistWrites), '0'],
+    [
+      `operator peak RSS (VmHWM)${heapMb ? `, --max-old-space-size=${heapMb}` : ''}`,
+      `${rss.toFixed(0)} MB`,
+      'at most 200 MB',
+    ],
+  ];
+  return markdownTable(['measure', 'value', 'goal'], rows);
 }

@@ -7,27 +7,12 @@
  * database. Timed from the create request to the watch event that shows
  * Ready=True. Goal: median and p95 at most 300 ms.
  */
-import { installCrds } from '../../src/cli/install-crds.js';
-import { join } from 'node:path';
 import { API_VERSION, type SchemaMigration } from '../../src/api/index.js';
 import { schemaMigrations } from '../../src/controllers/schemamigration/setup.js';
-import { startDevCluster } from '../../src/devcluster/index.js';
-import {
-  clientFor,
-  KubeTransport,
-  kubeConfig,
-  type KubeClient,
-  type KubeObject,
-} from '../../src/kube/index.js';
-import { OperatorProcess } from '../support/operator.js';
-import {
-  createDatabase,
-  dropDatabase,
-  roundsOf,
-  scratchDir,
-  type BenchContext,
-} from './context.js';
-import { markdownTable, median, millis, quantile } from './table.js';
+import type { KubeClient, KubeObject } from '../../src/kube/index.js';
+import { roundsOf, withDatabase, type BenchContext } from './context.js';
+import { withBenchCluster } from './harness.js';
+import { LATENCY_HEADER, latency, markdownTable } from './table.js';
 
 const NS = 'bench';
 const GOAL_MS = 300;
@@ -93,70 +78,41 @@ function cr(name: string): Smig {
 /** Runs the benchmark and returns its Markdown table. */
 export async function readyBenchmark(ctx: BenchContext): Promise<string> {
   const rounds = roundsOf(ctx, 50);
-  const dc = await startDevCluster();
-  const abort = new AbortController();
-  let operator: OperatorProcess | undefined;
-  const db = await createDatabase(ctx, 'ready');
-  try {
-    const kubeconfigPath = join(scratchDir(ctx, 'ready'), 'kubeconfig');
-    await dc.writeKubeconfig(kubeconfigPath);
-    const client = clientFor(new KubeTransport(kubeConfig({ kubeconfigPath })));
-    await installCrds(client);
-    const core = (plural: string) =>
-      client.resource<KubeObject>({
-        group: '',
-        version: 'v1',
-        plural,
-        namespaced: plural !== 'namespaces',
-      });
-    await core('namespaces').create({
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: NS },
-    });
-    await core('secrets').create({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: 'db', namespace: NS },
-      stringData: { url: ctx.server.url(db) },
-    } as KubeObject);
+  return withDatabase(ctx, 'ready', (db) =>
+    withBenchCluster(ctx, { name: 'ready' }, async (cluster) => {
+      const abort = new AbortController();
+      try {
+        await cluster.namespace(NS);
+        await cluster.urlSecret(NS, 'db', ctx.server.url(db));
+        await cluster.startOperator({ logLevel: 'info' });
+        const watcher = readyWatcher(cluster.client, abort.signal);
+        await watcher.start();
+        const smigs = cluster.client.resource<Smig>(schemaMigrations);
 
-    operator = new OperatorProcess({ kubeconfigPath, logLevel: 'info' });
-    await operator.start();
-    await operator.waitForLog((l) => l.message === 'controllers started', 20_000);
-    const watcher = readyWatcher(client, abort.signal);
-    await watcher.start();
-    const smigs = client.resource<Smig>(schemaMigrations);
-
-    const times: number[] = [];
-    for (let i = 0; i <= rounds; i++) {
-      const name = i === 0 ? 'warmup' : `cr-${i}`;
-      const t0 = performance.now();
-      await smigs.create(cr(name));
-      const ms = (await watcher.ready(name)) - t0;
-      if (i > 0) times.push(ms);
-      console.error(`ready: ${name} ${Math.round(ms)} ms`);
-    }
-    const p50 = median(times);
-    const p95 = quantile(times, 0.95);
-    return markdownTable(
-      ['CRs', 'median ms', 'p95 ms', 'min ms', 'max ms', 'goal', 'met'],
-      [
-        [
-          String(times.length),
-          millis(p50),
-          millis(p95),
-          millis(Math.min(...times)),
-          millis(Math.max(...times)),
-          `median and p95 <= ${GOAL_MS} ms`,
-          p50 <= GOAL_MS && p95 <= GOAL_MS ? 'yes' : 'no',
-        ],
-      ],
-    );
-  } finally {
-    abort.abort();
-    await operator?.kill('SIGTERM');
-    await dc.stop();
-    await dropDatabase(ctx, db);
-  }
+        const times: number[] = [];
+        for (let i = 0; i <= rounds; i++) {
+          const name = i === 0 ? 'warmup' : `cr-${i}`;
+          const t0 = performance.now();
+          await smigs.create(cr(name));
+          const ms = (await watcher.ready(name)) - t0;
+          if (i > 0) times.push(ms);
+          console.error(`ready: ${name} ${Math.round(ms)} ms`);
+        }
+        const l = latency(times);
+        return markdownTable(
+          ['CRs', ...LATENCY_HEADER, 'goal', 'met'],
+          [
+            [
+              String(times.length),
+              ...l.cells,
+              `median and p95 <= ${GOAL_MS} ms`,
+              l.within(GOAL_MS) ? 'yes' : 'no',
+            ],
+          ],
+        );
+      } finally {
+        abort.abort();
+      }
+    }),
+  );
 }

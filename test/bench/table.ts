@@ -28,6 +28,22 @@ export const millis = (ms: number): string => `${Math.round(ms)}`;
 /** A ratio as `1.23x`. */
 export const ratio = (r: number): string => (Number.isFinite(r) ? `${r.toFixed(2)}x` : 'n/a');
 
+/** The column titles of {@link latency}'s cells. */
+export const LATENCY_HEADER = ['median ms', 'p95 ms', 'min ms', 'max ms'];
+
+/** Latencies in ms summed up: median, p95, and their cells (with min and max) for a table row. */
+export function latency(times: number[]) {
+  const p50 = median(times);
+  const p95 = quantile(times, 0.95);
+  return {
+    p50,
+    p95,
+    cells: [millis(p50), millis(p95), millis(Math.min(...times)), millis(Math.max(...times))],
+    /** Both the median and p95 at most `goalMs`. */
+    within: (goalMs: number) => p50 <= goalMs && p95 <= goalMs,
+  };
+}
+
 /** A Markdown table; numeric-looking columns are right-aligned. */
 export function markdownTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) =>

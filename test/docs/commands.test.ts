@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { placeholders, shellCommands } from './commands.js';
+import { placeholders, shellCommands } from '../support/docs/commands.js';
 
 const fence = (info: string, body: string): string => '```' + info + '\n' + body + '\n```\n';
 

@@ -11,8 +11,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { machineKubectl } from '../support/kubectl.js';
-import { killAll, start, until, within, type Spawned } from '../e2e/spawned.js';
-import { DocShell } from './shell.js';
+import { killAll, start, until, within, type Spawned } from '../support/spawned.js';
+import { DocShell } from '../support/docs/shell.js';
 
 /** Run by hand on a fresh clone (see the report of issue #9), not here. */
 const INSTALL = ['npm ci && npm run dev', 'npm ci && npm test'];

@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { API_VERSION } from '../../src/api/index.js';
-import { prepare, schemaMigration } from '../e2e/manifests.js';
+import { prepare, schemaMigration } from '../support/manifests.js';
 import { migrationDir } from '../support/files.js';
 import { CLI } from '../support/cli.js';
 import { freshDatabase, query } from '../support/pg.js';
@@ -20,8 +20,8 @@ import {
   useOperatorEnv,
   waitForSmig,
 } from '../support/operator.js';
-import { until } from '../e2e/spawned.js';
-import { DocShell } from './shell.js';
+import { until } from '../support/spawned.js';
+import { DocShell } from '../support/docs/shell.js';
 
 const R = {
   list: 'kubectl get smig -A',

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { startDevCluster } from '../../src/devcluster/index.js';
 import { useDevCluster } from '../support/devcluster.js';
 import { kubectl } from '../support/kubectl.js';
-import { http, installCrds, killAll, start, within } from './spawned.js';
+import { http, installCrds, killAll, start, within } from '../support/spawned.js';
 
 /** A port nothing listens on (bound once, then released). */
 async function closedPort(): Promise<number> {

@@ -17,7 +17,7 @@ import {
   generationOf,
   prepare,
   schemaMigration,
-} from './manifests.js';
+} from '../support/manifests.js';
 
 const NS = 'shop';
 const NAME = 'api';

@@ -9,7 +9,7 @@ import {
   useOperatorEnv,
   waitForSmig,
 } from '../support/operator.js';
-import { expectNoSecretAnywhere, files, prepare, schemaMigration } from './manifests.js';
+import { expectNoSecretAnywhere, files, prepare, schemaMigration } from '../support/manifests.js';
 
 // The newer one sorts first by name, so only the creation time can make the older one win.
 const OLDER = 'z-older';

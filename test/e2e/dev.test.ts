@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kubectl } from '../support/kubectl.js';
-import { killAll, start, until, within, type Spawned } from './spawned.js';
+import { killAll, start, until, within, type Spawned } from '../support/spawned.js';
 
 /** Whether something accepts connections on 127.0.0.1:`port`. */
 function listening(port: number): Promise<boolean> {

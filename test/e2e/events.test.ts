@@ -9,7 +9,7 @@ import {
 } from '../../src/kube/index.js';
 import { useDevCluster } from '../support/devcluster.js';
 import { kubectl } from '../support/kubectl.js';
-import { http, installCrds } from './spawned.js';
+import { http, installCrds } from '../support/spawned.js';
 
 const NS = 'events-e2e';
 const SMIG = 'api';

@@ -10,7 +10,13 @@ import {
   waitForEvent,
   waitForSmig,
 } from '../support/operator.js';
-import { configMap, expectNoSecretAnywhere, files, prepare, schemaMigration } from './manifests.js';
+import {
+  configMap,
+  expectNoSecretAnywhere,
+  files,
+  prepare,
+  schemaMigration,
+} from '../support/manifests.js';
 
 const tablesOf = async (url: string) =>
   (

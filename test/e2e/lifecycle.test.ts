@@ -18,7 +18,7 @@ import {
   namespace,
   prepare,
   schemaMigration,
-} from './manifests.js';
+} from '../support/manifests.js';
 
 const TWO = files(['CREATE TABLE a (id int);', 'CREATE TABLE b (id int);']);
 

@@ -16,8 +16,8 @@ import {
   waitForEvent,
   type OperatorEnv,
 } from '../support/operator.js';
-import { configMap, files, prepare, schemaMigration } from './manifests.js';
-import { gatedPod, Timeline } from './podgate-timeline.js';
+import { configMap, files, prepare, schemaMigration } from '../support/manifests.js';
+import { gatedPod, Timeline } from '../support/podgate-timeline.js';
 
 interface DeploymentDoc {
   kind: string;

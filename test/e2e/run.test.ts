@@ -1,6 +1,14 @@
 import { expect } from 'chai';
 import { useDevCluster } from '../support/devcluster.js';
-import { http, installCrds, killAll, start, until, within, type Spawned } from './spawned.js';
+import {
+  http,
+  installCrds,
+  killAll,
+  start,
+  until,
+  within,
+  type Spawned,
+} from '../support/spawned.js';
 
 /** One `schema-operator run` process and where it serves probes. */
 interface Replica {

@@ -16,21 +16,16 @@ import type { GatedPod } from '../../src/controllers/podgate/decision.js';
 import { podsResource } from '../../src/controllers/podgate/setup.js';
 import { schemaMigrations } from '../../src/controllers/schemamigration/setup.js';
 import { leaseResource, type KubeObject, type LeaseObject } from '../../src/kube/index.js';
-import {
-  createAll,
-  fleetOrganization,
-  fleetSchemaMigration,
-  isReady,
-  until,
-} from '../bench/fleet-objects.js';
+import { createAll, fleetOrganization, fleetSchemaMigration } from '../support/fleet-objects.js';
+import { isReady, until } from '../support/poll.js';
 import {
   kubeconfigVia,
   startRecordingProxy,
   type RecordingProxy,
-} from '../bench/recording-proxy.js';
+} from '../support/recording-proxy.js';
 import { freshDatabase, query } from '../support/pg.js';
 import { OperatorProcess, sleep, useOperatorEnv } from '../support/operator.js';
-import { gatedPod } from './podgate-timeline.js';
+import { gatedPod } from '../support/podgate-timeline.js';
 
 const NS = 'fleet';
 const ORGS = 200;

@@ -1,6 +1,6 @@
 /** The chart's limits on organization namespaces reach the operator as environment variables. */
 import { expect } from 'chai';
-import { renderChart, type Obj } from './render.js';
+import { renderChart, type Obj } from '../support/packaging/render.js';
 
 function envOf(objs: Obj[]): Map<string, string | undefined> {
   const deploy = objs.find((o) => o.kind === 'Deployment')!;

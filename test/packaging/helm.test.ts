@@ -9,7 +9,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { ALL_OPTIONS, CHART as chart, helm, ROOT as root, type Obj } from './render.js';
+import {
+  ALL_OPTIONS,
+  CHART as chart,
+  helm,
+  ROOT as root,
+  type Obj,
+} from '../support/packaging/render.js';
 
 const KEEP = 'helm.sh/resource-policy';
 

@@ -25,8 +25,8 @@ import { stringify } from 'yaml';
 import { kubeconfigFile, useDevCluster } from '../support/devcluster.js';
 import { kubectl, type KubectlResult } from '../support/kubectl.js';
 import { freshDatabase, query } from '../support/pg.js';
-import { containerProcess, imageConfig } from './pod.js';
-import { renderChart, ROOT, type Obj } from './render.js';
+import { containerProcess, imageConfig } from '../support/packaging/pod.js';
+import { renderChart, ROOT, type Obj } from '../support/packaging/render.js';
 
 const NAMESPACE = 'schema-operator';
 const RELEASE = 'schema-operator';

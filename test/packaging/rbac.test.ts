@@ -6,7 +6,7 @@
  * (docs/security.md, "RBAC and the admission policy").
  */
 import { expect } from 'chai';
-import { renderChart, renderKustomize, type Obj } from './render.js';
+import { renderChart, renderKustomize, type Obj } from '../support/packaging/render.js';
 
 const G = 'schema.streamspace.io';
 

@@ -13,8 +13,8 @@ import {
   renderKustomize,
   yamlFilesUnder,
   type Obj,
-} from './render.js';
-import { loadSchemaCheck, type SchemaCheck } from './schemas.js';
+} from '../support/packaging/render.js';
+import { loadSchemaCheck, type SchemaCheck } from '../support/packaging/schemas.js';
 
 /** [what, its objects, kinds it must contain (so the check covers them)] */
 const SOURCES: Array<[string, () => Promise<Obj[]>, string[]]> = [

@@ -15,8 +15,8 @@ import type { KubeObject } from '../../../src/kube/index.js';
 import { defaultWatchdogMs, WATCHDOG_ENV } from '../../../src/kube/informer.js';
 import { query } from '../../support/pg.js';
 import { apply, type OperatorProcess } from '../../support/operator.js';
-import { http } from '../spawned.js';
-import { configMap, dbSecret, files, namespace, schemaMigration } from '../manifests.js';
+import { http } from '../../support/spawned.js';
+import { configMap, dbSecret, files, namespace, schemaMigration } from '../../support/manifests.js';
 import {
   applyRetrying,
   freshDatabases,

@@ -22,7 +22,7 @@ import {
   waitForSmig,
   type OperatorProcess,
 } from '../../support/operator.js';
-import { configMap, dbSecret, files, namespace, schemaMigration } from '../manifests.js';
+import { configMap, dbSecret, files, namespace, schemaMigration } from '../../support/manifests.js';
 import { freshDatabases, scenarioLabels, scenarioOperator, type FaultSuite } from './harness.js';
 
 const SCENARIO = 'bad-input';

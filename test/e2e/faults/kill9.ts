@@ -15,7 +15,7 @@ import { schemaMigrations } from '../../../src/controllers/schemamigration/setup
 import type { KubeObject } from '../../../src/kube/index.js';
 import { freshDatabase, query, withClient } from '../../support/pg.js';
 import { apply, sleep } from '../../support/operator.js';
-import { configMap, dbSecret, namespace, schemaMigration } from '../manifests.js';
+import { configMap, dbSecret, namespace, schemaMigration } from '../../support/manifests.js';
 import {
   busySessions,
   databaseOf,

@@ -15,8 +15,8 @@ import { schemaMigrations } from '../../../src/controllers/schemamigration/setup
 import type { KubeObject } from '../../../src/kube/index.js';
 import { adminUrl, query } from '../../support/pg.js';
 import { apply, hasCondition, waitForSmig, type OperatorProcess } from '../../support/operator.js';
-import { http } from '../spawned.js';
-import { configMap, dbSecret, files, namespace, schemaMigration } from '../manifests.js';
+import { http } from '../../support/spawned.js';
+import { configMap, dbSecret, files, namespace, schemaMigration } from '../../support/manifests.js';
 import {
   databaseOf,
   freshDatabases,

@@ -17,7 +17,7 @@ import {
   waitForSmig,
   type OperatorProcess,
 } from '../../support/operator.js';
-import { files, prepare, schemaMigration } from '../manifests.js';
+import { files, prepare, schemaMigration } from '../../support/manifests.js';
 import {
   eventually,
   scenarioLabels,

@@ -14,7 +14,7 @@ import type { KubeObject } from '../../../src/kube/index.js';
 import { freshDatabase, query } from '../../support/pg.js';
 import { condition, eventsIn, kubectlIn, readSmig, waitForSmig } from '../../support/operator.js';
 import { applyRetrying, eventually, isReady } from '../faults/harness.js';
-import { dbSecret, namespace } from '../manifests.js';
+import { dbSecret, namespace } from '../../support/manifests.js';
 import { scenarioLabels, scenarioOperator, victimReadyMs, type SecuritySuite } from './harness.js';
 
 const SCENARIO = 'claims';

@@ -14,7 +14,7 @@ import type { ConfigMapObject } from '../../../src/kube/index.js';
 import { freshDatabase, query } from '../../support/pg.js';
 import { waitForSmig, type OperatorProcess } from '../../support/operator.js';
 import { applyRetrying, eventually } from '../faults/harness.js';
-import { configMap, dbSecret, files, namespace, schemaMigration } from '../manifests.js';
+import { configMap, dbSecret, files, namespace, schemaMigration } from '../../support/manifests.js';
 import { scenarioLabels, scenarioOperator, victimReadyMs, type SecuritySuite } from './harness.js';
 
 const SCENARIO = 'configmaps';

@@ -27,7 +27,7 @@ import {
   files,
   namespace,
   schemaMigration,
-} from '../manifests.js';
+} from '../../support/manifests.js';
 import { scenarioLabels, scenarioOperator, victimReadyMs, type SecuritySuite } from './harness.js';
 
 const SCENARIO = 'database-url';

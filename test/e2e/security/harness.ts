@@ -14,7 +14,7 @@ import type { KubeObject } from '../../../src/kube/index.js';
 import { freshDatabase } from '../../support/pg.js';
 import { OperatorProcess, sleep, type OperatorEnv } from '../../support/operator.js';
 import { applyRetrying } from '../faults/harness.js';
-import { configMap, dbSecret, files, namespace, schemaMigration } from '../manifests.js';
+import { configMap, dbSecret, files, namespace, schemaMigration } from '../../support/manifests.js';
 
 /** The label that tells a scenario's operator which custom resources are its own. */
 export const SCENARIO_LABEL = 'security-scenario';

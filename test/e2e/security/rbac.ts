@@ -18,7 +18,7 @@ import { kubectl, type KubectlResult } from '../../support/kubectl.js';
 import { freshDatabase } from '../../support/pg.js';
 import { kubectlIn, sleep, type OperatorEnv } from '../../support/operator.js';
 import { applyRetrying } from '../faults/harness.js';
-import { configMap, dbSecret, files, namespace, schemaMigration } from '../manifests.js';
+import { configMap, dbSecret, files, namespace, schemaMigration } from '../../support/manifests.js';
 import { scenarioLabels, scenarioOperator, victimReadyMs, type SecuritySuite } from './harness.js';
 
 const SCENARIO = 'rbac';

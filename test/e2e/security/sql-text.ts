@@ -12,7 +12,7 @@ import { SOURCE_LIMITS } from '../../../src/controllers/schemamigration/limits.j
 import { freshDatabase } from '../../support/pg.js';
 import { waitForSmig, type OperatorProcess } from '../../support/operator.js';
 import { applyRetrying } from '../faults/harness.js';
-import { configMap, dbSecret, namespace, schemaMigration } from '../manifests.js';
+import { configMap, dbSecret, namespace, schemaMigration } from '../../support/manifests.js';
 import { API_VERSION } from '../../../src/api/index.js';
 import type { KubeObject } from '../../../src/kube/index.js';
 import { scenarioLabels, scenarioOperator, victimReadyMs, type SecuritySuite } from './harness.js';

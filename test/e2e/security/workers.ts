@@ -17,7 +17,7 @@ import { adminUrl, freshDatabase, query } from '../../support/pg.js';
 import { silentPostgres, type SilentPostgres } from '../../support/silent-postgres.js';
 import { kubectlIn, readSmig, sleep, waitForEvent, waitForSmig } from '../../support/operator.js';
 import { applyRetrying, eventually, isReady } from '../faults/harness.js';
-import { configMap, dbSecret, files, namespace, schemaMigration } from '../manifests.js';
+import { configMap, dbSecret, files, namespace, schemaMigration } from '../../support/manifests.js';
 import { scenarioLabels, scenarioOperator, victimReadyMs, type SecuritySuite } from './harness.js';
 
 const SCENARIO = 'workers';

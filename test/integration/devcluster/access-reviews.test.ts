@@ -2,7 +2,7 @@ import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { kubeconfigFile, useDevCluster } from '../../support/devcluster.js';
 import { kubectl, KUBECTLS } from '../../support/kubectl.js';
-import { http, installCrds } from '../../e2e/spawned.js';
+import { http, installCrds } from '../../support/spawned.js';
 
 const OPERATOR = 'system:serviceaccount:schema-operator-system:schema-operator';
 

@@ -9,7 +9,7 @@ import {
 } from '../../../src/kube/index.js';
 import { useDevCluster } from '../../support/devcluster.js';
 import { kubectl, KUBECTLS } from '../../support/kubectl.js';
-import { http, installCrds } from '../../e2e/spawned.js';
+import { http, installCrds } from '../../support/spawned.js';
 
 const NS = 'order';
 

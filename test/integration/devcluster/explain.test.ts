@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { loadCrds } from '../../../src/api/index.js';
 import { useDevCluster } from '../../support/devcluster.js';
 import { kubectl, KUBECTLS } from '../../support/kubectl.js';
-import { installCrds } from '../../e2e/spawned.js';
+import { installCrds } from '../../support/spawned.js';
 
 interface Schema {
   description?: string;

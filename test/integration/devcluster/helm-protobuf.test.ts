@@ -8,9 +8,9 @@ import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { helm as runHelm } from '../../packaging/render.js';
+import { helm as runHelm } from '../../support/packaging/render.js';
 import { useDevCluster } from '../../support/devcluster.js';
-import { call } from '../../unit/devcluster/http-client.js';
+import { call } from '../../support/http-client.js';
 
 describe('helm 4 release storage (protobuf Secrets and DeleteOptions)', function () {
   this.timeout(60_000);

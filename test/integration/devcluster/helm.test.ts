@@ -19,7 +19,7 @@ import { installAdmissionPolicy } from '../../../src/cli/install-policy.js';
 import { clientFor, KubeTransport, kubeConfig } from '../../../src/kube/index.js';
 import { useDevCluster } from '../../support/devcluster.js';
 import { kubectl } from '../../support/kubectl.js';
-import { CHART, helm, type Obj } from '../../packaging/render.js';
+import { CHART, helm, type Obj } from '../../support/packaging/render.js';
 
 const NS = 'so';
 /** The issue's command: `helm install schema-operator helm/schema-operator -n so --create-namespace`. */

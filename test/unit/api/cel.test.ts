@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { loadCrds, type Crd, type SchemaNode } from '../../../src/api/index.js';
 import { exampleOrganization, exampleSchemaMigration } from '../../../scripts/api/examples.js';
-import { compileRule } from './cel.js';
-import { validate } from './validate.js';
+import { compileRule } from '../../support/cel.js';
+import { validate } from '../../support/validate.js';
 
 /** Every x-kubernetes-validations rule in `node`, with the path it sits at. */
 function rules(node: SchemaNode, path = '<root>'): Array<[string, string]> {

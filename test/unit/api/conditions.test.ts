@@ -7,7 +7,7 @@ import {
   type Condition,
   type ConditionUpdate,
 } from '../../../src/api/index.js';
-import { validate } from './validate.js';
+import { validate } from '../../support/validate.js';
 
 const T0 = '2026-01-01T00:00:00Z';
 const NOW = new Date('2026-01-02T03:04:05.678Z');

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { parse, parseAllDocuments } from 'yaml';
 import { packageRoot } from '../../../src/api/index.js';
 import { kubectlPath } from '../../support/kubectl.js';
-import { HEALTH_CHECKS, readScript } from './scripts.js';
+import { HEALTH_CHECKS, readScript } from '../../support/argocd/scripts.js';
 
 const run = promisify(execFile);
 const SNIPPET = join(packageRoot(), 'argocd', 'argocd-cm.yaml');

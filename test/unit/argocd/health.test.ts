@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { loadCrds, type Crd } from '../../../src/api/index.js';
-import { validate } from '../api/validate.js';
-import { runHealthScript } from './lua.js';
-import { HEALTH_CHECKS, readCases, readInput, readScript } from './scripts.js';
+import { validate } from '../../support/validate.js';
+import { runHealthScript } from '../../support/argocd/lua.js';
+import { HEALTH_CHECKS, readCases, readInput, readScript } from '../../support/argocd/scripts.js';
 
 for (const check of HEALTH_CHECKS) {
   describe(`the Argo CD health check of ${check.kind}`, () => {

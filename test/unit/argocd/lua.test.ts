@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { LuaScriptError, runHealthScript } from './lua.js';
+import { LuaScriptError, runHealthScript } from '../../support/argocd/lua.js';
 
 /** Runs `body` (Lua that yields a string) and returns that string as the message. */
 function evalWith(obj: unknown, expr: string): string {

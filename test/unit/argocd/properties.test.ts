@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { runHealthScript, type HealthStatus } from './lua.js';
-import { HEALTH_CHECKS, readScript, type HealthCheck } from './scripts.js';
+import { runHealthScript, type HealthStatus } from '../../support/argocd/lua.js';
+import { HEALTH_CHECKS, readScript, type HealthCheck } from '../../support/argocd/scripts.js';
 
 /**
  * The rules of DESIGN section 6 checked on generated objects, shaped like

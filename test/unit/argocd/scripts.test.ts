@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import luaparse, { type Chunk, type Identifier } from 'luaparse';
 import { packageRoot } from '../../../src/api/index.js';
-import { HEALTH_CHECKS, readScript } from './scripts.js';
+import { HEALTH_CHECKS, readScript } from '../../support/argocd/scripts.js';
 
 /**
  * Base-library names a script may use. Argo CD gives argocd-cm scripts no

@@ -17,7 +17,7 @@ import { clientFor, KubeTransport, kubeConfig, type KubeClient } from '../../../
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { call, tokenOf } from '../devcluster/http-client.js';
+import { call, tokenOf } from '../../support/http-client.js';
 
 const GATE = 'schema.streamspace.io/ready';
 const JSON_PATCH = 'application/json-patch+json';

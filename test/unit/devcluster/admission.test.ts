@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { startDevCluster, type DevCluster } from '../../../src/devcluster/index.js';
-import { call, tokenOf } from './http-client.js';
+import { call, tokenOf } from '../../support/http-client.js';
 
 const VAP = '/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies';
 const BINDINGS = '/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings';

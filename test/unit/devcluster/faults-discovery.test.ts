@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { useDevCluster } from '../../support/devcluster.js';
-import { call, openWatch } from './http-client.js';
+import { call, openWatch } from '../../support/http-client.js';
 
 const CM = '/api/v1/namespaces/default/configmaps';
 const CRD = {

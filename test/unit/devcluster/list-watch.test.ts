@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { useDevCluster } from '../../support/devcluster.js';
-import { call, openWatch } from './http-client.js';
+import { call, openWatch } from '../../support/http-client.js';
 
 const PODS = '/api/v1/namespaces/default/pods';
 const TABLE = { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' };

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { useDevCluster } from '../../support/devcluster.js';
-import { call } from './http-client.js';
+import { call } from '../../support/http-client.js';
 
 const CM = '/api/v1/namespaces/default/configmaps';
 

@@ -9,7 +9,7 @@ import {
   type PartialObjectMetadata,
 } from '../../../src/kube/index.js';
 import { useDevCluster } from '../../support/devcluster.js';
-import { call } from './http-client.js';
+import { call } from '../../support/http-client.js';
 
 const CMS = '/api/v1/namespaces/default/configmaps';
 const cmsRef = { group: '', version: 'v1', plural: 'configmaps', namespaced: true };

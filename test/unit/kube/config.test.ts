@@ -13,7 +13,8 @@ import { kubeConfig, KubeConfigError } from '../../../src/kube/config.js';
 import { credentialSource } from '../../../src/kube/credentials.js';
 import { TooManyRequestsError, UnavailableError } from '../../../src/kube/errors.js';
 import { KubeTransport } from '../../../src/kube/transport.js';
-import { failure, FakeApiServer, json } from './support/fake-apiserver.js';
+import { useDevCluster } from '../../support/devcluster.js';
+import { failure, wireApi, WIRE_SERVER } from '../../support/wire-api.js';
 
 const tlsDir = fileURLToPath(new URL('../../../../test/fixtures/tls/', import.meta.url));
 const pem = (f: string) => readFileSync(join(tlsDir, f));
@@ -160,9 +161,8 @@ describe('kube configuration', () => {
   });
 
   it('runs an exec credential plugin through client-node', async () => {
-    const api = await new FakeApiServer().start();
     try {
-      api.handler = (_req, res) => json(res, 200, { kind: 'Namespace' });
+      const seen = wireApi(() => [200, { kind: 'Namespace' }]);
       const credential = JSON.stringify({
         apiVersion: 'client.authentication.k8s.io/v1',
         kind: 'ExecCredential',
@@ -172,7 +172,7 @@ describe('kube configuration', () => {
         dir(),
         'config',
         config(
-          api.url,
+          WIRE_SERVER,
           {
             exec: {
               apiVersion: 'client.authentication.k8s.io/v1',
@@ -189,9 +189,9 @@ describe('kube configuration', () => {
         path: '/api/v1/namespaces/x',
         what: 'getting namespaces x',
       });
-      expect(api.seen[0]!.headers.authorization as string).to.equal('Bearer from-plugin');
+      expect(seen[0]!.headers.authorization as string).to.equal('Bearer from-plugin');
     } finally {
-      await api.stop();
+      nock.cleanAll();
     }
   });
 });
@@ -212,7 +212,8 @@ describe('kube transport over TLS', () => {
       (req, res) => {
         const cert = (req.socket as TLSSocket).getPeerCertificate();
         peer = String(cert?.subject?.CN);
-        json(res, 200, { kind: 'Status', auth: req.headers.authorization ?? null });
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ kind: 'Status', auth: req.headers.authorization ?? null }));
       },
     );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -261,22 +262,23 @@ describe('kube transport over TLS', () => {
 });
 
 describe('kube transport timeouts', () => {
+  const cluster = useDevCluster();
+
   it('gives up on a server that does not answer in time, as unavailable', async () => {
-    const api = await new FakeApiServer().start();
-    try {
-      api.handler = () => undefined; // never answers
-      const t = new KubeTransport(
-        { server: api.url, tls: () => ({}), credentials: credentialSource({}, { where: 'test' }) },
-        { requestTimeoutMs: 200 },
-      );
-      const err = await failure(
-        t.request({ method: 'GET', path: '/api/v1/pods', what: 'listing pods' }),
-      );
-      expect(err).to.be.instanceOf(UnavailableError);
-      expect(err.message).to.equal(`while listing pods: ETIMEDOUT (${api.url})`);
-    } finally {
-      await api.stop();
-    }
+    cluster.dc.faults.delay(1_000);
+    const t = new KubeTransport(
+      {
+        server: cluster.url,
+        tls: () => ({}),
+        credentials: credentialSource({}, { where: 'test' }),
+      },
+      { requestTimeoutMs: 200 },
+    );
+    const err = await failure(
+      t.request({ method: 'GET', path: '/api/v1/pods', what: 'listing pods' }),
+    );
+    expect(err).to.be.instanceOf(UnavailableError);
+    expect(err.message).to.equal(`while listing pods: ETIMEDOUT (${cluster.url})`);
   });
 });
 

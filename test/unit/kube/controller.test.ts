@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Controller, type Result } from '../../../src/kube/controller.js';
 import type { Logger } from '../../../src/observability/logger.js';
 import { OperatorMetrics } from '../../../src/observability/metrics.js';
-import { FakeClock, flush } from './support/fake-clock.js';
+import { FakeClock, flush } from '../../support/fake-clock.js';
 
 function recordingLogger(
   lines: Array<Record<string, unknown>>,

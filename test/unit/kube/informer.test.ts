@@ -9,7 +9,7 @@ import type {
   WatchOptions,
 } from '../../../src/kube/resource-client.js';
 import { OperatorMetrics } from '../../../src/observability/metrics.js';
-import { FakeClock, flush } from './support/fake-clock.js';
+import { FakeClock, flush } from '../../support/fake-clock.js';
 
 function cm(name: string, rv: string, labels: Record<string, string> = {}): KubeObject {
   return { metadata: { name, namespace: 'ns', resourceVersion: rv, labels } };

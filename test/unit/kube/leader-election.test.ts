@@ -4,7 +4,7 @@ import { LeaderElector } from '../../../src/kube/leader-election.js';
 import type { LeaseRecord, LeaseStore, VersionedLease } from '../../../src/kube/lease-store.js';
 import { formatMicroTime, parseMicroTime } from '../../../src/kube/micro-time.js';
 import { OperatorMetrics } from '../../../src/observability/metrics.js';
-import { FakeClock, flush } from './support/fake-clock.js';
+import { FakeClock, flush } from '../../support/fake-clock.js';
 
 /** An in-memory lease with the API server's optimistic concurrency. */
 class MemoryLease {

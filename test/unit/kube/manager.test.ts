@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { EventEmitter } from 'node:events';
 import { Controller } from '../../../src/kube/controller.js';
 import { Manager } from '../../../src/kube/manager.js';
-import { flush } from './support/fake-clock.js';
+import { flush } from '../../support/fake-clock.js';
 
 class StubInformer {
   synced = false;

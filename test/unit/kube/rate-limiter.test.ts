@@ -4,7 +4,7 @@ import {
   ExponentialFailureRateLimiter,
   defaultRateLimiter,
 } from '../../../src/kube/rate-limiter.js';
-import { FakeClock } from './support/fake-clock.js';
+import { FakeClock } from '../../support/fake-clock.js';
 
 describe('rate limiters', () => {
   it('doubles a key’s delay from 5 ms on each failure and caps it at 1000 s', () => {

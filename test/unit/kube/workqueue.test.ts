@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { WorkQueue, namespaceOf } from '../../../src/kube/workqueue.js';
 import { ExponentialFailureRateLimiter } from '../../../src/kube/rate-limiter.js';
 import { OperatorMetrics } from '../../../src/observability/metrics.js';
-import { FakeClock, flush } from './support/fake-clock.js';
+import { FakeClock, flush } from '../../support/fake-clock.js';
 
 function queue(clock = new FakeClock(), metrics?: OperatorMetrics) {
   return new WorkQueue({

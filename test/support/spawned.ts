@@ -8,7 +8,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- API replies are JSON inspected loosely by tests */
 import type { ChildProcess } from 'node:child_process';
 import { loadCrds } from '../../src/api/index.js';
-import { spawnCli } from '../support/cli.js';
+import { spawnCli } from './cli.js';
 
 /** A running CLI process and everything it printed so far. */
 export interface Spawned {

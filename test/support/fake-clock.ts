@@ -1,5 +1,5 @@
 /** A manual clock for tests: time moves only when `advance` is called. */
-import type { Clock, TimerHandle } from '../../../../src/kube/clock.js';
+import type { Clock, TimerHandle } from '../../src/kube/clock.js';
 
 interface Timer {
   at: number;

@@ -1,7 +1,7 @@
 /** A tiny fetch wrapper for devcluster tests: JSON in, status and JSON out. */
 /* eslint-disable @typescript-eslint/no-explicit-any -- replies are JSON inspected loosely by tests */
 import { parse } from 'yaml';
-import type { DevCluster } from '../../../src/devcluster/index.js';
+import type { DevCluster } from '../../src/devcluster/index.js';
 
 /** The bearer token the devcluster issued to kubeconfig user `name`. */
 export function tokenOf(dc: DevCluster, name: string): string {

@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { API_VERSION, type SchemaMigration } from '../../src/api/index.js';
-import { apply, eventsIn, kubectlIn, readSmig, type OperatorEnv } from '../support/operator.js';
+import { apply, eventsIn, kubectlIn, readSmig, type OperatorEnv } from './operator.js';
 
 /** A Namespace. */
 export function namespace(name: string): object {

@@ -5,7 +5,7 @@
  * CEL rules, transition rules only on update). Just enough to test the CRDs
  * on sample objects; the devcluster has the full validator.
  */
-import type { SchemaNode } from '../../../src/api/index.js';
+import type { SchemaNode } from '../../src/api/index.js';
 import { evalRule, isTransitionRule } from './cel.js';
 
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;

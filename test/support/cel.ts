@@ -5,7 +5,7 @@
  * functions (they fail only when reached), so "compiles" here means: parses,
  * and names only functions and variables the Kubernetes CEL environment has.
  */
-import { escapeProperty } from '../../../src/devcluster/schema/cel-values.js';
+import { escapeProperty } from '../../src/devcluster/schema/cel-values.js';
 import { isCelError, parse, run, type CelInput } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 

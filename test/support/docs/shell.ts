@@ -11,8 +11,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CLI } from '../support/cli.js';
-import { kubectlPath } from '../support/kubectl.js';
+import { CLI } from '../cli.js';
+import { kubectlPath } from '../kubectl.js';
 import { placeholders, shellCommands } from './commands.js';
 
 /** What a command printed and how it exited. */
@@ -39,8 +39,8 @@ export interface DocShellOptions {
   kubectl?: string;
 }
 
-/** The repository root (this file is dist/test/docs/shell.js once built). */
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+/** The repository root (this file is dist/test/support/docs/shell.js once built). */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 
 const PSQL_SHIM = fileURLToPath(new URL('./psql-shim.js', import.meta.url));
 

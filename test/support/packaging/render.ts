@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
-import { packageRoot } from '../../src/api/index.js';
-import { helmPath, kubectlPath } from '../support/kubectl.js';
+import { packageRoot } from '../../../src/api/index.js';
+import { helmPath, kubectlPath } from '../kubectl.js';
 
 /** A rendered Kubernetes object, read loosely: tests inspect what they need. */
 export type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

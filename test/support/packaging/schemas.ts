@@ -26,8 +26,8 @@ import * as clientNode from '@kubernetes/client-node';
 import * as argoCd from '@kubernetes-models/argo-cd';
 import * as prometheusOperator from '@kubernetes-models/prometheus-operator';
 import * as kubernetesModels from 'kubernetes-models';
-import { loadCrds } from '../../src/api/index.js';
-import { formatFieldError, prepareCustomResource } from '../../src/devcluster/validation.js';
+import { loadCrds } from '../../../src/api/index.js';
+import { formatFieldError, prepareCustomResource } from '../../../src/devcluster/validation.js';
 import type { Obj } from './render.js';
 
 /** A kubernetes-models class: built from plain data, `validate()` throws a ValidationError. */
