@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setupPodGate } from '../controllers/podgate/setup.js';
-import { schemaMigrations, setupSchemaMigrations } from '../controllers/schemamigration/setup.js';
+import { setupSchemaMigrations } from '../controllers/schemamigration/setup.js';
+import { schemaMigrations } from '../controllers/resources.js';
 import { setupOrganizations } from '../controllers/organization/setup.js';
 import {
   checkApiReachable,

@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { API_VERSION, type SchemaMigration } from '../../src/api/index.js';
-import { schemaMigrations } from '../../src/controllers/schemamigration/setup.js';
+import { schemaMigrations } from '../../src/controllers/resources.js';
 import type { KubeObject } from '../../src/kube/index.js';
 import { withDatabase, type BenchContext } from './context.js';
 import { isReady, until } from '../support/poll.js';
@@ -21,7 +21,7 @@ import { markdownTable, ratio } from './table.js';
 const NS = 'bench';
 const UNRELATED = 200;
 const SIZE = 900 * 1024;
-type Smig = SchemaMigration & KubeObject;
+type Smig = SchemaMigration;
 
 interface RunResult {
   peakMiB: number;

@@ -7,8 +7,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { organizations } from '../../src/controllers/organization/setup.js';
-import { schemaMigrations } from '../../src/controllers/schemamigration/setup.js';
+import { organizations } from '../../src/controllers/resources.js';
+import { schemaMigrations } from '../../src/controllers/resources.js';
 import type { KubeClient, KubeObject } from '../../src/kube/index.js';
 import type { OperatorProcess } from '../support/operator.js';
 import type { BenchContext } from './context.js';

@@ -14,8 +14,8 @@
  * Goal: median and p95 at most 500 ms.
  */
 import { API_VERSION, type SchemaMigration } from '../../src/api/index.js';
-import { podsResource } from '../../src/controllers/podgate/setup.js';
-import { schemaMigrations } from '../../src/controllers/schemamigration/setup.js';
+import { pods as podsResource } from '../../src/controllers/resources.js';
+import { schemaMigrations } from '../../src/controllers/resources.js';
 import type { KubeClient, KubeObject } from '../../src/kube/index.js';
 import { gatedPod, Timeline } from '../support/podgate-timeline.js';
 import { roundsOf, withDatabase, type BenchContext } from './context.js';
@@ -23,7 +23,7 @@ import { withBenchCluster } from './harness.js';
 import { LATENCY_HEADER, latency, markdownTable } from './table.js';
 
 const GOAL_MS = 500;
-type Smig = SchemaMigration & KubeObject;
+type Smig = SchemaMigration;
 
 /** Version `n` as three digits. */
 const v = (n: number) => String(n).padStart(3, '0');

@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { organizations } from '../../src/controllers/organization/setup.js';
+import { organizations } from '../../src/controllers/resources.js';
 import type { Unstructured } from '../../src/kube/index.js';
 import { CLI } from '../support/cli.js';
 import { withDatabase, type BenchContext } from './context.js';

@@ -8,15 +8,15 @@
  * Ready=True. Goal: median and p95 at most 300 ms.
  */
 import { API_VERSION, type SchemaMigration } from '../../src/api/index.js';
-import { schemaMigrations } from '../../src/controllers/schemamigration/setup.js';
-import type { KubeClient, KubeObject } from '../../src/kube/index.js';
+import { schemaMigrations } from '../../src/controllers/resources.js';
+import type { KubeClient } from '../../src/kube/index.js';
 import { roundsOf, withDatabase, type BenchContext } from './context.js';
 import { withBenchCluster } from './harness.js';
 import { LATENCY_HEADER, latency, markdownTable } from './table.js';
 
 const NS = 'bench';
 const GOAL_MS = 300;
-type Smig = SchemaMigration & KubeObject;
+type Smig = SchemaMigration;
 
 /** Resolves `ready(name)` once a watch event shows that CR Ready=True. */
 function readyWatcher(client: KubeClient, signal: AbortSignal) {

@@ -11,10 +11,10 @@ import { expect } from 'chai';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { READY_GATE, type Organization } from '../../src/api/index.js';
-import { organizations } from '../../src/controllers/organization/setup.js';
+import { organizations } from '../../src/controllers/resources.js';
 import type { GatedPod } from '../../src/controllers/podgate/decision.js';
-import { podsResource } from '../../src/controllers/podgate/setup.js';
-import { schemaMigrations } from '../../src/controllers/schemamigration/setup.js';
+import { pods as podsResource } from '../../src/controllers/resources.js';
+import { schemaMigrations } from '../../src/controllers/resources.js';
 import { leaseResource, type KubeObject, type LeaseObject } from '../../src/kube/index.js';
 import { createAll, fleetOrganization, fleetSchemaMigration } from '../support/fleet-objects.js';
 import { isReady, until } from '../support/poll.js';
@@ -88,7 +88,7 @@ describe('two shards of the operator (--selector shard=a / shard=b, PostgreSQL 1
         }),
       ),
     );
-    const orgs = env.client.resource<Organization & KubeObject>(organizations);
+    const orgs = env.client.resource<Organization>(organizations);
     await createAll(
       orgs,
       Array.from({ length: ORGS }, (_, i) =>

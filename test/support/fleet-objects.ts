@@ -46,7 +46,7 @@ export function fleetSchemaMigration(o: {
   name: string;
   secret: string;
   labels?: Record<string, string>;
-}): SchemaMigration & KubeObject {
+}): SchemaMigration {
   return {
     apiVersion: API_VERSION,
     kind: 'SchemaMigration',
@@ -57,7 +57,7 @@ export function fleetSchemaMigration(o: {
       // The fleet's Organizations write their rows here.
       allowOrganizations: true,
     },
-  } as SchemaMigration & KubeObject;
+  } as SchemaMigration;
 }
 
 /** An Organization with a namespace of its own, named after it. */
@@ -65,13 +65,13 @@ export function fleetOrganization(o: {
   name: string;
   databaseRef: { namespace: string; name: string };
   labels?: Record<string, string>;
-}): Organization & KubeObject {
+}): Organization {
   return {
     apiVersion: API_VERSION,
     kind: 'Organization',
     metadata: { name: o.name, ...(o.labels ? { labels: o.labels } : {}) },
     spec: { displayName: `Organization ${o.name}`, namespace: o.name, databaseRef: o.databaseRef },
-  } as Organization & KubeObject;
+  } as Organization;
 }
 
 /** Creates `objects` with at most `concurrency` requests in flight (a big `kubectl apply` is one by one). */

@@ -18,7 +18,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { stringify } from 'yaml';
 import { expect } from 'chai';
 import type { SchemaMigration } from '../../src/api/index.js';
-import { schemaMigrations } from '../../src/controllers/schemamigration/setup.js';
+import { schemaMigrations } from '../../src/controllers/resources.js';
 import {
   clientFor,
   eventResource,
@@ -266,9 +266,7 @@ export function readSmig(
   namespace: string,
   name: string,
 ): Promise<SchemaMigration | undefined> {
-  return env.client
-    .resource<SchemaMigration & KubeObject>(schemaMigrations)
-    .find({ namespace, name });
+  return env.client.resource<SchemaMigration>(schemaMigrations).find({ namespace, name });
 }
 
 /** A condition of a SchemaMigration, by type. */

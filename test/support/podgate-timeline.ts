@@ -7,11 +7,11 @@
 import type { SchemaMigration } from '../../src/api/index.js';
 import { READY_GATE } from '../../src/api/index.js';
 import { migrationReadiness, type GatedPod } from '../../src/controllers/podgate/decision.js';
-import { podsResource } from '../../src/controllers/podgate/setup.js';
-import { schemaMigrations } from '../../src/controllers/schemamigration/setup.js';
-import { objectKey, type KubeClient, type KubeObject } from '../../src/kube/index.js';
+import { pods as podsResource } from '../../src/controllers/resources.js';
+import { schemaMigrations } from '../../src/controllers/resources.js';
+import { objectKey, type KubeClient } from '../../src/kube/index.js';
 
-type Smig = SchemaMigration & KubeObject;
+type Smig = SchemaMigration;
 
 /** Watches SchemaMigrations and pods of one namespace from `start()` to `stop()`. */
 export class Timeline {

@@ -85,9 +85,6 @@ export interface OrganizationSetup {
   workers?: number;
 }
 
-/** The Organization resource (its home is resources.ts; kept here for the callers that import it from here). */
-export { organizations } from '../resources.js';
-
 /** A database URL read from a Secret is reused this long (Secrets are read on demand, not watched). */
 const SECRET_TTL_MS = 30_000;
 

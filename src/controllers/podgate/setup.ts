@@ -26,9 +26,6 @@ import { pods as podsRef, schemaMigrations } from '../resources.js';
 import { hasReadyGate, readinessSignature, type GatedPod } from './decision.js';
 import { podGateReconciler } from './reconciler.js';
 
-/** The core pods resource. */
-export const podsResource = podsRef;
-
 /** The label selector of the pod informer. */
 export const GATED_SELECTOR = `${GATED_LABEL}=true`;
 
@@ -80,7 +77,7 @@ export interface PodGate {
 
 /** Registers the informers and the pod-gate controller on the manager. */
 export function setupPodGate(s: PodGateSetup): PodGate {
-  const podClient = s.client.resource<GatedPod>(podsResource);
+  const podClient = s.client.resource<GatedPod>(podsRef);
   const pods = new Informer<GatedPod>({
     client: podClient,
     namespace: s.namespace,

@@ -60,9 +60,6 @@ export interface SchemaMigrationSetup {
 /** The default of `run --reconcile-timeout`. */
 export const DEFAULT_RECONCILE_TIMEOUT_MS = 3_600_000;
 
-/** The SchemaMigration resource (its home is resources.ts; kept here for the callers that import it from here). */
-export { schemaMigrations } from '../resources.js';
-
 /** A change that makes a running reconcile obsolete: a new spec, or a deletion. */
 const respecified = anyOf(generationChanged, deletionChanged);
 

@@ -7,9 +7,8 @@
  */
 import { expect } from 'chai';
 import type { Organization, SchemaMigration } from '../../../src/api/index.js';
-import { organizations } from '../../../src/controllers/organization/setup.js';
-import { schemaMigrations } from '../../../src/controllers/schemamigration/setup.js';
-import type { KubeObject } from '../../../src/kube/index.js';
+import { organizations } from '../../../src/controllers/resources.js';
+import { schemaMigrations } from '../../../src/controllers/resources.js';
 import type pg from 'pg';
 import { freshDatabase, query } from '../../support/pg.js';
 import { kubectlIn, OperatorProcess, sleep, type OperatorEnv } from '../../support/operator.js';
@@ -93,7 +92,7 @@ export async function applyRetrying(
 
 /** Every SchemaMigration of the cluster, or of one scenario. */
 export async function listSmigs(env: OperatorEnv, scenario?: string): Promise<SchemaMigration[]> {
-  const list = await env.client.resource<SchemaMigration & KubeObject>(schemaMigrations).list({
+  const list = await env.client.resource<SchemaMigration>(schemaMigrations).list({
     ...(scenario ? { labelSelector: `${SCENARIO_LABEL}=${scenario}` } : {}),
   });
   return list.items;
@@ -101,7 +100,7 @@ export async function listSmigs(env: OperatorEnv, scenario?: string): Promise<Sc
 
 /** Every Organization of the cluster, or of one scenario. */
 export async function listOrgs(env: OperatorEnv, scenario?: string): Promise<Organization[]> {
-  const list = await env.client.resource<Organization & KubeObject>(organizations).list({
+  const list = await env.client.resource<Organization>(organizations).list({
     ...(scenario ? { labelSelector: `${SCENARIO_LABEL}=${scenario}` } : {}),
   });
   return list.items;

@@ -11,8 +11,7 @@ import { catalogDump } from '../../support/catalog.js';
 import { runCli } from '../../support/cli.js';
 import { migrationDir } from '../../support/files.js';
 import type { SchemaMigration } from '../../../src/api/index.js';
-import { schemaMigrations } from '../../../src/controllers/schemamigration/setup.js';
-import type { KubeObject } from '../../../src/kube/index.js';
+import { schemaMigrations } from '../../../src/controllers/resources.js';
 import { freshDatabase, query, withClient } from '../../support/pg.js';
 import { apply, sleep } from '../../support/operator.js';
 import { configMap, dbSecret, namespace, schemaMigration } from '../../support/manifests.js';
@@ -104,7 +103,7 @@ export function killNineScenario(suite: FaultSuite): void {
 
     it('completes every run after restarts, with the schema of a clean run and every ledger row once', async function () {
       this.timeout(240_000);
-      const smigs = env.client.resource<SchemaMigration & KubeObject>(schemaMigrations);
+      const smigs = env.client.resource<SchemaMigration>(schemaMigrations);
       let midRun = 0;
       let inStatement = 0;
       for (let i = 1; i <= RUNS; i++) {
@@ -115,7 +114,7 @@ export function killNineScenario(suite: FaultSuite): void {
             configMaps: ['steps'],
             secret: `db-${i}`,
             labels: scenarioLabels(SCENARIO),
-          }) as SchemaMigration & KubeObject,
+          }) as SchemaMigration,
         );
         // Watched on one open connection: a new one per poll would be slower than a migration.
         const at = randomInt(1, STEPS - 2);

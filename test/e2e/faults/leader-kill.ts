@@ -11,8 +11,7 @@ import { hostname } from 'node:os';
 import type { SchemaMigration } from '../../../src/api/index.js';
 import { leaderElectionTimings } from '../../../src/cli/run-command.js';
 import { UsageError } from '../../../src/cli/exit-codes.js';
-import { schemaMigrations } from '../../../src/controllers/schemamigration/setup.js';
-import type { KubeObject } from '../../../src/kube/index.js';
+import { schemaMigrations } from '../../../src/controllers/resources.js';
 import { adminUrl, query } from '../../support/pg.js';
 import { apply, hasCondition, waitForSmig, type OperatorProcess } from '../../support/operator.js';
 import { http } from '../../support/spawned.js';
@@ -108,7 +107,7 @@ export function leaderKillScenario(suite: FaultSuite): void {
     it(`hands over within lease + renew deadline (${BOUND_MS / 1000} s) and applies every migration once`, async function () {
       this.timeout(240_000);
       const admin = await adminUrl(18);
-      const smigs = env.client.resource<SchemaMigration & KubeObject>(schemaMigrations);
+      const smigs = env.client.resource<SchemaMigration>(schemaMigrations);
       const replicas = [await replica(), await replica()];
       const leaderOf = async (): Promise<OperatorProcess> => {
         let found: OperatorProcess | undefined;
@@ -134,7 +133,7 @@ export function leaderKillScenario(suite: FaultSuite): void {
             configMaps: ['steps'],
             secret: `db-${round}`,
             labels: scenarioLabels(SCENARIO),
-          }) as SchemaMigration & KubeObject,
+          }) as SchemaMigration,
         );
         // Mid-migration: one of the leader's migrations is sleeping inside its transaction.
         await eventually(

@@ -9,8 +9,7 @@
  */
 import { expect } from 'chai';
 import { API_VERSION, type Organization } from '../../../src/api/index.js';
-import { organizations } from '../../../src/controllers/organization/setup.js';
-import type { KubeObject } from '../../../src/kube/index.js';
+import { organizations } from '../../../src/controllers/resources.js';
 import { freshDatabase, query } from '../../support/pg.js';
 import { condition, eventsIn, kubectlIn, readSmig, waitForSmig } from '../../support/operator.js';
 import { applyRetrying, eventually, isReady } from '../faults/harness.js';
@@ -110,7 +109,7 @@ export function claimsScenario(suite: SecuritySuite): void {
       const o = await waitForSmig(suite.env, PLATFORM, API, (x) => !!x && isReady(x), 30_000);
       expect(condition(o, 'Failed')?.reason).not.to.equal('Conflict');
       expect(await owner()).to.equal(`${PLATFORM}/${API}`);
-      const orgs = suite.env.client.resource<Organization & KubeObject>(organizations);
+      const orgs = suite.env.client.resource<Organization>(organizations);
       await eventually(
         'the Organization on the platform database is Ready',
         async () => {

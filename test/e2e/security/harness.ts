@@ -9,8 +9,7 @@
  */
 import { expect } from 'chai';
 import type { SchemaMigration } from '../../../src/api/index.js';
-import { schemaMigrations } from '../../../src/controllers/schemamigration/setup.js';
-import type { KubeObject } from '../../../src/kube/index.js';
+import { schemaMigrations } from '../../../src/controllers/resources.js';
 import { freshDatabase } from '../../support/pg.js';
 import { OperatorProcess, sleep, type OperatorEnv } from '../../support/operator.js';
 import { applyRetrying } from '../faults/harness.js';
@@ -79,7 +78,7 @@ export async function victimReadyMs(
   ]);
   const started = Date.now();
   await applyRetrying(env, [smig]);
-  const client = env.client.resource<SchemaMigration & KubeObject>(schemaMigrations);
+  const client = env.client.resource<SchemaMigration>(schemaMigrations);
   let ms = 0;
   for (;;) {
     ms = Date.now() - started;

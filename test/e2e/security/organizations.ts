@@ -10,7 +10,7 @@
  */
 import { expect } from 'chai';
 import { API_VERSION, type Organization } from '../../../src/api/index.js';
-import { organizations } from '../../../src/controllers/organization/setup.js';
+import { organizations } from '../../../src/controllers/resources.js';
 import type { KubeObject } from '../../../src/kube/index.js';
 import { freshDatabase, query } from '../../support/pg.js';
 import { eventsIn, kubectlIn, waitForSmig } from '../../support/operator.js';
@@ -26,7 +26,7 @@ const OPERATOR_NS = 'org-operator-home';
 /** The install's pattern for organization namespaces. */
 const PATTERN = 'org-[a-z0-9-]+';
 
-type Org = Organization & KubeObject;
+type Org = Organization;
 
 function smig(ns: string, allowOrganizations: boolean): object {
   return {

@@ -5,7 +5,7 @@ import {
   ORG_ANNOTATION,
   SUSPENDED_LABEL,
 } from '../../../src/controllers/organization/namespace.js';
-import { organizations } from '../../../src/controllers/organization/setup.js';
+import { organizations } from '../../../src/controllers/resources.js';
 import {
   clientFor,
   InvalidError,
@@ -20,7 +20,7 @@ import { useDevCluster, kubeconfigFile } from '../../support/devcluster.js';
 import { OperatorProcess, sleep } from '../../support/operator.js';
 import { freshDatabase, query } from '../../support/pg.js';
 
-type Org = Organization & KubeObject;
+type Org = Organization;
 const ns = { group: '', version: 'v1', plural: 'namespaces', namespaced: false };
 const secrets = { group: '', version: 'v1', plural: 'secrets', namespaced: true };
 const smigs = {

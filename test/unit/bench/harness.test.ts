@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { schemaMigrations } from '../../../src/controllers/schemamigration/setup.js';
+import { schemaMigrations } from '../../../src/controllers/resources.js';
 import type { BenchContext } from '../../bench/context.js';
 import { withBenchCluster, type BenchCluster } from '../../bench/harness.js';
 import { LATENCY_HEADER, latency } from '../../bench/table.js';

@@ -6,12 +6,11 @@ import {
   GoneError,
   NotFoundError,
   UnavailableError,
-  type KubeObject,
   type WatchEvent,
   type WatchOptions,
 } from '../../../src/kube/index.js';
 
-type Smig = SchemaMigration & KubeObject;
+type Smig = SchemaMigration;
 
 function smig(rv: string, ready: boolean, applied = '008', gen = 1): Smig {
   return {

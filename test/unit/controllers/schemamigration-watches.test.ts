@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { API_VERSION, type SchemaMigration } from '../../../src/api/index.js';
 import { installCrds } from '../../../src/cli/install-crds.js';
-import { schemaMigrations } from '../../../src/controllers/schemamigration/setup.js';
+import { schemaMigrations } from '../../../src/controllers/resources.js';
 import {
   configMapReader,
   referenceIndexers,
@@ -12,7 +12,7 @@ import { Informer, connect, type KubeObject } from '../../../src/kube/index.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { useDevCluster } from '../../support/devcluster.js';
 
-type Smig = SchemaMigration & KubeObject;
+type Smig = SchemaMigration;
 const core = (plural: string) => ({ group: '', version: 'v1', plural, namespaced: true });
 
 describe('the ConfigMaps and Secrets a SchemaMigration names', () => {
