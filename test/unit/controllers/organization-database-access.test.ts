@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { org, smig, world } from './organization-world.js';
+import { org, smig, world } from '../../support/organization-world.js';
 
 /** A SchemaMigration db/api, Ready, that does not say Organizations may use it. */
 function closed(allow?: boolean) {

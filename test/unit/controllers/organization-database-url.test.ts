@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { org, smig, world } from './organization-world.js';
+import { org, smig, world } from '../../support/organization-world.js';
 
 describe('the Organization reconciler and database URLs', () => {
   it('refuses a database whose URL names a file, writing nothing, naming the parameter', async () => {

@@ -18,7 +18,7 @@ import {
   type NamespacePolicy,
 } from '../../../src/controllers/organization/namespace-policy.js';
 import type { KubeObject } from '../../../src/kube/index.js';
-import { org, smig, world } from './organization-world.js';
+import { org, smig, world } from '../../support/organization-world.js';
 
 const me = { id: 'acme', uid: 'u1', adopt: false, suspended: false };
 

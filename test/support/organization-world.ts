@@ -3,17 +3,17 @@
  * writes and Events recorded, and an in-memory organizations table with
  * the rules of the real one (unique name, rows referencing an org).
  */
-import type { Organization, OrganizationSpec, SchemaMigration } from '../../../src/api/index.js';
-import { ORG_FINALIZER } from '../../../src/controllers/organization/deps.js';
-import { organizationReconciler } from '../../../src/controllers/organization/reconciler.js';
+import type { Organization, OrganizationSpec, SchemaMigration } from '../../src/api/index.js';
+import { ORG_FINALIZER } from '../../src/controllers/organization/deps.js';
+import { organizationReconciler } from '../../src/controllers/organization/reconciler.js';
 import type {
   DeleteResult,
   OrgDatabase,
   OrgRow,
   UpsertResult,
-} from '../../../src/controllers/organization/sql.js';
-import type { KubeObject, ReconcileContext, Result } from '../../../src/kube/index.js';
-import { silentLogger } from '../../../src/observability/index.js';
+} from '../../src/controllers/organization/sql.js';
+import type { KubeObject, ReconcileContext, Result } from '../../src/kube/index.js';
+import { silentLogger } from '../../src/observability/index.js';
 
 const ctx: ReconcileContext = { log: silentLogger, signal: new AbortController().signal };
 
