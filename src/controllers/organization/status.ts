@@ -12,21 +12,14 @@
 import {
   getCondition,
   OrganizationConditions as C,
-  setCondition,
-  type ConditionStatus,
   type OrganizationStatus,
 } from '../../api/index.js';
+import { StatusBuilder, type StatusStamp } from '../status-builder.js';
 
 /** The Stalled condition (kstatus); not one of the four every org carries. */
 export const STALLED = 'Stalled';
 
 const TYPES = [C.Ready, C.NamespaceReady, C.DatabaseSynced, C.Suspended];
-
-/** When a status is written: the generation it is for and the time of the reconcile, bound once. */
-export interface StatusStamp {
-  generation: number;
-  now: Date;
-}
 
 /** Why an org waits or is refused, and on what. */
 export interface Holdup {
@@ -42,22 +35,10 @@ export interface Holdup {
  * the setters for what happened, all stamped with the reconcile's
  * generation and time.
  */
-export class OrgStatus {
-  /** The status being built; the reconciler writes it. */
-  readonly status: OrganizationStatus;
-
-  constructor(
-    old: OrganizationStatus | undefined,
-    private readonly stamp: StatusStamp,
-  ) {
-    const s: OrganizationStatus = structuredClone(old ?? {});
-    s.conditions ??= [];
-    this.status = s;
-    for (const type of TYPES)
-      if (!s.conditions.some((c) => c.type === type))
-        this.set(type, { status: 'Unknown', reason: 'Reconciling' });
-    s.phase ??= 'Pending';
-    s.observedGeneration = stamp.generation;
+export class OrgStatus extends StatusBuilder<OrganizationStatus> {
+  constructor(old: OrganizationStatus | undefined, stamp: StatusStamp) {
+    super(old, stamp, TYPES);
+    this.status.observedGeneration = stamp.generation;
   }
 
   /** The namespace is there and ours to use. */
@@ -127,11 +108,6 @@ export class OrgStatus {
   stalled(o: { reason: string; message: string }): void {
     this.terminating(o);
     this.set(STALLED, { status: 'True', reason: o.reason, message: o.message });
-  }
-
-  private set(type: string, c: { status: ConditionStatus; reason: string; message?: string }) {
-    const update = { type, status: c.status, reason: c.reason, message: c.message ?? '' };
-    setCondition(this.status.conditions!, update, this.stamp.generation, this.stamp.now);
   }
 }
 

@@ -13,12 +13,9 @@
  * nothing about the schema changed, so gated pods and Organizations must
  * not wait on a network blip (`markRetrying`). Domain failures do.
  */
-import {
-  MigrationConditions as C,
-  setCondition,
-  type SchemaMigrationStatus,
-} from '../../api/index.js';
-import type { ConditionStatus, MigrationFailure } from '../../api/index.js';
+import { MigrationConditions as C, type SchemaMigrationStatus } from '../../api/index.js';
+import { StatusBuilder, type StatusStamp } from '../status-builder.js';
+import type { MigrationFailure } from '../../api/index.js';
 
 /** What the plan says, as status counts. */
 export interface PlanSummary {
@@ -36,12 +33,6 @@ export const PENDING_SHOWN = 10;
 
 const TYPES = [C.Applied, C.Failed, C.Ready, C.Reconciling, C.Stalled];
 
-/** When a status is written: the generation it is for and the time of the reconcile, bound once. */
-export interface StatusStamp {
-  generation: number;
-  now: Date;
-}
-
 /** A failure as the setters take it. */
 export interface FailureUpdate {
   failure: Omit<MigrationFailure, 'since'>;
@@ -54,21 +45,9 @@ export interface FailureUpdate {
  * Unknown on the first visit) and the setters for what happened, all
  * stamped with the reconcile's generation and time.
  */
-export class MigrationStatus {
-  /** The status being built; the reconciler writes it. */
-  readonly status: SchemaMigrationStatus;
-
-  constructor(
-    old: SchemaMigrationStatus | undefined,
-    private readonly stamp: StatusStamp,
-  ) {
-    const s: SchemaMigrationStatus = structuredClone(old ?? {});
-    s.conditions ??= [];
-    this.status = s;
-    for (const type of TYPES)
-      if (!s.conditions.some((c) => c.type === type))
-        this.set(type, { status: 'Unknown', reason: 'Reconciling' });
-    s.phase ??= 'Pending';
+export class MigrationStatus extends StatusBuilder<SchemaMigrationStatus> {
+  constructor(old: SchemaMigrationStatus | undefined, stamp: StatusStamp) {
+    super(old, stamp, TYPES);
   }
 
   /** Counts and versions from a plan, whatever the outcome (a failed run's status must not show stale counts). */
@@ -162,11 +141,6 @@ export class MigrationStatus {
     const { reason, message } = failure;
     this.set(C.Reconciling, { status: 'True', reason, message: `retrying: ${message}` });
     this.set(C.Stalled, { status: 'False', reason });
-  }
-
-  private set(type: string, c: { status: ConditionStatus; reason: string; message?: string }) {
-    const update = { type, status: c.status, reason: c.reason, message: c.message ?? '' };
-    setCondition(this.status.conditions!, update, this.stamp.generation, this.stamp.now);
   }
 }
 
