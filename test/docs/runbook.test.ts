@@ -160,7 +160,9 @@ describe('the runbook, against the operator', function () {
       '001_t1.sql': 'CREATE TABLE t1 (id int);',
       '002_slow.sql': 'SELECT pg_sleep(300);',
     });
-    const holder = spawn(process.execPath, [CLI, 'migrate', '--dir', slow], {
+    // No retries: a holder that reconnects after pg_terminate_backend could take the lock
+    // again before the operator's next try, and the runbook is about a stuck session.
+    const holder = spawn(process.execPath, [CLI, 'migrate', '--dir', slow, '--max-retries', '0'], {
       env: { ...process.env, DATABASE_URL: url },
       stdio: 'ignore',
     });
