@@ -44,6 +44,10 @@ export function runFlags(cmd: Command): Command {
     .option('--target <version>', 'apply nothing past this version')
     .option('--out-of-order', 'apply pending migrations older than the newest applied one')
     .option(
+      '--contract',
+      'also apply contract migrations (by default the run stops before the first one)',
+    )
+    .option(
       '--baseline <version>',
       'on a database with tables but no ledger: record VERSION as applied',
     )

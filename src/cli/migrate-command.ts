@@ -23,13 +23,14 @@ import {
 } from './flags.js';
 import type { DatabaseFlags } from './flags.js';
 import { UsageError } from './exit-codes.js';
-import { planDetails, planJson, planLine, printJson } from './report.js';
+import { heldLine, planDetails, planJson, planLine, printJson } from './report.js';
 import { progress } from './progress.js';
 
 interface MigrateFlags extends DatabaseFlags {
   target?: string;
   dryRun?: boolean;
   outOfOrder?: boolean;
+  contract?: boolean;
   baseline?: string;
   adoptExisting?: boolean;
   lockTimeout: string;
@@ -70,6 +71,8 @@ export async function runOptions(flags: MigrateFlags): Promise<RunOptions> {
     target: versionFlag('target', flags.target),
     baseline: versionFlag('baseline', flags.baseline),
     outOfOrder: !!flags.outOfOrder,
+    // The CLI cannot see what still runs against the schema: it holds every contract unless told.
+    holdContract: flags.contract ? undefined : () => true,
     adoptExisting: !!flags.adoptExisting,
     lockTimeoutMs: durationFlag('lock-timeout', flags.lockTimeout),
     statementTimeoutMs: durationFlag('statement-timeout', flags.statementTimeout),
@@ -105,6 +108,7 @@ async function runMigrate(flags: MigrateFlags): Promise<void> {
         plan: planJson(result.plan),
         applied: result.applied,
         version,
+        heldAt: result.plan.held[0]?.version ?? null,
       });
     } else {
       if (result.baselined) console.log(`recorded baseline ${result.baselined}`);
@@ -116,6 +120,8 @@ async function runMigrate(flags: MigrateFlags): Promise<void> {
           ? `up to date at version ${version ?? '(none)'}${missing}`
           : `applied ${result.applied.length} migration(s); database at version ${version}${missing}`,
       );
+      const held = heldLine(result.plan);
+      if (held) console.log(held);
     }
   } finally {
     bar.stop();

@@ -2,7 +2,14 @@
  * What the database commands print: short human lines, or one JSON document.
  * Nothing here ever sees a password: URLs are redacted before they arrive.
  */
-import { EngineError, MigrationFailedError, type LedgerRow, type Plan } from '../engine/index.js';
+import {
+  compareVersions,
+  EngineError,
+  MigrationFailedError,
+  type LedgerRow,
+  type Migration,
+  type Plan,
+} from '../engine/index.js';
 import { exitCodeFor } from './exit-codes.js';
 
 /** The plan as plain data. */
@@ -13,14 +20,25 @@ export function planJson(p: Plan) {
       version: m.version,
       name: m.name,
       transactional: m.transactional,
+      contract: m.contract,
     })),
+    held: p.held.map((m) => ({ version: m.version, name: m.name, contract: m.contract })),
     changed: p.changed,
     missing: p.missing.map((r) => ({ version: r.version, name: r.name })),
     outOfOrder: p.outOfOrder.map((m) => m.version),
     baseline: p.baseline?.version ?? null,
     beyondTarget: p.beyondTarget.map((m) => m.version),
+    contracts: contractVersions(p),
     highestApplied: p.highestApplied,
   };
+}
+
+/** The versions of the source's contract files, applied or not, in version order. */
+export function contractVersions(p: Plan): string[] {
+  return [...p.applied.map((a) => a.migration), ...p.pending, ...p.held, ...p.beyondTarget]
+    .filter((m) => m.contract)
+    .map((m) => m.version)
+    .sort((a, b) => compareVersions(a, b));
 }
 
 /** One line: counts of each set. */
@@ -34,6 +52,7 @@ export function planLine(p: Plan): string {
   if (p.outOfOrder.length) parts.push(`${p.outOfOrder.length} out of order`);
   if (p.baseline) parts.push(`baseline ${p.baseline.version}`);
   if (p.beyondTarget.length) parts.push(`${p.beyondTarget.length} past the target`);
+  if (p.held.length) parts.push(`${p.held.length} held at contract ${p.held[0]!.version}`);
   return `plan: ${parts.join(', ')}`;
 }
 
@@ -42,14 +61,34 @@ export function planDetails(p: Plan): string[] {
   return [
     ...p.pending.map(
       (m) =>
-        `  pending  ${m.version}_${m.name}${m.transactional ? '' : ' (no-transaction)'}` +
+        `  pending  ${m.version}_${m.name}${marks(m)}` +
         (p.outOfOrder.includes(m) ? ' (out of order)' : ''),
     ),
+    ...p.held.map((m) => `  held     ${m.version}_${m.name}${marks(m)}`),
     ...p.changed.map(
       (c) => `  changed  ${c.version}_${c.name}: applied ${c.applied}, file ${c.current}`,
     ),
     ...p.missing.map((r) => `  missing  ${r.version}_${r.name} (in the ledger, not in the source)`),
   ];
+}
+
+/**
+ * Why a run stopped before a contract migration, or '' when nothing was
+ * held: the CLI cannot see which code still reads the schema before it.
+ */
+export function heldLine(p: Plan): string {
+  const first = p.held[0];
+  if (!first) return '';
+  return (
+    `stopped before contract migration ${first.version}_${first.name} (${p.held.length} held): ` +
+    'it removes what older code may still read, and migrate cannot see what runs against the ' +
+    'database; run again with --contract once nothing needs the schema before it'
+  );
+}
+
+/** What a file's directives make it: no-transaction, contract. */
+function marks(m: Migration): string {
+  return (m.transactional ? '' : ' (no-transaction)') + (m.contract ? ' (contract)' : '');
 }
 
 /** The ledger as plain data. */

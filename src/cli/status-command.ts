@@ -8,7 +8,14 @@ import {
   redactUrl,
 } from '../engine/index.js';
 import { databaseFlags, databaseUrl, ledgerTable, type DatabaseFlags } from './flags.js';
-import { ledgerJson, planDetails, planJson, planLine, printJson } from './report.js';
+import {
+  contractVersions,
+  ledgerJson,
+  planDetails,
+  planJson,
+  planLine,
+  printJson,
+} from './report.js';
 
 /** Registers `status`. */
 export function registerStatus(program: Command): void {
@@ -28,8 +35,10 @@ export function registerStatus(program: Command): void {
       console.log(
         `database ${redactUrl(url)}: ${ledger === null ? 'no ledger yet' : `version ${plan.highestApplied ?? '(none)'}`}`,
       );
+      const contracts = new Set(contractVersions(plan));
       for (const r of ledger ?? []) {
         const flags = [
+          contracts.has(r.version) ? 'contract' : '',
           r.kind === 'baseline' ? 'baseline' : '',
           r.outOfOrder ? 'out of order' : '',
           r.transactional ? '' : 'no-transaction',

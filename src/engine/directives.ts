@@ -3,6 +3,11 @@
  *
  *   -- schema-operator: no-transaction
  *   -- schema-operator: lock-timeout=2s statement-timeout=1h
+ *   -- schema-operator: contract
+ *
+ * `contract` marks a migration that removes what older code still reads (the
+ * "contract" of expand/contract): a run may hold it until no pod needs the
+ * schema before it (see RunOptions.holdContract).
  */
 import { parseTimeout } from './duration.js';
 import { InvalidSourceError } from './errors.js';
@@ -10,6 +15,8 @@ import { InvalidSourceError } from './errors.js';
 /** What a file's directives ask for; absent timeouts use the run's defaults. */
 export interface Directives {
   transactional: boolean;
+  /** Removes what older code reads: held while something still needs the schema before it. */
+  contract: boolean;
   lockTimeoutMs?: number;
   statementTimeoutMs?: number;
 }
@@ -18,7 +25,7 @@ const DIRECTIVE = /^--\s*schema-operator:(.*)$/;
 
 /** Reads the directives of `sql` (already normalized); `file` names it in errors. */
 export function parseDirectives(sql: string, file: string): Directives {
-  const result: Directives = { transactional: true };
+  const result: Directives = { transactional: true, contract: false };
   const lines = sql.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
@@ -50,6 +57,10 @@ function applyWord(d: Directives, word: string, file: string, line: number): voi
       if (value !== undefined) fail('directive no-transaction takes no value');
       d.transactional = false;
       return;
+    case 'contract':
+      if (value !== undefined) fail('directive contract takes no value');
+      d.contract = true;
+      return;
     case 'lock-timeout':
       d.lockTimeoutMs = duration();
       return;
@@ -58,7 +69,7 @@ function applyWord(d: Directives, word: string, file: string, line: number): voi
       return;
     default:
       fail(
-        `unknown directive "${word}" (known: no-transaction, lock-timeout=DURATION, statement-timeout=DURATION)`,
+        `unknown directive "${word}" (known: no-transaction, contract, lock-timeout=DURATION, statement-timeout=DURATION)`,
       );
   }
 }

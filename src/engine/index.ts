@@ -11,7 +11,7 @@ export {
   type MigrateResult,
 } from './migrate.js';
 export { DEFAULTS, type RunOptions } from './options.js';
-export { assertSafe, plan, type Plan, type PlanOptions } from './plan.js';
+export { assertSafe, plan, type HoldContract, type Plan, type PlanOptions } from './plan.js';
 export {
   parseMigration,
   parseMigrations,

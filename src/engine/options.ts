@@ -8,6 +8,7 @@ import { DEFAULT_LEDGER, type LedgerTable } from './ledger.js';
 import type { TlsMaterial } from './pg-config.js';
 import type { LedgerClaim } from './owner.js';
 import type { Sleep } from './retry.js';
+import type { HoldContract } from './plan.js';
 import type { Migration } from './source.js';
 
 /** Defaults: lock_timeout 5 s, statement_timeout 30 min, 60 s wait for the migration lock, 10 retries. */
@@ -30,6 +31,11 @@ export interface RunOptions {
   /** Apply nothing past this version. */
   target?: string;
   outOfOrder?: boolean;
+  /**
+   * Holds a pending contract migration (DESIGN section 4a): it and what
+   * follows are planned as `held` and not run. Absent: nothing is held.
+   */
+  holdContract?: HoldContract;
   /** Record this version as applied on a database with no ledger; files at or below it never run. */
   baseline?: string;
   /** Run every migration over a non-empty database with no ledger (for re-runnable sets). */
@@ -58,12 +64,28 @@ export interface RunOptions {
 export type ResolvedOptions = Required<
   Omit<
     RunOptions,
-    'target' | 'baseline' | 'sleep' | 'random' | 'tls' | 'allowedHosts' | 'claim' | 'signal'
+    | 'target'
+    | 'baseline'
+    | 'sleep'
+    | 'random'
+    | 'tls'
+    | 'allowedHosts'
+    | 'claim'
+    | 'signal'
+    | 'holdContract'
   >
 > &
   Pick<
     RunOptions,
-    'target' | 'baseline' | 'sleep' | 'random' | 'tls' | 'allowedHosts' | 'claim' | 'signal'
+    | 'target'
+    | 'baseline'
+    | 'sleep'
+    | 'random'
+    | 'tls'
+    | 'allowedHosts'
+    | 'claim'
+    | 'signal'
+    | 'holdContract'
   >;
 
 /** Fills in the defaults. */

@@ -19,9 +19,18 @@ export interface PlanOptions {
   target?: string;
   /** Pending migrations older than the newest applied are run instead of refused. */
   outOfOrder?: boolean;
+  /**
+   * Asked for each pending contract migration, in version order, with the
+   * version just before it in the source (null for the first): true holds it,
+   * and it and everything after it go to `held` instead of `pending`.
+   */
+  holdContract?: HoldContract;
 }
 
-/** The five sets of DESIGN section 2, plus what the baseline and the target set aside. */
+/** Whether contract migration `m` must wait; `previous` is the source's version just before it. */
+export type HoldContract = (m: Migration, previous: string | null) => boolean;
+
+/** The five sets of DESIGN section 2, plus what the baseline, the target and a held contract set aside. */
 export interface Plan {
   applied: Array<{ migration: Migration; row: LedgerRow }>;
   /** To run, in version order (within the target). */
@@ -36,6 +45,8 @@ export interface Plan {
   belowBaseline: Migration[];
   /** Pending files past the target. */
   beyondTarget: Migration[];
+  /** Pending files from the first held contract migration on (within the target): not run now. */
+  held: Migration[];
   highestApplied: string | null;
 }
 
@@ -66,6 +77,7 @@ export function plan(migrations: Migration[], ledger: LedgerRow[], opts: PlanOpt
     baseline,
     belowBaseline: [],
     beyondTarget: [],
+    held: [],
     highestApplied,
   };
   for (const m of migrations) {
@@ -91,8 +103,25 @@ export function plan(migrations: Migration[], ledger: LedgerRow[], opts: PlanOpt
         result.outOfOrder.push(m);
     }
   }
+  holdContracts(result, migrations, opts.holdContract);
   result.missing = [...rows.values()].sort((a, b) => compareVersions(a.version, b.version));
   return result;
+}
+
+/** Moves the first held contract migration and everything pending after it to `held`. */
+function holdContracts(p: Plan, migrations: Migration[], hold: HoldContract | undefined): void {
+  if (!hold) return;
+  const at = p.pending.findIndex((m) => m.contract && hold(m, versionBefore(migrations, m)));
+  if (at < 0) return;
+  p.held = p.pending.slice(at);
+  p.pending = p.pending.slice(0, at);
+  // What waits is not refused as out of order: it is not run now.
+  p.outOfOrder = p.outOfOrder.filter((m) => p.pending.includes(m));
+}
+
+function versionBefore(migrations: Migration[], m: Migration): string | null {
+  const i = migrations.indexOf(m);
+  return i > 0 ? migrations[i - 1]!.version : null;
 }
 
 /** Throws when the plan must not run: edited applied files, or out-of-order files not allowed. */

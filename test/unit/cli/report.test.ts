@@ -1,5 +1,12 @@
 import { expect } from 'chai';
-import { errorJson, ledgerJson, planDetails, planJson, planLine } from '../../../src/cli/report.js';
+import {
+  errorJson,
+  heldLine,
+  ledgerJson,
+  planDetails,
+  planJson,
+  planLine,
+} from '../../../src/cli/report.js';
 import {
   ConnectionError,
   MigrationFailedError,
@@ -9,9 +16,23 @@ import {
   type Plan,
 } from '../../../src/engine/index.js';
 
-function migration(version: string, name: string, transactional = true): Migration {
+function migration(
+  version: string,
+  name: string,
+  transactional = true,
+  contract = false,
+): Migration {
   const file = `${version}_${name}.sql`;
-  return { version, name, file, sql: '', checksum: `c${version}`, statements: [], transactional };
+  return {
+    version,
+    name,
+    file,
+    sql: '',
+    checksum: `c${version}`,
+    statements: [],
+    transactional,
+    contract,
+  };
 }
 
 function row(version: string, name: string, kind: LedgerRow['kind'] = 'migration'): LedgerRow {
@@ -40,6 +61,7 @@ function emptyPlan(): Plan {
     baseline: null,
     belowBaseline: [],
     beyondTarget: [],
+    held: [],
     highestApplied: null,
   };
 }
@@ -56,6 +78,7 @@ function fullPlan(): Plan {
     baseline: row('001', 'base', 'baseline'),
     belowBaseline: [],
     beyondTarget: [migration('009', 'later')],
+    held: [],
     highestApplied: '005',
   };
 }
@@ -77,20 +100,43 @@ describe('CLI report', () => {
       '  missing  005_gone (in the ledger, not in the source)',
     ]));
 
+  it('marks contract files and lists held ones after the pending ones', () => {
+    const p = emptyPlan();
+    p.pending = [migration('005', 'expand')];
+    p.held = [migration('006', 'contract', true, true), migration('007', 'after')];
+    expect(planDetails(p)).to.deep.equal([
+      '  pending  005_expand',
+      '  held     006_contract (contract)',
+      '  held     007_after',
+    ]);
+    expect(planLine(p)).to.equal(
+      'plan: 0 applied, 1 pending, 0 changed, 0 missing, 2 held at contract 006',
+    );
+    expect(planJson(p).held).to.deep.equal([
+      { version: '006', name: 'contract', contract: true },
+      { version: '007', name: 'after', contract: false },
+    ]);
+    expect(planJson(p).contracts).to.deep.equal(['006']);
+    expect(heldLine(p)).to.match(/^stopped before contract migration 006_contract \(2 held\): /);
+    expect(heldLine(emptyPlan())).to.equal('');
+  });
+
   it('has no detail lines for an empty plan', () => expect(planDetails(emptyPlan())).to.be.empty);
 
   it('writes a plan as versions and names only', () =>
     expect(planJson(fullPlan())).to.deep.equal({
       applied: ['003'],
       pending: [
-        { version: '002', name: 'late', transactional: true },
-        { version: '004', name: 'index', transactional: false },
+        { version: '002', name: 'late', transactional: true, contract: false },
+        { version: '004', name: 'index', transactional: false, contract: false },
       ],
+      held: [],
       changed: [{ version: '003', name: 'applied', applied: 'aaa', current: 'bbb' }],
       missing: [{ version: '005', name: 'gone' }],
       outOfOrder: ['002'],
       baseline: '001',
       beyondTarget: ['009'],
+      contracts: [],
       highestApplied: '005',
     }));
 

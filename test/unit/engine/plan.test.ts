@@ -94,4 +94,66 @@ describe('the plan', () => {
     expect(p.pending).to.deep.equal([]);
     expect(p.missing).to.deep.equal([]);
   });
+
+  describe('with a contract hold', () => {
+    const contract = (v: string) =>
+      parseMigration({
+        name: `${v}_drop.sql`,
+        content: `-- schema-operator: contract\nSELECT ${v};`,
+      });
+    const [e, f] = [contract('5'), m('6')] as [Migration, Migration];
+    const all = [a, b, c, d, e, f];
+    const asked: Array<[string, string | null]> = [];
+    const holdAll = (x: Migration, previous: string | null) => {
+      asked.push([x.version, previous]);
+      return true;
+    };
+
+    beforeEach(() => (asked.length = 0));
+
+    it('runs what comes before the first held contract and holds it and the rest', () => {
+      const p = plan(all, [row(a), row(b)], { holdContract: holdAll });
+      expect(versions(p.pending)).to.deep.equal(['3', '4']);
+      expect(versions(p.held)).to.deep.equal(['5', '6']);
+      expect(asked).to.deep.equal([['5', '4']]);
+    });
+
+    it('asks only about contract migrations, with the version before it in the source', () => {
+      const p = plan(all, [row(a), row(b), row(c), row(d)], { holdContract: () => false });
+      expect(versions(p.pending)).to.deep.equal(['5', '6']);
+      expect(p.held).to.be.empty;
+    });
+
+    it('names the source version before an applied-out-of-order gap, not the highest applied', () => {
+      plan(all, [row(a), row(d)], { holdContract: holdAll, outOfOrder: true });
+      expect(asked).to.deep.equal([['5', '4']]);
+    });
+
+    it('gives a first contract migration no previous version', () => {
+      const first = contract('1');
+      plan([first, b], [], { holdContract: holdAll });
+      expect(asked).to.deep.equal([['1', null]]);
+    });
+
+    it('leaves a contract past the target out entirely, without asking', () => {
+      const p = plan(all, [row(a)], { holdContract: holdAll, target: '4' });
+      expect(versions(p.pending)).to.deep.equal(['2', '3', '4']);
+      expect(versions(p.beyondTarget)).to.deep.equal(['5', '6']);
+      expect(p.held).to.be.empty;
+      expect(asked).to.be.empty;
+    });
+
+    it('holds nothing without a hook, contract or not', () => {
+      const p = plan(all, []);
+      expect(versions(p.pending)).to.deep.equal(['1', '2', '3', '4', '5', '6']);
+      expect(p.held).to.be.empty;
+    });
+
+    it('does not refuse a held file as out of order', () => {
+      const p = plan(all, [row(a), row(f)], { holdContract: holdAll });
+      expect(versions(p.pending)).to.deep.equal(['2', '3', '4']);
+      expect(versions(p.held)).to.deep.equal(['5']);
+      expect(versions(p.outOfOrder)).to.deep.equal(['2', '3', '4']);
+    });
+  });
 });
