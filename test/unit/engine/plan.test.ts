@@ -121,7 +121,7 @@ describe('the plan', () => {
     it('asks only about contract migrations, with the version before it in the source', () => {
       const p = plan(all, [row(a), row(b), row(c), row(d)], { holdContract: () => false });
       expect(versions(p.pending)).to.deep.equal(['5', '6']);
-      expect(p.held).to.be.empty;
+      expect(p.held).to.deep.equal([]);
     });
 
     it('names the source version before an applied-out-of-order gap, not the highest applied', () => {
@@ -139,14 +139,14 @@ describe('the plan', () => {
       const p = plan(all, [row(a)], { holdContract: holdAll, target: '4' });
       expect(versions(p.pending)).to.deep.equal(['2', '3', '4']);
       expect(versions(p.beyondTarget)).to.deep.equal(['5', '6']);
-      expect(p.held).to.be.empty;
-      expect(asked).to.be.empty;
+      expect(p.held).to.deep.equal([]);
+      expect(asked).to.deep.equal([]);
     });
 
     it('holds nothing without a hook, contract or not', () => {
       const p = plan(all, []);
       expect(versions(p.pending)).to.deep.equal(['1', '2', '3', '4', '5', '6']);
-      expect(p.held).to.be.empty;
+      expect(p.held).to.deep.equal([]);
     });
 
     it('does not refuse a held file as out of order', () => {
