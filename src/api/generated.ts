@@ -339,8 +339,15 @@ export interface SchemaMigrationStatus {
    */
   failure?: MigrationFailure;
   /**
-   * Applied, Failed, Ready (Applied=True for this generation), Reconciling and Stalled
-   * (failed and will not retry by itself).
+   * A contract migration waiting for the pods that still need the schema before it; absent
+   * when none waits.
+   */
+  contract?: SchemaMigrationStatusContract;
+  /**
+   * Applied, Failed, Ready (Applied=True for this generation), Reconciling, Stalled (failed
+   * and will not retry by itself) and, once a contract migration has waited, ContractPending
+   * (True while one waits: reason WaitingForRollout, or ContractDeadlock when a gated pod
+   * needs the held version).
    *
    * Validation: items <= 16; unique by type.
    */
@@ -475,6 +482,68 @@ export interface MigrationFailure {
    * When this failure was first seen.
    */
   since: string;
+}
+
+/**
+ * A contract migration waiting for the pods that still need the schema before it; absent
+ * when none waits.
+ */
+export interface SchemaMigrationStatusContract {
+  /**
+   * The held versions, the first contract migration first; none of them runs yet.
+   *
+   * Validation: items <= 20.
+   */
+  waitingVersions: string[];
+  /**
+   * The version just before the first held contract migration, which every pod must declare
+   * at or past.
+   *
+   * Validation: length <= 64.
+   */
+  neededVersion?: string;
+  /**
+   * How many live pods naming this SchemaMigration need an older schema.
+   *
+   * Validation: value >= 0.
+   */
+  blockingCount: number;
+  /**
+   * The first few blocking pods.
+   *
+   * Validation: items <= 20.
+   */
+  blockingPods?: SchemaMigrationStatusContractBlockingPod[];
+  /**
+   * Gated pods that need a held version, which cannot run while old pods block it.
+   *
+   * Validation: items <= 20.
+   */
+  deadlockedPods?: string[];
+}
+
+/**
+ * A pod that needs the schema before the contract migration.
+ */
+export interface SchemaMigrationStatusContractBlockingPod {
+  /**
+   * The pod's name (in the SchemaMigration's namespace).
+   *
+   * Validation: length <= 253.
+   */
+  name: string;
+  /**
+   * Its owning workload, as Kind/name (a ReplicaSet of a Deployment names the Deployment).
+   *
+   * Validation: length <= 512.
+   */
+  workload?: string;
+  /**
+   * Its min-version annotation; absent when it has none (it needs the oldest schema).
+   *
+   * Validation: length <= 64.
+   */
+  minVersion?: string;
 }
 
 /**

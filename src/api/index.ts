@@ -44,6 +44,8 @@ export const MigrationConditions = {
   Ready: 'Ready',
   Reconciling: 'Reconciling',
   Stalled: 'Stalled',
+  /** True while a contract migration waits for pods that need the schema before it (DESIGN 4a). */
+  ContractPending: 'ContractPending',
 } as const;
 
 /** Condition types of an Organization (DESIGN section 5). */
