@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { parseAllDocuments } from 'yaml';
 import { packageRoot, READY_GATE } from '../../src/api/index.js';
-import type { GatedPod } from '../../src/controllers/podgate/decision.js';
+import type { GatedPod } from '../../src/controllers/pod-annotations.js';
 import { pods as podsResource } from '../../src/controllers/resources.js';
 import { InvalidError, type PodObject } from '../../src/kube/index.js';
 import { finished, spawnCli } from '../support/cli.js';

@@ -12,7 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { READY_GATE, type Organization } from '../../src/api/index.js';
 import { organizations } from '../../src/controllers/resources.js';
-import type { GatedPod } from '../../src/controllers/podgate/decision.js';
+import type { GatedPod } from '../../src/controllers/pod-annotations.js';
 import { pods as podsResource } from '../../src/controllers/resources.js';
 import { schemaMigrations } from '../../src/controllers/resources.js';
 import { leaseResource, type KubeObject, type LeaseObject } from '../../src/kube/index.js';

@@ -6,7 +6,8 @@
  */
 import type { SchemaMigration } from '../../src/api/index.js';
 import { READY_GATE } from '../../src/api/index.js';
-import { migrationReadiness, type GatedPod } from '../../src/controllers/podgate/decision.js';
+import { migrationReadiness } from '../../src/controllers/podgate/decision.js';
+import type { GatedPod } from '../../src/controllers/pod-annotations.js';
 import { pods as podsResource } from '../../src/controllers/resources.js';
 import { schemaMigrations } from '../../src/controllers/resources.js';
 import { objectKey, type KubeClient } from '../../src/kube/index.js';

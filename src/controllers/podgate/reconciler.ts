@@ -19,7 +19,8 @@ import {
   type ReconcileContext,
   type Result,
 } from '../../kube/index.js';
-import { decide, type GatedPod } from './decision.js';
+import type { GatedPod } from '../pod-annotations.js';
+import { decide } from './decision.js';
 
 /** Everything the reconciler reads and writes, injected. */
 export interface PodGateDeps {

@@ -23,7 +23,8 @@ import {
 import type { Logger, OperatorMetrics } from '../../observability/index.js';
 import { eitherSide, valueChanged } from '../event-filters.js';
 import { pods as podsRef, schemaMigrations } from '../resources.js';
-import { hasReadyGate, readinessSignature, type GatedPod } from './decision.js';
+import { hasReadyGate, type GatedPod } from '../pod-annotations.js';
+import { readinessSignature } from './decision.js';
 import { podGateReconciler } from './reconciler.js';
 
 /** The label selector of the pod informer. */

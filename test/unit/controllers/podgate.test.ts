@@ -1,10 +1,7 @@
 import { expect } from 'chai';
 import type { SchemaMigration } from '../../../src/api/index.js';
-import {
-  decide,
-  readinessSignature,
-  type GatedPod,
-} from '../../../src/controllers/podgate/decision.js';
+import type { GatedPod } from '../../../src/controllers/pod-annotations.js';
+import { decide, readinessSignature } from '../../../src/controllers/podgate/decision.js';
 import { podGateReconciler, removeGatePatch } from '../../../src/controllers/podgate/reconciler.js';
 import {
   InvalidError,
