@@ -1,8 +1,8 @@
 /**
- * Wires the pod gate: an informer on pods labelled
- * `schema.streamspace.io/gated=true` only (the operator never caches the
- * cluster's other pods), indexed by the SchemaMigration each one names; and
- * the SchemaMigration informer, whose readiness changes wake exactly the
+ * Wires the pod gate: the pod informer (pod-informer.ts: pods labelled
+ * `schema.streamspace.io/gated=true` only, indexed by the SchemaMigration
+ * each one names), shared with the SchemaMigration controller when the
+ * operator passes one; and the SchemaMigration informer, whose readiness changes wake exactly the
  * gated pods that name it. No polling: a pod is looked at when it or its
  * SchemaMigration changes (and on the informers' periodic resync).
  *
@@ -10,7 +10,7 @@
  * events create/patch (docs/pod-gate.md); the install's admission policy
  * lets the pod patch only remove our gate.
  */
-import { GATED_LABEL, MIGRATION_ANNOTATION, type SchemaMigration } from '../../api/index.js';
+import type { SchemaMigration } from '../../api/index.js';
 import {
   Controller,
   Informer,
@@ -22,16 +22,11 @@ import {
 } from '../../kube/index.js';
 import type { Logger, OperatorMetrics } from '../../observability/index.js';
 import { eitherSide, valueChanged } from '../event-filters.js';
+import { podInformer, podsNaming } from '../pod-informer.js';
 import { pods as podsRef, schemaMigrations } from '../resources.js';
 import { hasReadyGate, type GatedPod } from '../pod-annotations.js';
 import { readinessSignature } from './decision.js';
 import { podGateReconciler } from './reconciler.js';
-
-/** The label selector of the pod informer. */
-export const GATED_SELECTOR = `${GATED_LABEL}=true`;
-
-/** Index name: pods by the `ns/name` of the SchemaMigration they wait for. */
-const BY_MIGRATION = 'migration';
 
 /** What the pod gate needs from the process. */
 export interface PodGateSetup {
@@ -53,6 +48,11 @@ export interface PodGateSetup {
    * otherwise (e.g. when that one is label-selected for sharding).
    */
   migrations?: Informer<SchemaMigration>;
+  /**
+   * The pod informer to share (pod-informer.ts, registered by the caller);
+   * one is created and registered otherwise.
+   */
+  pods?: Informer<GatedPod>;
   /**
    * Parallel reconciles (default 16, more than other controllers: each is a
    * cache read and at most one patch, and a Deployment's pods are usually
@@ -79,21 +79,8 @@ export interface PodGate {
 /** Registers the informers and the pod-gate controller on the manager. */
 export function setupPodGate(s: PodGateSetup): PodGate {
   const podClient = s.client.resource<GatedPod>(podsRef);
-  const pods = new Informer<GatedPod>({
-    client: podClient,
-    namespace: s.namespace,
-    labelSelector: s.labelSelector?.trim()
-      ? `${GATED_SELECTOR},${s.labelSelector.trim()}`
-      : GATED_SELECTOR,
-    logger: s.logger,
-    metrics: s.metrics,
-    indexers: {
-      [BY_MIGRATION]: (p) => {
-        const name = p.metadata?.annotations?.[MIGRATION_ANNOTATION]?.trim();
-        return name && hasReadyGate(p) ? [`${p.metadata.namespace}/${name}`] : [];
-      },
-    },
-  });
+  const ownPods = !s.pods;
+  const pods = s.pods ?? podInformer(s);
   const ownMigrations = !s.migrations;
   const migrations =
     s.migrations ??
@@ -121,7 +108,7 @@ export function setupPodGate(s: PodGateSetup): PodGate {
 
   const enqueue = (o: KubeObject) => controller.enqueue(objectKey(o));
   const wake = (smig: KubeObject) => {
-    for (const p of pods.cache.byIndex(BY_MIGRATION, objectKey(smig))) enqueue(p);
+    for (const p of podsNaming(pods, objectKey(smig))) if (hasReadyGate(p)) enqueue(p);
   };
   pods.on({
     add: (p) => {
@@ -140,7 +127,7 @@ export function setupPodGate(s: PodGateSetup): PodGate {
     delete: wake,
   });
 
-  s.manager.addInformer(pods);
+  if (ownPods) s.manager.addInformer(pods);
   if (ownMigrations) s.manager.addInformer(migrations);
   s.manager.addController(controller);
   return { pods, migrations, controller };
