@@ -137,6 +137,16 @@ export class OperatorMetrics {
     'Migrations found but not yet applied',
     ['namespace', 'name'],
   );
+  readonly contractWaiting = this.gauge(
+    'schema_operator_contract_waiting',
+    'Held migrations of a contract migration waiting for pods that need an older schema (0 when none waits)',
+    ['namespace', 'name'],
+  );
+  readonly contractBlockingPods = this.gauge(
+    'schema_operator_contract_blocking_pods',
+    'Pods that keep a contract migration waiting',
+    ['namespace', 'name'],
+  );
   readonly lockWait = this.histogram(
     'schema_operator_lock_wait_seconds',
     'Time spent waiting for the migration advisory lock',

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
+import { podInformer } from '../controllers/pod-informer.js';
 import { setupPodGate } from '../controllers/podgate/setup.js';
 import { setupSchemaMigrations } from '../controllers/schemamigration/setup.js';
 import { schemaMigrations } from '../controllers/resources.js';
@@ -116,8 +117,12 @@ export async function runOperator(
     logger,
   });
   const shared = { client, manager, events, logger, metrics };
+  // One cache of gated pods: the gate releases them, contract migrations wait for them.
+  const pods = podInformer({ ...shared, namespace: o.namespace, labelSelector: o.selector });
+  manager.addInformer(pods);
   const migrations = setupSchemaMigrations({
     ...shared,
+    pods,
     namespace: o.namespace,
     labelSelector: o.selector,
     workers: o.workers,
@@ -144,6 +149,7 @@ export async function runOperator(
     namespace: o.namespace,
     labelSelector: o.selector,
     migrations: allMigrations,
+    pods,
   });
   logger.info('schema-operator starting', {
     identity,

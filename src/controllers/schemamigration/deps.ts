@@ -7,6 +7,7 @@ import type { SchemaMigration, SchemaMigrationStatus } from '../../api/index.js'
 import type { AllowedHosts, migrate } from '../../engine/index.js';
 import type { EventRecorder, EventSubject, ReconcileContext } from '../../kube/index.js';
 import type { OperatorMetrics } from '../../observability/index.js';
+import type { GatedPod } from '../pod-annotations.js';
 import type { StatusWriter } from '../status-writer.js';
 import type { SchemaMigrationExists } from './claims.js';
 import type { ConfigMapReader } from './source.js';
@@ -27,6 +28,14 @@ export interface SchemaMigrationDeps {
   now?: () => Date;
   /** Whether SchemaMigration `namespace/name` exists (a live read); the cache when absent. */
   schemaMigrationExists?: SchemaMigrationExists;
+  /**
+   * The live pods naming SchemaMigration `key` (`ns/name`), gated or not,
+   * terminating included (the shared pod informer). Absent: no pod is
+   * known, and no contract migration is held.
+   */
+  podsNaming?(key: string): GatedPod[];
+  /** Told whether a contract migration of `key` waits for pods, so that their changes wake it. */
+  contractWaiting?(key: string, waiting: boolean): void;
   /** The engine, replaceable in tests. */
   migrate?: typeof migrate;
   appliedBy: string;

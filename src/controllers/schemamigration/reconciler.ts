@@ -3,7 +3,8 @@
  * status tells the truth. A flat run of steps, each returning early:
  * gone or deleting → suspended → database access (Secret) → source →
  * stalled and unchanged → run the engine (which refuses a ledger another CR
- * owns, see claims.ts; run-step.ts) → its failure, or its success.
+ * owns, see claims.ts; run-step.ts; and holds a contract migration while pods
+ * need an older schema, contract.ts) → its failure, or its success.
  *
  * Deleting a SchemaMigration never touches the database: there is no
  * finalizer. Domain failures go to status: a missing or refused Secret is
@@ -23,7 +24,6 @@ import {
   InvalidSourceError,
   RunAbortedError,
   type DatabaseAccess,
-  type MigrateResult,
   type Migration,
 } from '../../engine/index.js';
 import type { ReconcileContext, Result } from '../../kube/index.js';
@@ -35,6 +35,7 @@ import {
 } from '../database-secret.js';
 import { claimConflict, CONFLICT_RECHECK_MS } from './claims.js';
 import { labelsOf, RetryLater, type Attempt, type SchemaMigrationDeps } from './deps.js';
+import { reportContract } from './contract-step.js';
 import { classify, operatorFailure } from './failure.js';
 import { atTarget, readyKey } from './readiness.js';
 import { reportFailure } from './report.js';
@@ -82,12 +83,13 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
       : atTarget(obj, migrations);
     const run = await runEngine(deps, a, { access, migrations, unchanged, exists });
     if (!run.ok) return runFailed(a, run, { migrations, attempt, unchanged });
-    await applied(a, run.result, migrations);
+    await applied(a, run, migrations);
     readyWith.set(key, wanted);
     return {};
   };
 
   function forget(key: string): Result {
+    deps.contractWaiting?.(key, false);
     stalledOn.delete(key);
     readyWith.delete(key);
     return {};
@@ -163,12 +165,18 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
     return {};
   }
 
-  async function applied(a: Attempt, result: MigrateResult, migrations: Migration[]) {
+  async function applied(
+    a: Attempt,
+    { result, wait }: Extract<RunOutcome, { ok: true }>,
+    migrations: Migration[],
+  ) {
     const labels = labelsOf(a.obj);
     deps.metrics?.lockWait.observe(labels, result.lockWaitMs / 1000);
     const summary = planSummary(result.plan, migrations, a.obj, result.applied);
     deps.metrics?.pendingMigrations.set(labels, summary.pending);
     a.st.applied(summary);
+    const held = result.plan.held.map((m) => m.version);
+    await reportContract(deps, a, wait, held);
     await deps.statusWriter.write(a.obj, a.st.status);
     a.ctx.log.debug('applied', { version: summary.appliedVersion, newly: result.applied.length });
   }

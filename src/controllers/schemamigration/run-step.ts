@@ -8,6 +8,7 @@
 import {
   migrate,
   type AppliedMigration,
+  type HoldContract,
   type DatabaseAccess,
   type MigrateObserver,
   type MigrateResult,
@@ -17,6 +18,7 @@ import {
 } from '../../engine/index.js';
 import { claimFor, type SchemaMigrationExists } from './claims.js';
 import { labelsOf, subject, type Attempt, type SchemaMigrationDeps } from './deps.js';
+import { contractWait, type ContractWait } from './contract.js';
 import { classify } from './failure.js';
 import { runOptions } from './options.js';
 import { reportFailure } from './report.js';
@@ -33,7 +35,7 @@ export interface RunInput {
 
 /** How a run ended: its result, or its error with what it planned and applied before. */
 export type RunOutcome =
-  | { ok: true; result: MigrateResult }
+  | { ok: true; result: MigrateResult; wait?: ContractWait }
   | { ok: false; error: unknown; planned?: Plan; appliedNow: AppliedMigration[] };
 
 /** Runs the engine for `a`; never throws (the outcome carries the error). */
@@ -42,21 +44,43 @@ export async function runEngine(
   a: Attempt,
   i: RunInput,
 ): Promise<RunOutcome> {
+  let wait: ContractWait | undefined;
   const options: RunOptions = {
     ...runOptions(a.obj, i.access.url, i.migrations, deps.appliedBy),
     tls: i.access.tls,
     allowedHosts: deps.allowedDatabaseHosts,
     claim: claimFor(a.obj, i.exists),
     signal: a.ctx.signal,
+    holdContract: deps.podsNaming && holdContract(deps, a, (w) => (wait = w)),
   };
   // What this run planned and applied, so a failure's status shows counts as they now are.
   const seen: { planned?: Plan; appliedNow: AppliedMigration[] } = { appliedNow: [] };
   try {
     const result = await (deps.migrate ?? migrate)(options, hooks(deps, a, i, seen));
-    return { ok: true, result };
+    // A retried run plans again: only a hold of the plan that ran counts.
+    return result.plan.held.length > 0 ? { ok: true, result, wait } : { ok: true, result };
   } catch (error) {
     return { ok: false, error, ...seen };
   }
+}
+
+/**
+ * Holds a contract migration while pods naming the CR need an older schema,
+ * and says so at once (before the run ends), so a pod that goes meanwhile
+ * wakes the CR again.
+ */
+function holdContract(
+  deps: SchemaMigrationDeps,
+  a: Attempt,
+  held: (w: ContractWait) => void,
+): HoldContract {
+  return (m, previous) => {
+    const w = contractWait(m, previous, deps.podsNaming!(a.key));
+    if (w.blocking.length === 0) return false;
+    held(w);
+    deps.contractWaiting?.(a.key, true);
+    return true;
+  };
 }
 
 function hooks(

@@ -7,7 +7,8 @@
  * annotations or deletion changed, so the controller's own status writes do
  * not loop. A spec change or a deletion also cancels the CR's running
  * reconcile (its statement is cancelled on the server); one namespace runs at
- * most `maxPerNamespace` reconciles at once.
+ * most `maxPerNamespace` reconciles at once. Pods naming a CR whose contract
+ * migration waits wake it (contract-watches.ts).
  */
 import {
   MigrationConditions,
@@ -33,6 +34,8 @@ import { annotationsChanged, anyOf, deletionChanged, generationChanged } from '.
 import { schemaMigrations, secrets as secretsRef } from '../resources.js';
 import { secretKeyReader } from '../secret-reader.js';
 import { statusWriter } from '../status-writer.js';
+import type { GatedPod } from '../pod-annotations.js';
+import { watchContractPods } from './contract-watches.js';
 import { schemaMigrationReconciler } from './reconciler.js';
 import { configMapReader, referenceIndexers, watchReferences } from './watches.js';
 
@@ -55,6 +58,11 @@ export interface SchemaMigrationSetup {
   appliedBy: string;
   /** `run --allowed-database-hosts`; undefined allows any host. */
   allowedDatabaseHosts?: AllowedHosts;
+  /**
+   * The shared pod informer (pod-informer.ts, registered by the caller):
+   * contract migrations wait for the pods it sees. Without it none waits.
+   */
+  pods?: Informer<GatedPod>;
 }
 
 /** The default of `run --reconcile-timeout`. */
@@ -83,7 +91,11 @@ export function setupSchemaMigrations(s: SchemaMigrationSetup): Informer<SchemaM
     patch: (key, body) => smigClient.patchStatus(key, body),
   });
 
+  // The controller is created below; a pod wakes a CR through it.
+  let wakeKey = (_key: string): void => undefined;
+  const contract = s.pods && watchContractPods({ pods: s.pods, wake: (key) => wakeKey(key) });
   const reconcile = schemaMigrationReconciler({
+    ...contract,
     get: (key) => smigs.cache.get(key),
     readConfigMap: configMapReader(s.client),
     // The URL and its TLS keys are read together: one request per Secret.
@@ -113,6 +125,7 @@ export function setupSchemaMigrations(s: SchemaMigrationSetup): Informer<SchemaM
     metrics: s.metrics,
   });
 
+  wakeKey = (key) => controller.enqueue(key);
   const enqueue = (o: KubeObject) => controller.enqueue(objectKey(o));
   smigs.on({
     add: enqueue,

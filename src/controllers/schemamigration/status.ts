@@ -13,7 +13,11 @@
  * nothing about the schema changed, so gated pods and Organizations must
  * not wait on a network blip (`markRetrying`). Domain failures do.
  */
-import { MigrationConditions as C, type SchemaMigrationStatus } from '../../api/index.js';
+import {
+  MigrationConditions as C,
+  type SchemaMigrationStatus,
+  type SchemaMigrationStatusContract,
+} from '../../api/index.js';
 import { StatusBuilder, type StatusStamp } from '../status-builder.js';
 import type { MigrationFailure } from '../../api/index.js';
 
@@ -120,6 +124,28 @@ export class MigrationStatus extends StatusBuilder<SchemaMigrationStatus> {
         message: `retrying: ${message}`,
       });
     }
+  }
+
+  /**
+   * A contract migration waits for pods (after `applied`, which leaves Ready
+   * and Applied True: what waits is not yet due); a deadlock says so in the
+   * reason, for Argo CD's health.
+   */
+  contractWaiting(contract: SchemaMigrationStatusContract, message: string): void {
+    this.status.contract = contract;
+    const reason = contract.deadlockedPods?.length ? 'ContractDeadlock' : 'WaitingForRollout';
+    this.set(C.ContractPending, { status: 'True', reason, message });
+  }
+
+  /** No contract migration waits: status.contract goes, and ContractPending is False if it was ever set. */
+  noContractWaiting(): void {
+    delete this.status.contract;
+    if (this.status.conditions?.some((c) => c.type === C.ContractPending))
+      this.set(C.ContractPending, {
+        status: 'False',
+        reason: 'NoContractWaiting',
+        message: 'no contract migration waits for pods',
+      });
   }
 
   /** spec.suspend: no work, and the conditions say so. */
