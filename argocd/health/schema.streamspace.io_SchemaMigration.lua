@@ -1,9 +1,13 @@
 -- Argo CD health check for schema.streamspace.io/SchemaMigration (docs/argocd.md).
 --
 -- Healthy     Ready=True, and both status.observedGeneration and the Ready
---             condition's observedGeneration (when set) equal metadata.generation.
+--             condition's observedGeneration (when set) equal metadata.generation;
+--             also while a contract migration waits for the rollout
+--             (ContractPending=True, reason WaitingForRollout): the message says so.
 -- Degraded    Stalled=True for the current generation: the operator will not
---             retry until the spec or source changes, or the retry annotation.
+--             retry until the spec or source changes, or the retry annotation;
+--             or ContractPending=True with reason ContractDeadlock: a gated pod
+--             needs the contract migration that old pods hold back.
 -- Suspended   spec.suspend is true and the operator has seen that generation.
 -- Progressing anything else: no status yet, migrations being applied, a
 --             failure being retried, or a status written for an older spec.
@@ -92,6 +96,7 @@ local ready = condition("Ready")
 local failed = condition("Failed")
 local stalled = condition("Stalled")
 local reconciling = condition("Reconciling")
+local contract = condition("ContractPending")
 
 if statusCurrent() and isTrue(stalled) and current(stalled) then
   -- The Failed message is the bare error; the operator's Stalled message is
@@ -107,8 +112,20 @@ if statusCurrent() and isTrue(stalled) and current(stalled) then
   return hs
 end
 
+if statusCurrent() and isTrue(contract) and current(contract) and contract.reason == "ContractDeadlock" then
+  hs.status = "Degraded"
+  hs.message = "Deadlocked, waiting for pods that cannot go: " .. (describe(contract) or "ContractDeadlock")
+  return hs
+end
+
 if statusCurrent() and isTrue(ready) and current(ready) then
   hs.status = "Healthy"
+  if isTrue(contract) and current(contract) then
+    -- Healthy on purpose: the Deployment of the next sync wave is what ends the wait.
+    hs.message = "Ready; a contract migration waits for the rollout: "
+      .. (describe(contract) or "pods still need the older schema")
+    return hs
+  end
   hs.message = "Ready: " .. (describe(ready) or "every target migration is applied")
   return hs
 end
