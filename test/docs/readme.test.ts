@@ -31,6 +31,10 @@ const W = {
   podEvents: 'kubectl -n streamspace get events --field-selector involvedObject.name=api',
   add005: `kubectl -n streamspace patch configmap demo-migrations --type merge -p '{"data":{"005_add_org_id.sql":"ALTER TABLE demo.notes ADD COLUMN org_id text;"}}'`,
   waitPod: 'kubectl -n streamspace wait --for=condition=Ready pod/api',
+  contract: `kubectl -n streamspace patch configmap demo-migrations --type merge -p '{"data":{"006_add_labels.sql":"ALTER TABLE demo.notes ADD COLUMN labels text[];","007_drop_tags.sql":"-- schema-operator: contract\\nALTER TABLE demo.notes DROP COLUMN tags;"}}'`,
+  contractStatus: `kubectl -n streamspace get smig demo -o jsonpath='{.status.contract}{"\\n"}'`,
+  deletePod: 'kubectl -n streamspace delete pod api',
+  waitContract: 'kubectl -n streamspace wait --for=condition=ContractPending=false smig/demo',
   waitOrg: 'kubectl wait --for=condition=Ready org/wayne',
   listOrgs: 'kubectl get org',
   getNs: 'kubectl get ns wayne',
@@ -145,6 +149,23 @@ function walkthrough(k: (typeof KUBECTLS)[number]): void {
         const ready = await sh.run(W.waitPod);
         expect(ready.code, ready.stderr).to.equal(0);
         expect((await sh.run(W.getPod)).stdout).to.match(/api\s+1\/1\s+Running/);
+      });
+
+      it('holds a contract file while the pod needing the older schema runs, and runs it once the pod is gone', async () => {
+        expect((await sh.run(W.contract)).code).to.equal(0);
+        const contract = await until(
+          async () => {
+            const r = await sh.run(W.contractStatus);
+            return r.stdout.trim() ? (JSON.parse(r.stdout) as Record<string, unknown>) : undefined;
+          },
+          { timeoutMs: 30_000, everyMs: 300, what: 'status.contract' },
+        );
+        expect(contract).to.deep.include({ waitingVersions: ['007'], blockingCount: 1 });
+        expect((await sh.run(W.getDemo)).stdout).to.match(/demo\s+True\s+006/);
+        expect((await sh.run(W.deletePod)).code).to.equal(0);
+        const done = await sh.run(W.waitContract);
+        expect(done.code, done.stderr).to.equal(0);
+        expect((await sh.run(W.getDemo)).stdout).to.match(/demo\s+True\s+007/);
       });
 
       it('makes an Organization a namespace once the StreamSpace schema is Ready', async () => {
