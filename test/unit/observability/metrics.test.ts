@@ -117,6 +117,18 @@ const shapes: Shape[] = [
     'Migrations found but not yet applied',
   ],
   [
+    'schema_operator_contract_waiting',
+    'gauge',
+    migration,
+    'Held migrations of a contract migration waiting for pods that need an older schema (0 when none waits)',
+  ],
+  [
+    'schema_operator_contract_blocking_pods',
+    'gauge',
+    migration,
+    'Pods that keep a contract migration waiting',
+  ],
+  [
     'schema_operator_lock_wait_seconds',
     'histogram',
     migration,
