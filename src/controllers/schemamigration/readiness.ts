@@ -21,14 +21,14 @@ export function readyKey(obj: SchemaMigration, database: string, migrations: Mig
 /**
  * Without a memory of what the CR was Ready with (after a restart): its
  * status says it reached the version the current source and spec ask for,
- * with nothing pending.
+ * with nothing pending; or everything up to a contract migration that waits
+ * for pods, the target among the held versions (they are not yet due).
  */
 export function atTarget(obj: SchemaMigration, migrations: Migration[]): boolean {
   const target = obj.spec.targetVersion ?? migrations.at(-1)?.version;
   const s = obj.status;
-  return (
-    !!target && s?.appliedVersion === target && s.targetVersion === target && !s.counts?.pending
-  );
+  if (!target || s?.targetVersion !== target || s.counts?.pending) return false;
+  return s.appliedVersion === target || !!s.contract?.waitingVersions.includes(target);
 }
 
 function hash(s: string): string {
