@@ -91,9 +91,9 @@ export function setupSchemaMigrations(s: SchemaMigrationSetup): Informer<SchemaM
     patch: (key, body) => smigClient.patchStatus(key, body),
   });
 
-  // The controller is created below; a pod wakes a CR through it.
-  let wakeKey = (_key: string): void => undefined;
-  const contract = s.pods && watchContractPods({ pods: s.pods, wake: (key) => wakeKey(key) });
+  // Pod events arrive once the manager runs, when the controller below exists.
+  const contract =
+    s.pods && watchContractPods({ pods: s.pods, wake: (key) => controller.enqueue(key) });
   const reconcile = schemaMigrationReconciler({
     ...contract,
     get: (key) => smigs.cache.get(key),
@@ -125,7 +125,6 @@ export function setupSchemaMigrations(s: SchemaMigrationSetup): Informer<SchemaM
     metrics: s.metrics,
   });
 
-  wakeKey = (key) => controller.enqueue(key);
   const enqueue = (o: KubeObject) => controller.enqueue(objectKey(o));
   smigs.on({
     add: enqueue,
