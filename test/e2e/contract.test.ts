@@ -6,6 +6,7 @@ import { freshDatabase, query } from '../support/pg.js';
 import {
   apply,
   condition,
+  readSmig,
   useOperatorEnv,
   waitForEvent,
   waitForSmig,
@@ -26,6 +27,17 @@ const BOUND_MS = 2000;
 
 const pods = (env: OperatorEnv) => env.client.resource<PodObject>(podsResource);
 
+/** Polls `f` every 20 ms until it returns a value (at most 10 s). */
+async function until<T>(f: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** A running (released) pod of the old release, or of none when `minVersion` is absent. */
 const runningPod = (ns: string, name: string, minVersion?: string) =>
   gatedPod(ns, name, 'api', { minVersion, gate: false });
@@ -38,6 +50,8 @@ const waiting = (o: SchemaMigration | undefined) =>
 describe('contract migrations with the operator, a devcluster and PostgreSQL 18', function () {
   this.timeout(90_000);
   const env = useOperatorEnv();
+  const gatesOf = async (ns: string, name: string) =>
+    (await pods(env).get({ namespace: ns, name })).spec?.schedulingGates ?? [];
 
   async function start(ns: string, before: PodObject[]): Promise<string> {
     const url = await freshDatabase(18);
@@ -75,8 +89,10 @@ describe('contract migrations with the operator, a devcluster and PostgreSQL 18'
     expect(await ledger(url)).to.deep.equal(['004', '005']);
     await waitForEvent(env, ns, 'api', 'ContractWaiting');
 
-    // A new pod at 005 is released by the expand migration and does not block.
+    // A new pod at 005 is released by the expand migration while 006 waits, and does not block.
     await pods(env).create(gatedPod(ns, 'api-v2', 'api', { minVersion: '005' }));
+    await until(async () => ((await gatesOf(ns, 'api-v2')).length === 0 ? true : undefined));
+    expect(waiting(await readSmig(env, ns, 'api'))).to.equal(true);
     const ms = await deleteAndTime(ns, 'api-v1');
     console.log(
       `      006 applied ${ms} ms after the last old pod was deleted (bound ${BOUND_MS} ms)`,
