@@ -43,8 +43,9 @@ export interface DevClusterOptions {
   /** Users to issue tokens to (`kubeconfig({ user: name })` writes one's); the admin needs none. */
   users?: DevUser[];
   /**
-   * How long an ungated pod takes from scheduling to Running and Ready
-   * (default 250 ms; 0 starts it within its create).
+   * How long an ungated pod of a ReplicaSet takes from scheduling to Running
+   * and Ready (default 250 ms; 0 starts it within its create). Pods created
+   * on their own start at once.
    */
   podStartDelayMs?: number;
 }

@@ -1,10 +1,14 @@
 /**
  * The (absent) scheduler and kubelet: a pod with no scheduling gates is
- * bound to the devcluster's one fake node and, after a short delay, marked
- * Running and Ready, as if its containers had started (none run). The
- * delay makes rollouts observable as in a real cluster; 0 starts a pod
- * within its create. One timer per starting pod, none otherwise.
+ * bound to the devcluster's one fake node and marked Running and Ready, as
+ * if its containers had started (none run). A pod a controller made (a
+ * ReplicaSet's) starts after a short delay, so a rollout moves as it does
+ * in a cluster and its steps can be watched; a pod created on its own
+ * starts at once, as the devcluster's pods always have (the pod gate's
+ * tests time releases against it). One timer per starting pod, none
+ * otherwise.
  */
+import type { KubeObject } from './object.js';
 
 /** The node every started pod runs on. */
 export const NODE_NAME = 'devcluster-node';
@@ -19,10 +23,17 @@ export class PodStarter {
 
   constructor(readonly delayMs: number = DEFAULT_POD_START_DELAY_MS) {}
 
-  /** Runs `start` after the delay (on the next turn when the delay is 0). */
-  later(start: () => void): void {
+  /** How long `pod` takes to start: the delay for a controller's pod, else 0. */
+  delayOf(pod: KubeObject): number {
+    const owned = (pod.metadata.ownerReferences ?? []).some((r) => r.controller === true);
+    return owned ? Math.max(0, this.delayMs) : 0;
+  }
+
+  /** Runs `start` after `pod`'s delay (on the next turn when it has none). */
+  later(pod: KubeObject, start: () => void): void {
     if (this.disposed) return;
-    if (this.delayMs <= 0) {
+    const delayMs = this.delayOf(pod);
+    if (delayMs <= 0) {
       setImmediate(() => {
         if (!this.disposed) start();
       });
@@ -31,7 +42,7 @@ export class PodStarter {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       start();
-    }, this.delayMs);
+    }, delayMs);
     this.timers.add(timer);
   }
 

@@ -1,7 +1,7 @@
 /**
  * Pod rules. There is no scheduler or kubelet: a pod without scheduling
- * gates is bound to a fake node and marked Running and Ready after a short
- * delay (pod-start.ts; with no delay, within its create), and a gated pod
+ * gates is bound to a fake node and marked Running and Ready, within its
+ * create or, for a ReplicaSet's pod, after a short delay (pod-start.ts), and a gated pod
  * stays Pending with PodScheduled=False/SchedulingGated until an update
  * removes its last gate, then starts after the same delay. Gates may only
  * be removed after creation, as the real API enforces.
@@ -123,7 +123,7 @@ export function podRules(api: ObjectApi, starter: PodStarter): KindRules {
     onCreate(_t, pod, ctx) {
       const now = timestamp(ctx.now);
       if (gates(pod).length) return { ...pod, status: gatedStatus(now) };
-      if (starter.delayMs <= 0) return { ...bound(pod), status: runningStatus(pod, now) };
+      if (starter.delayOf(pod) <= 0) return { ...bound(pod), status: runningStatus(pod, now) };
       return { ...bound(pod), status: scheduledStatus(now) };
     },
     onUpdate(t, pod, old, ctx) {
@@ -133,13 +133,13 @@ export function podRules(api: ObjectApi, starter: PodStarter): KindRules {
     afterWrite(t, ev) {
       const o = ev.object;
       if (o.metadata.deletionTimestamp || gates(o).length) return;
-      const created = ev.type === 'ADDED' && starter.delayMs > 0;
+      const created = ev.type === 'ADDED' && starter.delayOf(o) > 0;
       const released =
         ev.type === 'MODIFIED' && ev.previous !== undefined && gates(ev.previous).length > 0;
       if (!created && !released) return;
       // A separate write, as the kubelet's would be: watchers see the release, then the start.
       const ns = o.metadata.namespace ?? '';
-      starter.later(() => start(t, ns, o.metadata.name, o.metadata.uid));
+      starter.later(o, () => start(t, ns, o.metadata.name, o.metadata.uid));
     },
     fields: {
       'status.phase': (o) => (isRecord(o.status) ? String(o.status.phase ?? '') : ''),

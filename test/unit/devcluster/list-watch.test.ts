@@ -6,8 +6,7 @@ const PODS = '/api/v1/namespaces/default/pods';
 const TABLE = { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' };
 
 describe('devcluster lists and watches', () => {
-  // Pods start within their create here: these tests are about the API, not the start delay.
-  const f = useDevCluster({ bookmarkIntervalMs: 100, eventHistory: 50, podStartDelayMs: 0 });
+  const f = useDevCluster({ bookmarkIntervalMs: 100, eventHistory: 50 });
   const req = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
     call(f.url, method, path, body, headers);
   const pod = (name: string, labels: Record<string, string>, extra: object = {}) => ({

@@ -85,15 +85,28 @@ describe('devcluster workload controllers', function () {
     expect(progressing.reason).to.equal('NewReplicaSetAvailable');
   });
 
-  it('starts a pod after the delay: Pending and bound first, then Running and Ready', async () => {
+  it('starts a pod of a ReplicaSet after the delay: Pending and bound first, then Running and Ready', async () => {
+    const watch = openWatch(f.url, `${PODS}?watch=true&labelSelector=app%3Dlate`);
+    await req('POST', DEPLOYS, deployment('late', 1));
+    await rolledOut('late', 1);
+    watch.stop();
+    const [added, started] = watch.events;
+    expect(added!.type).to.equal('ADDED');
+    expect(added!.object.status.phase).to.equal('Pending');
+    expect(added!.object.spec.nodeName).to.equal('devcluster-node');
+    expect(ready(added!.object)).to.equal(false);
+    expect(started!.type).to.equal('MODIFIED');
+    expect(started!.object.status.phase).to.equal('Running');
+    expect(ready(started!.object)).to.equal(true);
+  });
+
+  it('starts a pod created on its own at once', async () => {
     const created = await req('POST', PODS, {
-      metadata: { name: 'late' },
+      metadata: { name: 'alone-now' },
       spec: { containers: [{ name: 'c', image: 'x' }] },
     });
-    expect(created.body.status.phase).to.equal('Pending');
-    expect(ready(created.body)).to.equal(false);
-    await until('late runs', 5_000, async () => ready((await req('GET', `${PODS}/late`)).body), 10);
-    expect((await req('GET', `${PODS}/late`)).body.status.phase).to.equal('Running');
+    expect(created.body.status.phase).to.equal('Running');
+    expect(ready(created.body)).to.equal(true);
   });
 
   it('replaces a deleted pod of a ReplicaSet', async () => {
