@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- watch events are JSON inspected loosely */
+import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { useDevCluster } from '../../support/devcluster.js';
 import { call, openWatch } from '../../support/http-client.js';
@@ -174,4 +175,33 @@ describe('Deployments with kubectl: rollout status, set image, scale, undo', fun
       expect(rs.stdout.trim()).to.equal('');
     });
   }
+
+  it('@kubernetes/client-node reads a rolled-out Deployment, its ReplicaSet and its Scale', async () => {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(f.kubeconfigPath);
+    const apps = kc.makeApiClient(k8s.AppsV1Api);
+    await apps.createNamespacedDeployment({
+      namespace: 'default',
+      body: k8s.loadYaml<k8s.V1Deployment>(deployment('typed')),
+    });
+    const deadline = Date.now() + 10_000;
+    let d = await apps.readNamespacedDeployment({ namespace: 'default', name: 'typed' });
+    while (d.status?.availableReplicas !== 3) {
+      if (Date.now() > deadline) throw new Error(`not rolled out: ${JSON.stringify(d.status)}`);
+      await new Promise((r) => setTimeout(r, 50));
+      d = await apps.readNamespacedDeployment({ namespace: 'default', name: 'typed' });
+    }
+    expect(d.status?.observedGeneration).to.equal(d.metadata?.generation);
+    const progressing = d.status?.conditions?.find((c) => c.type === 'Progressing');
+    expect(progressing?.reason).to.equal('NewReplicaSetAvailable');
+    const rss = await apps.listNamespacedReplicaSet({
+      namespace: 'default',
+      labelSelector: 'app=typed',
+    });
+    expect(rss.items).to.have.length(1);
+    expect(rss.items[0]!.status?.readyReplicas).to.equal(3);
+    const scale = await apps.readNamespacedDeploymentScale({ namespace: 'default', name: 'typed' });
+    expect(scale.spec?.replicas).to.equal(3);
+    await apps.deleteNamespacedDeployment({ namespace: 'default', name: 'typed' });
+  });
 });
