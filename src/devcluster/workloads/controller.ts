@@ -2,10 +2,10 @@
  * The workload controllers of kube-controller-manager, inside the
  * devcluster: Deployments make ReplicaSets, ReplicaSets make pods (see
  * deployment.ts, replicaset.ts, gc.ts). Event-driven from the store's own
- * change feed: a change enqueues the objects it concerns and one
- * `setImmediate` drains the queue, so nothing runs while no Deployment or
- * ReplicaSet changes, and a pod without an owning ReplicaSet costs one
- * lookup.
+ * change feed: a change enqueues the objects it concerns (a deleted owner,
+ * its dependents) and one `setImmediate` drains the queue, so nothing runs
+ * while no Deployment or ReplicaSet changes, and a pod without an owning
+ * ReplicaSet costs one lookup.
  */
 import type { ObjectApi } from '../api.js';
 import type { KubeObject } from '../object.js';
@@ -23,6 +23,8 @@ const MAX_PASSES = 100;
 export class WorkloadControllers {
   private readonly deployments = new Set<string>();
   private readonly replicaSets = new Set<string>();
+  /** Deleted owners whose dependents are still to be deleted, with the type of those. */
+  private readonly deletedOwners: Array<{ owner: KubeObject; dependents: ResourceType }> = [];
   private pending: NodeJS.Immediate | undefined;
   private stopped = false;
 
@@ -49,12 +51,12 @@ export class WorkloadControllers {
     const o = ev.object;
     if (t.storageKey === pods.storageKey) return this.owner(o, 'ReplicaSet', this.replicaSets);
     if (t.storageKey === replicaSets.storageKey) {
-      if (ev.type === 'DELETED') collectDependents(this.api, o, pods);
+      if (ev.type === 'DELETED') this.collect(o, pods);
       else this.enqueue(this.replicaSets, o);
       return this.owner(o, 'Deployment', this.deployments);
     }
     if (t.storageKey === deployments.storageKey) {
-      if (ev.type === 'DELETED') collectDependents(this.api, o, replicaSets);
+      if (ev.type === 'DELETED') this.collect(o, replicaSets);
       else this.enqueue(this.deployments, o);
     }
   }
@@ -64,6 +66,12 @@ export class WorkloadControllers {
     const ref = controllerOf(o);
     if (ref?.kind !== kind) return;
     queue.add(`${o.metadata.namespace ?? ''}/${ref.name}`);
+    this.schedule();
+  }
+
+  /** Deletes the dependents later, as the garbage collector does: never inside the owner's delete. */
+  private collect(owner: KubeObject, dependents: ResourceType): void {
+    this.deletedOwners.push({ owner, dependents });
     this.schedule();
   }
 
@@ -82,7 +90,13 @@ export class WorkloadControllers {
   /** Reconciles until nothing is queued; writes made here enqueue the next step. */
   private drain(): void {
     for (let pass = 0; pass < MAX_PASSES && !this.stopped; pass++) {
-      if (this.deployments.size === 0 && this.replicaSets.size === 0) return;
+      const idle =
+        this.deletedOwners.length === 0 &&
+        this.deployments.size === 0 &&
+        this.replicaSets.size === 0;
+      if (idle) return;
+      for (const { owner, dependents } of this.deletedOwners.splice(0))
+        collectDependents(this.api, owner, dependents);
       this.run(this.deployments, reconcileDeployment);
       this.run(this.replicaSets, reconcileReplicaSet);
     }
