@@ -25,7 +25,7 @@ import { notAcceptable, partialAs, toPartial, toPartialList } from './partial.js
 import { serveWatch, type WatchRegistry } from './watch.js';
 import { queryFlag } from './query.js';
 import { serveTokenRequest } from './token.js';
-import { hasScale, serveScale } from './scale.js';
+import { hasScale, serveScaleRequest } from './scale.js';
 
 /** What the handler works with. */
 export interface HandlerDeps {
@@ -162,7 +162,7 @@ async function resourceRequest(
   if (route.subresource === 'token' && t.storageKey === '/serviceaccounts')
     return serveTokenRequest(deps, route, method, req, res);
   if (route.subresource === 'scale' && hasScale(t))
-    return scale(deps, t, route, method, req, res, user);
+    return serveScaleRequest({ api: deps.api, type: t, route, method, req, res, user });
   if (route.subresource !== undefined && (route.subresource !== 'status' || !t.status))
     throw notFoundPage();
   if (route.namespace !== undefined && !t.namespaced) throw notFoundPage();
@@ -249,34 +249,6 @@ async function resourceRequest(
     default:
       throw methodNotAllowed();
   }
-}
-
-/** GET, PUT or PATCH of `/scale` (scale.ts). */
-async function scale(
-  deps: HandlerDeps,
-  t: ResourceType,
-  route: ResourceRoute,
-  method: string,
-  req: IncomingMessage,
-  res: ServerResponse,
-  user: UserInfo,
-): Promise<void> {
-  if (route.name === undefined || route.namespace === undefined) throw notFoundPage();
-  if (!['GET', 'PUT', 'PATCH'].includes(method)) throw methodNotAllowed();
-  const type = mediaType(req);
-  const body = method === 'GET' ? undefined : parseBody(await readBody(req), type);
-  const ctx = deps.api.context({ subresource: 'scale', user });
-  const answer = serveScale({
-    api: deps.api,
-    type: t,
-    ns: route.namespace,
-    name: route.name,
-    method,
-    contentType: type,
-    body,
-    ctx,
-  });
-  sendJson(res, 200, answer, ctx.warnings);
 }
 
 function objectBody(body: Buffer, type: string, t: ResourceType): KubeObject {

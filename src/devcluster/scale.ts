@@ -5,11 +5,15 @@
  * object's own update (so generation, admission and watches behave as for
  * any spec change).
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ObjectApi } from './api.js';
-import { badRequest, unsupportedMediaType } from './errors.js';
+import { ApiError, badRequest, methodNotAllowed, unsupportedMediaType } from './errors.js';
+import { mediaType, parseBody, readBody, sendJson } from './http.js';
+import type { UserInfo } from './identity.js';
 import { isRecord, type KubeObject } from './object.js';
 import { jsonPatch, mergePatch } from './patch.js';
 import type { ResourceType } from './resources.js';
+import type { Route } from './routes.js';
 import type { WriteContext } from './rules.js';
 import { strategicMergePatch } from './strategic.js';
 
@@ -98,4 +102,37 @@ export function serveScale(r: ScaleRequest): KubeObject {
     r.ctx,
   );
   return toScale(updated);
+}
+
+/** What the handler passes for a request on `/scale`. */
+export interface ScaleHttpRequest {
+  api: ObjectApi;
+  type: ResourceType;
+  route: Extract<Route, { kind: 'resource' }>;
+  method: string;
+  req: IncomingMessage;
+  res: ServerResponse;
+  user: UserInfo;
+}
+
+/** Serves GET, PUT or PATCH on a named object's `/scale` (404 on a collection, 405 for other verbs). */
+export async function serveScaleRequest(r: ScaleHttpRequest): Promise<void> {
+  const { route } = r;
+  if (route.name === undefined || route.namespace === undefined)
+    throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+  if (!['GET', 'PUT', 'PATCH'].includes(r.method)) throw methodNotAllowed();
+  const contentType = mediaType(r.req);
+  const body = r.method === 'GET' ? undefined : parseBody(await readBody(r.req), contentType);
+  const ctx = r.api.context({ subresource: 'scale', user: r.user });
+  const answer = serveScale({
+    api: r.api,
+    type: r.type,
+    ns: route.namespace,
+    name: route.name,
+    method: r.method,
+    contentType,
+    body,
+    ctx,
+  });
+  sendJson(r.res, 200, answer, ctx.warnings);
 }

@@ -41,15 +41,50 @@ function withCondition(conditions: Condition[], next: Condition, now: string): C
   return [...conditions.filter((x) => x.type !== next.type), c];
 }
 
+/** The Available condition: at least replicas - maxUnavailable available. */
+function available(ok: boolean): Condition {
+  return ok
+    ? {
+        type: 'Available',
+        status: 'True',
+        reason: 'MinimumReplicasAvailable',
+        message: 'Deployment has minimum availability.',
+      }
+    : {
+        type: 'Available',
+        status: 'False',
+        reason: 'MinimumReplicasUnavailable',
+        message: 'Deployment does not have minimum availability.',
+      };
+}
+
+/** The Progressing condition; NewReplicaSetAvailable is what `kubectl rollout status` waits for. */
+function progressing(complete: boolean, rsName: string): Condition {
+  return complete
+    ? {
+        type: 'Progressing',
+        status: 'True',
+        reason: 'NewReplicaSetAvailable',
+        message: `ReplicaSet "${rsName}" has successfully progressed.`,
+      }
+    : {
+        type: 'Progressing',
+        status: 'True',
+        reason: 'ReplicaSetUpdated',
+        message: `ReplicaSet "${rsName}" is progressing.`,
+      };
+}
+
 /** The status the Deployment should carry now. */
 export function deploymentStatus(i: StatusInput): Record<string, unknown> {
   const d = i.deployment;
   const sum = (f: string): number => i.all.reduce((n, rs) => n + statusCount(rs, f), 0);
   const replicas = sum('replicas');
   const updatedReplicas = statusCount(i.newRS, 'replicas');
-  const readyReplicas = sum('readyReplicas');
   const availableReplicas = sum('availableReplicas');
   const desired = desiredReplicas(d);
+  const complete =
+    updatedReplicas === desired && replicas === desired && availableReplicas === desired;
   const now = timestamp(i.now);
   const previous = statusOf(d).conditions;
   let conditions = (Array.isArray(previous)
@@ -57,48 +92,17 @@ export function deploymentStatus(i: StatusInput): Record<string, unknown> {
     : []) as unknown as Condition[];
   conditions = withCondition(
     conditions,
-    availableReplicas >= desired - i.unavailable
-      ? {
-          type: 'Available',
-          status: 'True',
-          reason: 'MinimumReplicasAvailable',
-          message: 'Deployment has minimum availability.',
-        }
-      : {
-          type: 'Available',
-          status: 'False',
-          reason: 'MinimumReplicasUnavailable',
-          message: 'Deployment does not have minimum availability.',
-        },
+    available(availableReplicas >= desired - i.unavailable),
     now,
   );
-  const complete =
-    updatedReplicas === desired && replicas === desired && availableReplicas === desired;
-  const rsName = i.newRS.metadata.name;
-  conditions = withCondition(
-    conditions,
-    complete
-      ? {
-          type: 'Progressing',
-          status: 'True',
-          reason: 'NewReplicaSetAvailable',
-          message: `ReplicaSet "${rsName}" has successfully progressed.`,
-        }
-      : {
-          type: 'Progressing',
-          status: 'True',
-          reason: 'ReplicaSetUpdated',
-          message: `ReplicaSet "${rsName}" is progressing.`,
-        },
-    now,
-  );
+  conditions = withCondition(conditions, progressing(complete, i.newRS.metadata.name), now);
   // Available first, then Progressing, as kube-controller-manager lists them.
   conditions.sort((a, b) => (a.type === 'Available' ? -1 : b.type === 'Available' ? 1 : 0));
   return {
     observedGeneration: d.metadata.generation ?? 1,
     replicas,
     updatedReplicas,
-    readyReplicas,
+    readyReplicas: sum('readyReplicas'),
     availableReplicas,
     unavailableReplicas: Math.max(0, desired - availableReplicas),
     conditions,
