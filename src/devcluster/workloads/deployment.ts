@@ -7,6 +7,7 @@
  */
 import type { ObjectApi } from '../api.js';
 import { clone, isRecord, type KubeObject } from '../object.js';
+import type { ResourceType } from '../resources.js';
 import { deploymentStatus } from './deployment-status.js';
 import { HASH_LABEL, podTemplateHash, sameTemplate } from './hash.js';
 import { controllerRef, controls, desiredReplicas, specOf, statusCount } from './owners.js';
@@ -57,10 +58,10 @@ function newReplicaSet(d: KubeObject, revision: number, replicas: number): KubeO
   };
 }
 
-/** Writes `changes` into the stored object (the server's own update, no field manager). */
+/** Writes `change` of the stored object (the server's own update, no field manager). */
 function write(
   api: ObjectApi,
-  t: WorkloadTypes['replicaSets'],
+  t: ResourceType,
   obj: KubeObject,
   change: (o: KubeObject) => KubeObject,
 ): KubeObject {
@@ -69,17 +70,14 @@ function write(
   return api.update(t, ns, obj.metadata.name, change(current), api.context());
 }
 
+/** Sets a ReplicaSet's spec.replicas (no write when it has that size). */
 function scale(api: ObjectApi, t: WorkloadTypes, rs: KubeObject, replicas: number): KubeObject {
   if (desiredReplicas(rs) === replicas) return rs;
   return write(api, t.replicaSets, rs, (o) => ({ ...o, spec: { ...specOf(o), replicas } }));
 }
 
-function annotate(
-  api: ObjectApi,
-  t: ResourceTypeOf,
-  obj: KubeObject,
-  revision: number,
-): KubeObject {
+/** Sets the revision annotation (no write when it has that revision). */
+function annotate(api: ObjectApi, t: ResourceType, obj: KubeObject, revision: number): KubeObject {
   if (obj.metadata.annotations?.[REVISION] === String(revision)) return obj;
   return write(api, t, obj, (o) => ({
     ...o,
@@ -89,7 +87,6 @@ function annotate(
     },
   }));
 }
-type ResourceTypeOf = WorkloadTypes['deployments'];
 
 /** The ReplicaSet of the current template, created or re-revisioned (after an undo) as needed. */
 function currentReplicaSet(
