@@ -257,4 +257,26 @@ describe('devcluster workload controllers', function () {
     await new Promise((r) => setTimeout(r, 100));
     expect((await req('GET', `${PODS}/alone`)).status).to.equal(200);
   });
+
+  it('lets a namespace with a running Deployment be deleted: no pod is made in it meanwhile', async () => {
+    await req('POST', '/api/v1/namespaces', { metadata: { name: 'doomed' } });
+    await req('POST', '/apis/apps/v1/namespaces/doomed/deployments', deployment('d', 3));
+    await until(
+      'rolled out',
+      5_000,
+      async () => {
+        const d = (await req('GET', '/apis/apps/v1/namespaces/doomed/deployments/d')).body;
+        return d.status?.availableReplicas === 3;
+      },
+      10,
+    );
+    expect((await req('DELETE', '/api/v1/namespaces/doomed')).status).to.equal(200);
+    await until(
+      'namespace gone',
+      5_000,
+      async () => (await req('GET', '/api/v1/namespaces/doomed')).status === 404,
+      20,
+    );
+    expect((await req('GET', '/api/v1/namespaces/doomed/pods')).body.items ?? []).to.have.length(0);
+  });
 });
