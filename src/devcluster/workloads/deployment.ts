@@ -17,6 +17,9 @@ import { newReplicaSetSize, oldReplicaSetSizes, resolveFenceposts } from './roll
 /** The annotation carrying a ReplicaSet's (and its Deployment's) revision. */
 export const REVISION = 'deployment.kubernetes.io/revision';
 
+/** Names tried for a new ReplicaSet before giving up (a taken name means another template). */
+const MAX_COLLISIONS = 10;
+
 /** Old ReplicaSets kept for `rollout undo` when the Deployment does not say. */
 const DEFAULT_HISTORY = 10;
 
@@ -33,10 +36,14 @@ function replicaSetsOf(api: ObjectApi, t: WorkloadTypes, d: KubeObject): KubeObj
 }
 
 /** A new ReplicaSet for the Deployment's current template. */
-function newReplicaSet(d: KubeObject, revision: number, replicas: number): KubeObject {
+function newReplicaSet(
+  d: KubeObject,
+  o: { revision: number; replicas: number; collisions: number },
+): KubeObject {
+  const { revision, replicas } = o;
   const spec = specOf(d);
   const template = clone(isRecord(spec.template) ? spec.template : {});
-  const hash = podTemplateHash(template);
+  const hash = podTemplateHash(template, o.collisions);
   const meta = isRecord(template.metadata) ? template.metadata : {};
   const labels = { ...(isRecord(meta.labels) ? meta.labels : {}), [HASH_LABEL]: hash };
   const selector = isRecord(spec.selector) ? spec.selector : {};
@@ -102,7 +109,13 @@ function currentReplicaSet(
   // The first ReplicaSet starts at full size; later ones grow by the strategy.
   const initial = all.length === 0 ? desiredReplicas(d) : 0;
   const ns = d.metadata.namespace ?? '';
-  return api.create(t.replicaSets, ns, newReplicaSet(d, top + 1, initial), api.context());
+  const coll = api.store.collection(t.replicaSets.storageKey);
+  // A name taken by a ReplicaSet of another template: hash again, as kube's collisionCount does.
+  let collisions = 0;
+  let rs = newReplicaSet(d, { revision: top + 1, replicas: initial, collisions });
+  while (coll.get(ns, rs.metadata.name) && collisions < MAX_COLLISIONS)
+    rs = newReplicaSet(d, { revision: top + 1, replicas: initial, collisions: ++collisions });
+  return api.create(t.replicaSets, ns, rs, api.context());
 }
 
 /** One step of RollingUpdate: grow the new ReplicaSet, then shrink the old ones. */

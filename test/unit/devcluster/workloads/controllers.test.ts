@@ -279,4 +279,25 @@ describe('devcluster workload controllers', function () {
     );
     expect((await req('GET', '/api/v1/namespaces/doomed/pods')).body.items ?? []).to.have.length(0);
   });
+
+  it('names the ReplicaSet anew when its name is taken by one of another template', async () => {
+    await req('POST', DEPLOYS, deployment('taken', 1));
+    await rolledOut('taken', 1);
+    const [first] = await items(RSS, 'app=taken');
+    await req('DELETE', `${DEPLOYS}/taken`);
+    await until('cleaned up', 5_000, async () => (await items(RSS, 'app=taken')).length === 0, 10);
+    // A stranger holds the name the Deployment's ReplicaSet would get.
+    const stranger = {
+      ...first,
+      metadata: { name: first.metadata.name, labels: { app: 'stranger' } },
+    };
+    stranger.spec = { ...first.spec, replicas: 0 };
+    delete stranger.status;
+    expect((await req('POST', RSS, stranger)).status).to.equal(201);
+    await req('POST', DEPLOYS, deployment('taken', 1));
+    await rolledOut('taken', 1);
+    const [mine] = (await items(RSS, 'app=taken')).filter((rs) => rs.metadata.ownerReferences);
+    expect(mine.metadata.name).to.not.equal(first.metadata.name);
+    expect(mine.metadata.name).to.equal(`taken-${mine.metadata.labels['pod-template-hash']}`);
+  });
 });
