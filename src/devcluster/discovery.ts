@@ -4,6 +4,7 @@
  * `/version`. Built from the registry on each request.
  */
 import type { ResourceRegistry, ResourceType } from './resources.js';
+import { hasScale } from './scale.js';
 
 /** The Kubernetes version the devcluster claims to be. */
 export const VERSION = {
@@ -59,17 +60,27 @@ function resourceEntries(t: ResourceType): object[] {
     ...(t.shortNames.length ? { shortNames: t.shortNames } : {}),
     ...(t.categories.length ? { categories: t.categories } : {}),
   };
-  if (!t.status) return [main];
-  return [
-    main,
-    {
+  const entries: object[] = [main];
+  if (t.status)
+    entries.push({
       name: `${t.resource}/status`,
       singularName: '',
       namespaced: t.namespaced,
       kind: t.kind,
       verbs: ['get', 'patch', 'update'],
-    },
-  ];
+    });
+  // kubectl scale finds the Scale kind here (its discovery scale-kind resolver).
+  if (hasScale(t))
+    entries.push({
+      name: `${t.resource}/scale`,
+      singularName: '',
+      namespaced: t.namespaced,
+      group: 'autoscaling',
+      version: 'v1',
+      kind: 'Scale',
+      verbs: ['get', 'patch', 'update'],
+    });
+  return entries;
 }
 
 /** `/api/v1` or `/apis/GROUP/VERSION`, or undefined when not served. */

@@ -25,6 +25,7 @@ import { notAcceptable, partialAs, toPartial, toPartialList } from './partial.js
 import { serveWatch, type WatchRegistry } from './watch.js';
 import { queryFlag } from './query.js';
 import { serveTokenRequest } from './token.js';
+import { hasScale, serveScaleRequest } from './scale.js';
 
 /** What the handler works with. */
 export interface HandlerDeps {
@@ -160,6 +161,8 @@ async function resourceRequest(
   if (!t) throw notFoundPage();
   if (route.subresource === 'token' && t.storageKey === '/serviceaccounts')
     return serveTokenRequest(deps, route, method, req, res);
+  if (route.subresource === 'scale' && hasScale(t))
+    return serveScaleRequest({ api: deps.api, type: t, route, method, req, res, user });
   if (route.subresource !== undefined && (route.subresource !== 'status' || !t.status))
     throw notFoundPage();
   if (route.namespace !== undefined && !t.namespaced) throw notFoundPage();

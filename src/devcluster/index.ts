@@ -21,6 +21,8 @@ import { Identities, type DevUser } from './identity.js';
 import { eventRules } from './events.js';
 import { INITIAL_NAMESPACES, namespaceRules, secretRules } from './kinds.js';
 import { podRules } from './pods.js';
+import { PodStarter } from './pod-start.js';
+import { WorkloadControllers } from './workloads/controller.js';
 import { ResourceRegistry } from './resources.js';
 import { Store } from './store.js';
 import { WatchRegistry } from './watch.js';
@@ -40,6 +42,12 @@ export interface DevClusterOptions {
   bookmarkIntervalMs?: number;
   /** Users to issue tokens to (`kubeconfig({ user: name })` writes one's); the admin needs none. */
   users?: DevUser[];
+  /**
+   * How long an ungated pod of a ReplicaSet takes from scheduling to Running
+   * and Ready (default 250 ms; 0 starts it within its create). Pods created
+   * on their own start at once.
+   */
+  podStartDelayMs?: number;
 }
 
 /** Options of {@link DevCluster.kubeconfig}. */
@@ -67,11 +75,14 @@ function setup(opts: DevClusterOptions): {
   api: ObjectApi;
   faults: Faults;
   watches: WatchRegistry;
+  /** Stops the server's own timers and controllers. */
+  dispose: () => void;
 } {
   const store = new Store(opts.eventHistory ?? 5000);
   const api = new ObjectApi(store, new ResourceRegistry());
+  const starter = new PodStarter(opts.podStartDelayMs);
   api.setRules('/namespaces', namespaceRules(api));
-  api.setRules('/pods', podRules(api));
+  api.setRules('/pods', podRules(api, starter));
   api.setRules('/secrets', secretRules);
   // Both Event APIs share the store '/events' (see events.ts).
   api.setRules('/events', eventRules);
@@ -82,18 +93,29 @@ function setup(opts: DevClusterOptions): {
   // kube-apiserver creates these itself and is their field manager.
   for (const name of INITIAL_NAMESPACES)
     api.create(nsType, '', { metadata: { name } }, api.context({ fieldManager: 'kube-apiserver' }));
+  const type = (group: string, resource: string) => api.registry.get(group, 'v1', resource)!;
+  const workloads = new WorkloadControllers(api, {
+    pods: type('', 'pods'),
+    replicaSets: type('apps', 'replicasets'),
+    deployments: type('apps', 'deployments'),
+  });
+  workloads.start();
   const watches = new WatchRegistry();
   const faults = new Faults({
     closeWatches: () => watches.closeAll(),
     compactHistory: () => store.compactAll(),
   });
-  return { api, faults, watches };
+  const dispose = (): void => {
+    workloads.dispose();
+    starter.dispose();
+  };
+  return { api, faults, watches, dispose };
 }
 
 /** Starts a devcluster; resolves once it listens. */
 export async function startDevCluster(opts: DevClusterOptions = {}): Promise<DevCluster> {
   const host = opts.host ?? '127.0.0.1';
-  const { api, faults, watches } = setup(opts);
+  const { api, faults, watches, dispose } = setup(opts);
   const identities = new Identities(opts.users);
   let address = '';
   const listener = (req: IncomingMessage, res: ServerResponse) => {
@@ -169,6 +191,7 @@ export async function startDevCluster(opts: DevClusterOptions = {}): Promise<Dev
     },
     async stop() {
       faults.dispose();
+      dispose();
       watches.closeAll();
       await Promise.all(
         servers.map(

@@ -107,16 +107,23 @@ export const BUILTIN_TYPES: readonly ResourceType[] = [
   }),
   builtin('', 'v1', 'limitranges', 'LimitRange', { namespaced: true, shortNames: ['limits'] }),
   // Stored and served, with no controller behind them: enough to apply an install (the chart,
-  // the kustomize base) and read it back; no Deployment starts a pod.
+  // the kustomize base) and read it back.
   builtin('', 'v1', 'services', 'Service', {
     namespaced: true,
     shortNames: ['svc'],
     status: true,
     categories: ['all'],
   }),
+  // Run by the workload controllers (workloads/): a Deployment makes ReplicaSets, they make pods.
   builtin('apps', 'v1', 'deployments', 'Deployment', {
     namespaced: true,
     shortNames: ['deploy'],
+    status: true,
+    categories: ['all'],
+  }),
+  builtin('apps', 'v1', 'replicasets', 'ReplicaSet', {
+    namespaced: true,
+    shortNames: ['rs'],
     status: true,
     categories: ['all'],
   }),

@@ -89,6 +89,8 @@ const field = (o: KubeObject, ...keys: string[]): unknown => {
   for (const k of keys) cur = isRecord(cur) ? cur[k] : undefined;
   return cur;
 };
+/** A count in status, 0 when absent (as the real tables print it). */
+const num = (o: KubeObject, key: string): number => Number(field(o, 'status', key) ?? 0);
 const count = (v: unknown): number => (isRecord(v) ? Object.keys(v).length : 0);
 const statuses = (o: KubeObject): Record<string, unknown>[] => {
   const s = field(o, 'status', 'containerStatuses');
@@ -196,6 +198,24 @@ const BUILTIN_COLUMNS: Record<string, BuiltinColumn[]> = {
     col('Restarts', 'string', (o) =>
       String(statuses(o).reduce((n, s) => n + Number(s.restartCount ?? 0), 0)),
     ),
+    AGE,
+  ],
+  'apps/deployments': [
+    NAME,
+    col(
+      'Ready',
+      'string',
+      (o) => `${num(o, 'readyReplicas')}/${Number(field(o, 'spec', 'replicas') ?? 1)}`,
+    ),
+    col('Up-to-date', 'integer', (o) => num(o, 'updatedReplicas')),
+    col('Available', 'integer', (o) => num(o, 'availableReplicas')),
+    AGE,
+  ],
+  'apps/replicasets': [
+    NAME,
+    col('Desired', 'integer', (o) => Number(field(o, 'spec', 'replicas') ?? 1)),
+    col('Current', 'integer', (o) => num(o, 'replicas')),
+    col('Ready', 'integer', (o) => num(o, 'readyReplicas')),
     AGE,
   ],
   '/namespaces': [NAME, col('Status', 'string', (o) => field(o, 'status', 'phase') ?? ''), AGE],

@@ -136,7 +136,16 @@ function comparable(obj: Record<string, unknown>, name: string): unknown {
   const meta = { ...(obj.metadata as Record<string, unknown>) };
   for (const k of ['uid', 'resourceVersion', 'creationTimestamp', 'namespace', 'managedFields'])
     delete meta[k];
-  return JSON.parse(JSON.stringify({ ...obj, metadata: meta }).replaceAll(name, 'NAME'));
+  const out: Record<string, unknown> = { ...obj, metadata: meta };
+  if (obj.kind === 'Deployment') {
+    // The Deployment controller writes these after the create, so the create's answer lacks them.
+    delete out.status;
+    const annotations = { ...(meta.annotations as Record<string, string> | undefined) };
+    delete annotations['deployment.kubernetes.io/revision'];
+    if (Object.keys(annotations).length) meta.annotations = annotations;
+    else delete meta.annotations;
+  }
+  return JSON.parse(JSON.stringify(out).replaceAll(name, 'NAME'));
 }
 
 describe('kubectl 1.33 create subcommands (protobuf bodies)', function () {

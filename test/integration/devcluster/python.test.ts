@@ -3,10 +3,11 @@
  * .ci/run installs when it is absent) as a third referee beside kubectl and
  * @kubernetes/client-node: python/referee.py creates, lists, patches
  * (strategic merge and JSON patch), watches from a list's resourceVersion
- * and live, writes a custom resource's and a pod's status and deletes,
- * asserting at each step what kube-apiserver answers. The interpreter is the system's
- * /usr/bin/python3, where apt installs the package (a pyenv python3 first on
- * PATH would not see it).
+ * and live, writes a custom resource's and a pod's status, deletes, and
+ * reads a Deployment's rollout (its ReplicaSet, pods and Scale), asserting
+ * at each step what kube-apiserver answers. The interpreter is the
+ * system's /usr/bin/python3, where apt installs the package (a pyenv
+ * python3 first on PATH would not see it).
  */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
@@ -45,7 +46,7 @@ describe('devcluster with the official Python client', function () {
     ).to.equal(0);
   });
 
-  it('creates, lists, patches, watches from a resourceVersion, writes status and deletes', async () => {
+  it('creates, lists, patches, watches from a resourceVersion, writes status, deletes and reads a rollout', async () => {
     const run = await python([SCRIPT, f.kubeconfigPath]);
     expect(run.code, run.out).to.equal(0);
     expect(run.out.match(/^ok \w+$/gm)).to.deep.equal([
@@ -55,6 +56,7 @@ describe('devcluster with the official Python client', function () {
       'ok watch',
       'ok status',
       'ok delete',
+      'ok rollout',
     ]);
   });
 });

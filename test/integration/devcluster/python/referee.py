@@ -221,3 +221,37 @@ core.delete_namespaced_config_map("other", NS)
 left = core.list_namespaced_config_map(NS)
 assert left.items == [], left.items
 ok("delete")
+
+# rollout: a Deployment's ReplicaSet and pods, read through the typed apps/v1 models
+apps = client.AppsV1Api()
+labels = {"app": "ref"}
+apps.create_namespaced_deployment(
+    NS,
+    client.V1Deployment(
+        metadata=client.V1ObjectMeta(name="ref"),
+        spec=client.V1DeploymentSpec(
+            replicas=2,
+            selector=client.V1LabelSelector(match_labels=labels),
+            template=client.V1PodTemplateSpec(
+                metadata=client.V1ObjectMeta(labels=labels),
+                spec=client.V1PodSpec(containers=[client.V1Container(name="app", image="api:v1")]),
+            ),
+        ),
+    ),
+)
+deadline = time.time() + 10
+d = apps.read_namespaced_deployment("ref", NS)
+while (d.status.available_replicas or 0) < 2:
+    assert time.time() < deadline, d.status
+    time.sleep(0.05)
+    d = apps.read_namespaced_deployment("ref", NS)
+assert d.status.observed_generation == d.metadata.generation, d.status
+progressing = [c for c in d.status.conditions if c.type == "Progressing"][0]
+assert progressing.reason == "NewReplicaSetAvailable", progressing
+rs = apps.list_namespaced_replica_set(NS, label_selector="app=ref").items
+assert len(rs) == 1 and rs[0].status.ready_replicas == 2, rs
+assert apps.read_namespaced_deployment_scale("ref", NS).spec.replicas == 2
+pods = core.list_namespaced_pod(NS, label_selector="app=ref").items
+assert [p.metadata.owner_references[0].name for p in pods] == [rs[0].metadata.name] * 2, pods
+apps.delete_namespaced_deployment("ref", NS)
+ok("rollout")
