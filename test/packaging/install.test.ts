@@ -8,10 +8,9 @@
  * Ready against PostgreSQL 18, then the Organizations of
  * examples/organizations.yaml.
  *
- * What a real cluster would do and this one does not: the devcluster stores
- * Deployments, Services and RBAC objects (src/devcluster/resources.ts) but
- * runs no controller for them, so no pod starts and RBAC is stored, not
- * enforced. The chart's ValidatingAdmissionPolicy is enforced: the operator
+ * What a real cluster would do and this one does not: the devcluster rolls
+ * the Deployment out to pods, but no container runs in them (so the test
+ * runs the process itself), and RBAC is stored, not enforced. The chart's ValidatingAdmissionPolicy is enforced: the operator
  * authenticates as the release's ServiceAccount (a devcluster user of that
  * username, its own kubeconfig), so it runs under the policy. The schemas
  * of every object are checked by schemas.test.ts. Two things are adapted to
