@@ -60,6 +60,22 @@ const TO_V2 =
   '{"spec":{"template":{"metadata":{"annotations":{"schema.streamspace.io/min-version":"005"}},' +
   '"spec":{"containers":[{"name":"api","image":"api:v2"}]}}}}';
 
+/**
+ * A v2 that never becomes Ready: a second gate, which nothing removes, holds
+ * its pods as a crash-looping release would hold the rollout.
+ */
+const TO_STUCK_V2 = JSON.stringify({
+  spec: {
+    template: {
+      metadata: { annotations: { 'schema.streamspace.io/min-version': '005' } },
+      spec: {
+        schedulingGates: [{ name: READY_GATE }, { name: 'example.com/hold' }],
+        containers: [{ name: 'api', image: 'api:v2' }],
+      },
+    },
+  },
+});
+
 /** The API Deployment of release v1: 3 replicas held by the gate until 004 is applied. */
 function deployment(ns: string, strategy?: object): object {
   return {
@@ -220,5 +236,61 @@ describe('expand and contract with a Deployment rollout, kubectl and the operato
       'ContractPending=False',
     );
     expect(t.live(isV1)).to.deep.equal([]);
+  });
+
+  it('keeps 006 waiting when rollout undo brings the v1 pods back', async () => {
+    const ns = 'rollout-undo';
+    // One old pod goes before a new one is Ready, so the undo has one to bring back.
+    const strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } };
+    const { t, url } = await v1Waiting(ns, strategy);
+    const before = t.live(isV1);
+    await k(ns, 'patch', 'deployment', 'api', '--type', 'merge', '-p', TO_STUCK_V2);
+    await t.until(
+      () =>
+        (t.live(isV1).length === 2 && t.live((p) => p.released && !isV1(p)).length === 1) ||
+        undefined,
+      'one v1 pod replaced by a released v2 pod',
+    );
+    await t.until(
+      () => (t.smig('api')?.status?.contract?.blockingCount === 2 ? true : undefined),
+      'the contract blocked by the two v1 pods left',
+    );
+
+    await k(ns, 'rollout', 'undo', 'deployment/api');
+    await k(ns, 'rollout', 'status', 'deployment/api', '--timeout=30s');
+    const back = t.live(isV1);
+    expect(back).to.have.length(3);
+    expect(
+      back.filter((n) => !before.includes(n)),
+      'a v1 pod came back',
+    ).to.have.length(1);
+    expect(
+      t.live((p) => !isV1(p)),
+      'the v2 pod is gone',
+    ).to.deep.equal([]);
+    const held = await t.until(() => {
+      const o = waitingForRollout(t.smig('api'));
+      return o?.status?.contract?.blockingCount === 3 ? o : undefined;
+    }, 'the contract blocked by three v1 pods again');
+    expect(held.status?.contract?.blockingPods?.map((p) => p.name).sort()).to.deep.equal(
+      [...back].sort(),
+    );
+    expect(t.smigs.filter((s) => s.obj.status?.appliedVersion === '006')).to.deep.equal([]);
+    expect((await ledger(url)).map((v) => v.version)).to.deep.equal(['004', '005']);
+    expect(releasedBelowMinVersion(t), 'pods released below their min-version').to.deep.equal([]);
+  });
+
+  it('applies 006 within 2 s once the v1 Deployment is scaled to 0', async () => {
+    const ns = 'rollout-scale';
+    const { t, url } = await v1Waiting(ns);
+    await k(ns, 'scale', 'deployment/api', '--replicas=0');
+    const { ms } = await contractAfter(t, () =>
+      t.live(isV1).length ? undefined : lastGone(t, isV1),
+    );
+    console.log(
+      `      006 applied ${ms} ms after the scaled-down v1 pods were gone (bound ${BOUND_MS} ms)`,
+    );
+    expect(ms).to.be.below(BOUND_MS);
+    expect((await ledger(url)).map((v) => v.version)).to.deep.equal(['004', '005', '006']);
   });
 });
