@@ -3,7 +3,8 @@
  * carry the gate, the devcluster's ReplicaSets making and removing them,
  * kubectl doing what a user does, and the operator as a process. The pod
  * and SchemaMigration watches of {@link RolloutTimeline} are the evidence.
- * The kubectl commands are those of docs/expand-contract.md ("Try it on dev").
+ * docs/expand-contract.md ("Try it on `dev`") takes a reader through the
+ * same steps; test/docs/expand-contract.test.ts runs that page's commands.
  */
 import { expect } from 'chai';
 import { READY_GATE, type SchemaMigration } from '../../src/api/index.js';
