@@ -111,6 +111,26 @@ const waitingForRollout = (o: SchemaMigration | undefined) =>
     ? o
     : undefined;
 
+/**
+ * From the first status holding 006 until the last v1 pod went: Ready, and
+ * ContractPending naming the v1 pods' Deployment. Ready goes False
+ * (Progressing) only while 006 is applied, after that.
+ */
+function expectHeldUntil(t: RolloutTimeline, lastRv: number): void {
+  const from = t.smigs.find((s) => contractPending(s.obj)?.status === 'True')!.rv;
+  const since = t.smigs.filter((s) => s.rv >= from);
+  for (const s of since.filter((s) => s.rv < lastRv)) {
+    expect(condition(s.obj, 'Ready')?.status, JSON.stringify(s.obj.status)).to.equal('True');
+    expect(contractPending(s.obj)).to.deep.include({ status: 'True', reason: 'WaitingForRollout' });
+    expect(contractPending(s.obj)?.message).to.include('(Deployment/api, min-version 004)');
+  }
+  for (const s of since.filter((s) => condition(s.obj, 'Ready')?.status !== 'True')) {
+    expect(s.rv, 'Ready dropped only after the last v1 pod').to.be.greaterThan(lastRv);
+    expect(condition(s.obj, 'Ready')).to.deep.include({ reason: 'Progressing' });
+    expect(condition(s.obj, 'Ready')?.message).to.include('next 006');
+  }
+}
+
 describe('expand and contract with a Deployment rollout, kubectl and the operator (PostgreSQL 18)', function () {
   this.timeout(90_000);
   const env = useOperatorEnv();
@@ -215,23 +235,7 @@ describe('expand and contract with a Deployment rollout, kubectl and the operato
     expect(startedAt, "006's transaction began after the last v1 pod went").to.be.greaterThan(
       last.at - DELIVERY_SLACK_MS,
     );
-    // While it waited: Ready, and the condition naming the v1 pods' Deployment. Ready goes
-    // False (Progressing) only as 006 is being applied, after the last v1 pod went.
-    const first005 = t.smigs.find((s) => s.obj.status?.appliedVersion === '005')!.rv;
-    const since005 = t.smigs.filter((s) => s.rv >= first005);
-    for (const s of since005.filter((s) => s.rv < last.rv)) {
-      expect(condition(s.obj, 'Ready')?.status, JSON.stringify(s.obj.status)).to.equal('True');
-      expect(contractPending(s.obj)).to.deep.include({
-        status: 'True',
-        reason: 'WaitingForRollout',
-      });
-      expect(contractPending(s.obj)?.message).to.include('(Deployment/api, min-version 004)');
-    }
-    for (const s of since005.filter((s) => condition(s.obj, 'Ready')?.status !== 'True')) {
-      expect(s.rv, 'Ready dropped only after the last v1 pod').to.be.greaterThan(last.rv);
-      expect(condition(s.obj, 'Ready')).to.deep.include({ reason: 'Progressing' });
-      expect(condition(s.obj, 'Ready')?.message).to.include('next 006');
-    }
+    expectHeldUntil(t, last.rv);
     await t.until(
       () => (contractPending(t.smig('api'))?.status === 'False' ? true : undefined),
       'ContractPending=False',
