@@ -95,6 +95,8 @@ function hooks(
       seen.planned = p;
       deps.metrics?.pendingMigrations.set(labels, p.pending.length);
       if (p.pending.length === 0) return;
+      // A contract that waited runs now: the status stops saying it waits (and naming gone pods).
+      if (p.held.length === 0) a.st.noContractWaiting();
       a.st.applying(planSummary(p, i.migrations, a.obj, []));
       await deps.statusWriter.write(a.obj, a.st.status);
     },

@@ -7,6 +7,7 @@ import { watchContractPods } from '../../../src/controllers/schemamigration/cont
 import {
   plan,
   type LedgerRow,
+  type MigrateObserver,
   type MigrateResult,
   type RunOptions,
 } from '../../../src/engine/index.js';
@@ -73,6 +74,7 @@ function world() {
     [];
   const waiting = new Map<string, boolean>();
   const ran: string[] = [];
+  const writes: SchemaMigrationStatus[] = [];
   const reconcile = schemaMigrationReconciler({
     get: () => obj,
     readConfigMap: async () => undefined,
@@ -80,6 +82,7 @@ function world() {
     statusWriter: {
       async write(_o, status: SchemaMigrationStatus) {
         obj.status = structuredClone(status);
+        writes.push(structuredClone(status));
       },
       async writeThrottled() {},
     },
@@ -90,8 +93,9 @@ function world() {
     },
     podsNaming: (key) => pods.filter((p) => migrationKeys(p).includes(key)),
     contractWaiting: (key, w) => waiting.set(key, w),
-    migrate: async (o: RunOptions): Promise<MigrateResult> => {
+    migrate: async (o: RunOptions, observer?: MigrateObserver): Promise<MigrateResult> => {
       const p = plan(o.migrations, ledger, o);
+      await observer?.onPlan?.(p);
       const applied = p.pending.map((m) => {
         ledger.push(row(m.version));
         ran.push(m.version);
@@ -108,7 +112,16 @@ function world() {
     appliedBy: 'test',
   });
   const condition = (type: string) => obj.status?.conditions?.find((c) => c.type === type);
-  return { obj, pods, events, waiting, ran, reconcile: () => reconcile(ctx, 'ns/api'), condition };
+  return {
+    obj,
+    pods,
+    events,
+    waiting,
+    ran,
+    writes,
+    reconcile: () => reconcile(ctx, 'ns/api'),
+    condition,
+  };
 }
 
 describe('the SchemaMigration reconciler with a contract migration', () => {
@@ -158,6 +171,13 @@ describe('the SchemaMigration reconciler with a contract migration', () => {
     w.pods.push(pod('api-v2', '005'));
     await w.reconcile();
     expect(w.ran).to.deep.equal(['004', '005', '006']);
+    // While 006 is applied, the status no longer says it waits, nor names the gone pod.
+    const applying = w.writes.filter((s) => s.phase === 'Applying').at(-1)!;
+    expect(applying.pendingVersions).to.deep.equal(['006']);
+    expect(applying.contract).to.equal(undefined);
+    expect(applying.conditions?.find((c) => c.type === 'ContractPending')).to.deep.include({
+      status: 'False',
+    });
     expect(w.obj.status?.appliedVersion).to.equal('006');
     expect(w.obj.status?.contract).to.equal(undefined);
     expect(w.condition('ContractPending')).to.deep.include({
