@@ -26,6 +26,17 @@ export const ORGANIZATION = {
   namespaced: false,
 } as const;
 
+/** Kind, plural and short name of OrganizationClass (cluster-scoped). */
+export const ORGANIZATION_CLASS = {
+  kind: 'OrganizationClass',
+  plural: 'organizationclasses',
+  shortName: 'orgclass',
+  namespaced: false,
+} as const;
+
+/** Annotation `"true"` on the OrganizationClass used by Organizations without spec.className. */
+export const DEFAULT_CLASS_ANNOTATION = `${GROUP}/is-default-class`;
+
 /** Annotation on a SchemaMigration: any new value asks for one more attempt of a stalled migration. */
 export const RETRY_ANNOTATION = `${GROUP}/retry`;
 /** Label on a gated pod (`"true"`), so the pod-gate controller can watch only those. */
@@ -52,6 +63,13 @@ export const OrganizationConditions = {
   NamespaceReady: 'NamespaceReady',
   DatabaseSynced: 'DatabaseSynced',
   Suspended: 'Suspended',
+  PolicyApplied: 'PolicyApplied',
+} as const;
+
+/** Condition types of an OrganizationClass. */
+export const OrganizationClassConditions = {
+  Ready: 'Ready',
+  AmbiguousDefault: 'AmbiguousDefault',
 } as const;
 
 export * from './generated.js';
