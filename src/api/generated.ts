@@ -679,6 +679,12 @@ export interface OrganizationStatus {
    */
   className?: string;
   /**
+   * The metadata.generation of that class last applied.
+   *
+   * Validation: value >= 0.
+   */
+  classGeneration?: number;
+  /**
    * Ready, NamespaceReady, DatabaseSynced (the row is written), Suspended and PolicyApplied
    * (the class's objects are in the namespace; not part of Ready).
    *

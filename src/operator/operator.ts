@@ -67,6 +67,8 @@ export interface OperatorOptions {
   operatorNamespace?: string;
   /** The install's limits on organization namespaces. */
   namespacePolicy?: { reserved?: string[]; pattern?: RegExp };
+  /** ClusterRoles an OrganizationClass may bind (`run --bindable-cluster-roles`); default none. */
+  bindableClusterRoles?: string[];
   logLevel?: string;
   signals?: SignalSource;
   /** Called once the manager runs (the health server is up). */
@@ -136,6 +138,7 @@ export async function runOperator(
     allowedDatabaseHosts: o.allowedDatabaseHosts,
     operatorNamespace,
     namespacePolicy: o.namespacePolicy,
+    bindableClusterRoles: o.bindableClusterRoles,
     labelSelector: o.selector,
   });
   // A shard gates only the pods its selector matches, so no pod is patched by two shards.
