@@ -10,6 +10,7 @@ import { setupPodGate } from '../controllers/podgate/setup.js';
 import { setupSchemaMigrations } from '../controllers/schemamigration/setup.js';
 import { schemaMigrations } from '../controllers/resources.js';
 import { setupOrganizations } from '../controllers/organization/setup.js';
+import { setupOrganizationClasses } from '../controllers/organizationclass/setup.js';
 import {
   checkApiReachable,
   Informer,
@@ -141,6 +142,13 @@ export async function runOperator(
     bindableClusterRoles: o.bindableClusterRoles,
     labelSelector: o.selector,
   });
+  // A class counts every org of it: one writer of its status, so only an unsharded operator runs it.
+  if (!o.selector)
+    setupOrganizationClasses({
+      ...shared,
+      organizations: organizations.organizations,
+      organizationClasses: organizations.organizationClasses,
+    });
   // A shard gates only the pods its selector matches, so no pod is patched by two shards.
   setupPodGate({
     ...shared,
