@@ -6,7 +6,7 @@
  * API failures are thrown (a retry with backoff), as everywhere.
  */
 import { getCondition, OrganizationConditions, type Organization } from '../../api/index.js';
-import type { KubeObject } from '../../kube/index.js';
+import { ForbiddenError, type KubeObject } from '../../kube/index.js';
 import type { OrganizationDeps } from './deps.js';
 import { decidePolicy, type PolicyDecision } from './policy.js';
 import type { OrgStatus } from './status.js';
@@ -35,8 +35,18 @@ export async function applyPolicy(
     return;
   }
   const repair = isRepair(org, d);
-  if (d.namespacePatch) await deps.namespaces.patch(nsName, d.namespacePatch);
   const conflicts: string[] = [];
+  if (d.namespacePatch) {
+    // The install's admission policy may refuse labels it does not let the operator set: reported, not retried.
+    const refused = await deps.namespaces.patch(nsName, d.namespacePatch).then(
+      () => undefined,
+      (err: unknown) => {
+        if (!(err instanceof ForbiddenError)) throw err;
+        return `namespace ${nsName}: the class's labels or annotations were refused: ${err.message}`;
+      },
+    );
+    if (refused) conflicts.push(refused);
+  }
   for (const op of d.ops) {
     const conflict = await p.writer.write(op, { repair });
     if (conflict) conflicts.push(conflict);
