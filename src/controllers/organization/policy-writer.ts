@@ -57,7 +57,7 @@ export function policyWriter(o: PolicyWriterOptions): PolicyWriter {
           try {
             await client(obj).create(obj);
           } catch (err) {
-            if (!(err instanceof ConflictError)) throw err;
+            if (!(err instanceof ConflictError && err.reason === 'AlreadyExists')) throw err;
             const cur = await client(obj).find(key);
             const orgId = obj.metadata.labels?.[ORG_LABEL] ?? '';
             if (cur && ownedBy(cur, orgId)) return undefined;
