@@ -1,11 +1,14 @@
 /**
  * The OrganizationClass reconciler: status and finalizer (decision.ts) from
  * the class and organization caches. A flat run: gone → decide → finalizer
- * → status. Only API failures are thrown.
+ * → status (throttled during a rollout). Only API failures are thrown.
  */
 import type { Organization, OrganizationClass, OrganizationClassStatus } from '../../api/index.js';
 import type { ReconcileContext, Result } from '../../kube/index.js';
 import { decideClass } from './decision.js';
+
+/** How often a class looks at its orgs again while a rollout or a failure is under way. */
+export const ROLLOUT_RECHECK_MS = 1_000;
 
 /** What the class reconciler reads and writes, injected. */
 export interface ClassDeps {
@@ -18,6 +21,8 @@ export interface ClassDeps {
   removeFinalizer(cls: OrganizationClass): Promise<void>;
   /** Writes status when it differs from what is stored. */
   writeStatus(cls: OrganizationClass, status: OrganizationClassStatus): Promise<void>;
+  /** Like writeStatus, but skipped when this class's status was written moments ago. */
+  writeStatusThrottled(cls: OrganizationClass, status: OrganizationClassStatus): Promise<void>;
   now?: () => Date;
 }
 
@@ -34,8 +39,14 @@ export function organizationClassReconciler(deps: ClassDeps) {
       // Deleting: the object goes with the finalizer; no status to write.
       if (cls.metadata.deletionTimestamp) return {};
     }
-    await deps.writeStatus(cls, d.status);
     ctx.log.debug('organization class synced', { organizations: d.status.organizations });
-    return {};
+    if (d.status.organizations!.applied === d.status.organizations!.total) {
+      await deps.writeStatus(cls, d.status);
+      return {};
+    }
+    // A rollout wakes the class once per org: its counts are written at most every
+    // throttle interval, and a look after it writes the last counts even if no org changes again.
+    await deps.writeStatusThrottled(cls, d.status);
+    return { requeueAfterMs: ROLLOUT_RECHECK_MS };
   };
 }

@@ -81,6 +81,7 @@ export function setupOrganizationClasses(s: OrganizationClassSetup): void {
       }
     },
     writeStatus: (cls, status) => statuses.write(cls, status),
+    writeStatusThrottled: (cls, status) => statuses.writeThrottled(cls, status),
   });
   const controller = new Controller({
     name: 'organizationclass',
