@@ -8,7 +8,9 @@
 import { getCondition, OrganizationConditions, type Organization } from '../../api/index.js';
 import { ForbiddenError, type KubeObject } from '../../kube/index.js';
 import type { OrganizationDeps } from './deps.js';
+import { SHARED_NAMESPACE } from './namespace.js';
 import { decidePolicy, type PolicyDecision } from './policy.js';
+import { desiredPolicy } from './policy-objects.js';
 import type { OrgStatus } from './status.js';
 
 /** Applies the class of `org` in namespace `nsName` and records the outcome in `st`. */
@@ -21,8 +23,10 @@ export async function applyPolicy(
   const p = deps.policy;
   if (!p) return;
   const id = org.metadata.name!;
-  // Just created, the namespace may not be in the cache yet: its name is all the decision needs then.
-  const namespace: KubeObject = deps.getNamespace(nsName) ?? { metadata: { name: nsName } };
+  // Just created (with the class's labels, withClassMetadata), the namespace may not be in the
+  // cache yet: its name is all the objects need, and its arrival wakes the org to check its labels.
+  const cached = deps.getNamespace(nsName);
+  const namespace: KubeObject = cached ?? { metadata: { name: nsName } };
   const d = decidePolicy({
     orgId: id,
     namespace,
@@ -36,7 +40,7 @@ export async function applyPolicy(
   }
   const repair = isRepair(org, d);
   const conflicts: string[] = [];
-  if (d.namespacePatch) {
+  if (d.namespacePatch && cached) {
     // The install's admission policy may refuse labels it does not let the operator set: reported, not retried.
     const refused = await deps.namespaces.patch(nsName, d.namespacePatch).then(
       () => undefined,
@@ -61,6 +65,29 @@ export async function applyPolicy(
       }
     : d.verdict;
   st.policy({ className: d.className, classGeneration: d.classGeneration, verdict });
+}
+
+/**
+ * `ns` (a namespace about to be created for `org`) with its class's labels
+ * and annotations already on it, so no pod lands there before the Pod
+ * Security level does, and no patch follows the create.
+ */
+export function withClassMetadata(
+  deps: OrganizationDeps,
+  org: Organization,
+  ns: KubeObject,
+): KubeObject {
+  const choice = deps.policy?.classOf(org);
+  if (choice?.kind !== 'class' || ns.metadata.name === SHARED_NAMESPACE) return ns;
+  const want = desiredPolicy({
+    orgId: org.metadata.name!,
+    namespace: ns.metadata.name!,
+    cls: choice.class,
+    bindableClusterRoles: [],
+  });
+  const labels = { ...want.namespaceLabels, ...ns.metadata.labels };
+  const annotations = { ...want.namespaceAnnotations, ...ns.metadata.annotations };
+  return { ...ns, metadata: { ...ns.metadata, labels, annotations } };
 }
 
 /**

@@ -19,7 +19,7 @@ import { DEFAULT_ORG_ID, type OrganizationDeps } from './deps.js';
 import { recordTransition } from './events.js';
 import { finalize } from './finalize.js';
 import { decideNamespace, SHARED_NAMESPACE } from './namespace.js';
-import { applyPolicy } from './policy-step.js';
+import { applyPolicy, withClassMetadata } from './policy-step.js';
 import type { OrgRow } from './sql.js';
 import { statusFor, type OrgStatus } from './status.js';
 
@@ -106,7 +106,7 @@ export function organizationReconciler(deps: OrganizationDeps) {
         return { requeueAfterMs: RECHECK_MS.terminating };
       case 'create':
         // AlreadyExists (a namespace our cache has not seen yet) is thrown: the retry decides again.
-        await deps.namespaces.create(d.object);
+        await deps.namespaces.create(withClassMetadata(deps, org, d.object));
         st.namespaceReady(exists);
         return 'continue';
       case 'ready':

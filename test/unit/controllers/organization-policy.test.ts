@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import type { OrganizationClass } from '../../../src/api/index.js';
+import type { Organization, OrganizationClass } from '../../../src/api/index.js';
+import type { OrganizationDeps } from '../../../src/controllers/organization/deps.js';
+import { withClassMetadata } from '../../../src/controllers/organization/policy-step.js';
 import type { ClassChoice } from '../../../src/controllers/class-of.js';
 import { decidePolicy, type PolicyDecision } from '../../../src/controllers/organization/policy.js';
 import { desiredPolicy, ORG_LABEL } from '../../../src/controllers/organization/policy-objects.js';
@@ -312,5 +314,38 @@ describe('organization/policy: what a namespace should hold', () => {
   it('records the class name and generation it applies', () => {
     const d = decide({});
     expect(d).to.include({ kind: 'apply', className: 'standard', classGeneration: 3 });
+  });
+});
+
+describe('organization/policy-step: a namespace created with its class', () => {
+  const deps = (choice: ClassChoice) =>
+    ({ policy: { classOf: () => choice } }) as unknown as OrganizationDeps;
+  const acme = {
+    apiVersion: 'schema.streamspace.io/v1alpha1',
+    kind: 'Organization',
+    metadata: { name: 'acme' },
+    spec: { displayName: 'Acme' },
+  } as Organization;
+
+  it('carries the Pod Security and class labels in the create, keeping the operator’s own', () => {
+    const created = withClassMetadata(
+      deps({ kind: 'class', class: full }),
+      acme,
+      ns('acme', { ...MANAGED, tier: 'mine' }),
+    );
+    expect(created.metadata.labels).to.deep.equal({
+      ...MANAGED,
+      tier: 'mine',
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/enforce-version': 'latest',
+    });
+    expect(created.metadata.annotations).to.deep.equal({ note: 'x' });
+  });
+
+  it('leaves the shared namespace and an org without class as they are', () => {
+    const shared = ns('streamspace');
+    expect(withClassMetadata(deps({ kind: 'class', class: full }), acme, shared)).to.equal(shared);
+    const own = ns('acme');
+    expect(withClassMetadata(deps({ kind: 'none' }), acme, own)).to.equal(own);
   });
 });
