@@ -34,6 +34,15 @@ import { freshDatabase } from '../support/pg.js';
 import { eventually } from './faults/harness.js';
 
 const MANAGED = 'app.kubernetes.io/managed-by';
+
+/** `schema_operator_organization_policy_repairs_total` of `kind` in a /metrics text. */
+function repairs(text: string, kind: string): number {
+  const re = new RegExp(
+    `^schema_operator_organization_policy_repairs_total\\{kind="${kind}"\\} (\\d+)$`,
+    'm',
+  );
+  return Number(re.exec(text)?.[1] ?? 0);
+}
 const ORG = 'schema.streamspace.io/organization';
 const DEFAULT = 'schema.streamspace.io/is-default-class';
 
@@ -177,7 +186,7 @@ describe('OrganizationClass: every org namespace gets its quota, limits, isolati
     );
   });
 
-  it('recreates a deleted NetworkPolicy', async () => {
+  it('recreates a deleted NetworkPolicy, and counts both repairs by kind', async () => {
     const t0 = performance.now();
     await ok('delete', 'networkpolicy', 'organization-isolation', '-n', 'acme');
     await eventually(
@@ -189,6 +198,9 @@ describe('OrganizationClass: every org namespace gets its quota, limits, isolati
     console.log(
       `      NetworkPolicy recreated ${Math.round(performance.now() - t0)} ms after kubectl delete started`,
     );
+    const text = await env.operators[0]!.metrics();
+    expect(repairs(text, 'ResourceQuota'), text).to.be.at.least(1);
+    expect(repairs(text, 'NetworkPolicy'), text).to.be.at.least(1);
   });
 
   it('carries a class change to every org of the class and counts them on the class', async () => {
