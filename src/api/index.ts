@@ -1,13 +1,13 @@
 /**
- * The API of the two custom resources: names shared across the project, the
+ * The API of the custom resources: names shared across the project, the
  * generated TypeScript types, condition helpers and the CRD loader.
  */
 
-/** The API group of both kinds. */
+/** The API group of every kind. */
 export const GROUP = 'schema.streamspace.io';
 /** The served and stored version. */
 export const VERSION = 'v1alpha1';
-/** `apiVersion` of both kinds. */
+/** `apiVersion` of every kind. */
 export const API_VERSION = `${GROUP}/${VERSION}` as const;
 
 /** Kind, plural and short name of SchemaMigration (namespaced). */
