@@ -198,6 +198,31 @@ export function setupOrganizations(s: OrganizationSetup): OrganizationWiring {
     metrics: s.metrics,
   });
 
+  watchWakes({ controller, orgs, smigs, namespaces, forget: [finalizers, statuses] });
+  policy.watch({ enqueue: (name) => controller.enqueue(name), orgs: orgs.cache });
+
+  s.manager.addInformer(orgs);
+  s.manager.addInformer(namespaces);
+  s.manager.addController(controller);
+  return {
+    close: () => registry.closeAll(),
+    organizations: orgs,
+    organizationClasses: policy.classes,
+  };
+}
+
+/** What {@link watchWakes} connects. */
+interface Wakes {
+  controller: Controller;
+  orgs: Informer<Organization>;
+  smigs: Informer<SchemaMigration>;
+  namespaces: Informer<KubeObject>;
+  /** What remembers deleted orgs (finalizer adds, status writes). */
+  forget: Array<{ forget(o: Organization): void }>;
+}
+
+/** The watches that wake an org (this file's doc comment says which and why). */
+function watchWakes({ controller, orgs, smigs, namespaces, forget }: Wakes): void {
   const enqueue = (o: KubeObject) => controller.enqueue(objectKey(o));
   const wakeUsers = (index: 'database' | 'namespace', value: string) => {
     for (const o of orgs.cache.byIndex(index, value)) enqueue(o);
@@ -209,8 +234,7 @@ export function setupOrganizations(s: OrganizationSetup): OrganizationWiring {
       if (orgChanged(old, o)) enqueue(o);
     },
     delete: (o) => {
-      finalizers.forget(o);
-      statuses.forget(o);
+      for (const f of forget) f.forget(o);
       enqueue(o);
     },
   });
@@ -229,15 +253,4 @@ export function setupOrganizations(s: OrganizationSetup): OrganizationWiring {
     },
     delete: (ns) => wakeUsers('namespace', objectKey(ns)),
   });
-
-  policy.watch({ enqueue: (name) => controller.enqueue(name), orgs: orgs.cache });
-
-  s.manager.addInformer(orgs);
-  s.manager.addInformer(namespaces);
-  s.manager.addController(controller);
-  return {
-    close: () => registry.closeAll(),
-    organizations: orgs,
-    organizationClasses: policy.classes,
-  };
 }
