@@ -1,6 +1,12 @@
 import { expect } from 'chai';
 import type { Organization, OrganizationClass } from '../../../src/api/index.js';
 import {
+  organizationClassReconciler,
+  ROLLOUT_RECHECK_MS,
+  type ClassDeps,
+} from '../../../src/controllers/organizationclass/reconciler.js';
+import type { ReconcileContext } from '../../../src/kube/index.js';
+import {
   CLASS_FINALIZER,
   decideClass,
 } from '../../../src/controllers/organizationclass/decision.js';
@@ -122,5 +128,50 @@ describe('organizationclass/decision', () => {
   it('gives a class that is not the default no AmbiguousDefault condition', () => {
     const d = decideClass({ cls: cls(), orgs: [], defaults: 2, now: NOW });
     expect(d.status.conditions!.map((c) => c.type)).to.deep.equal(['Ready']);
+  });
+});
+
+describe('organizationclass/reconciler', () => {
+  const ctx = { log: { debug: () => undefined } } as unknown as ReconcileContext;
+
+  function world(c: OrganizationClass, orgs: Organization[]) {
+    const calls: string[] = [];
+    const deps: ClassDeps = {
+      getClass: () => c,
+      orgsOf: () => orgs,
+      defaults: () => 0,
+      addFinalizer: async (x) => (calls.push('addFinalizer'), x),
+      removeFinalizer: async () => void calls.push('removeFinalizer'),
+      writeStatus: async () => void calls.push('writeStatus'),
+      writeStatusThrottled: async () => void calls.push('writeStatusThrottled'),
+      now: () => NOW,
+    };
+    return { reconcile: organizationClassReconciler(deps), calls };
+  }
+
+  it('writes the status at once when every org is applied', async () => {
+    const w = world(cls({ finalizer: true }), [org('a', { status: 'True' })]);
+    expect(await w.reconcile(ctx, 'standard')).to.deep.equal({});
+    expect(w.calls).to.deep.equal(['writeStatus']);
+  });
+
+  it('throttles the status during a rollout and looks again', async () => {
+    const w = world(cls({ finalizer: true }), [org('a', { status: 'True', generation: 3 })]);
+    expect(await w.reconcile(ctx, 'standard')).to.deep.equal({
+      requeueAfterMs: ROLLOUT_RECHECK_MS,
+    });
+    expect(w.calls).to.deep.equal(['writeStatusThrottled']);
+  });
+
+  it('lets a deleted class go without a status write once no org uses it', async () => {
+    const w = world(cls({ finalizer: true, deleting: true }), []);
+    await w.reconcile(ctx, 'standard');
+    expect(w.calls).to.deep.equal(['removeFinalizer']);
+  });
+
+  it('adds the finalizer before the status once an org uses the class', async () => {
+    const w = world(cls(), [org('a', { status: 'True' })]);
+    await w.reconcile(ctx, 'standard');
+    expect(w.calls).to.deep.equal(['addFinalizer', 'writeStatus']);
   });
 });
