@@ -68,7 +68,7 @@ export function generateTypes(crds: Crd[], options: CodegenOptions = {}): string
         return /^[\w.]+$/.test(item) ? `${item}[]` : `Array<${item}>`;
       }
       case 'object': {
-        if (!node.properties) return 'Record<string, unknown>';
+        if (!node.properties) return mapType(node.additionalProperties);
         const name = names[path] ?? fallback;
         reserve(name);
         emit(name, objectDecl(name, node, path));
@@ -179,4 +179,11 @@ function pascal(s: string): string {
 
 function singular(s: string): string {
   return s.endsWith('s') ? s.slice(0, -1) : `${s}Item`;
+}
+
+/** A map's TypeScript type from the schema of its values (quantities are integers or strings). */
+function mapType(values: SchemaNode | undefined): string {
+  if (values?.['x-kubernetes-int-or-string']) return 'Record<string, number | string>';
+  if (values?.type === 'string' && !values.enum) return 'Record<string, string>';
+  return 'Record<string, unknown>';
 }

@@ -11,7 +11,11 @@ import { format, resolveConfig } from 'prettier';
 import { generateTypes } from './codegen.js';
 import { loadCrds, packageRoot } from '../../src/api/crds.js';
 import { generateDoc } from './docgen.js';
-import { exampleOrganization, exampleSchemaMigration } from './examples.js';
+import {
+  exampleOrganization,
+  exampleOrganizationClass,
+  exampleSchemaMigration,
+} from './examples.js';
 import type { Crd } from '../../src/api/schema.js';
 
 /** Where the generated files go, relative to the package root. */
@@ -49,7 +53,11 @@ export async function renderTypes(crds: Crd[], root = packageRoot()): Promise<st
 
 /** The contents docs/crds.md must have, formatted as the repository formats it. */
 export async function renderDoc(crds: Crd[], root = packageRoot()): Promise<string> {
-  const examples = { SchemaMigration: exampleSchemaMigration, Organization: exampleOrganization };
+  const examples = {
+    SchemaMigration: exampleSchemaMigration,
+    Organization: exampleOrganization,
+    OrganizationClass: exampleOrganizationClass,
+  };
   return pretty(generateDoc(crds, { examples }), join(root, DOC_FILE));
 }
 

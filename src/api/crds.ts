@@ -15,6 +15,7 @@ import type { Crd } from './schema.js';
 export const CRD_FILES = [
   'schema.streamspace.io_schemamigrations.yaml',
   'schema.streamspace.io_organizations.yaml',
+  'schema.streamspace.io_organizationclasses.yaml',
 ] as const;
 
 /**

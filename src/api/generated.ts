@@ -679,6 +679,15 @@ export interface OrganizationSpec {
    */
   adoptNamespace?: boolean;
   /**
+   * The OrganizationClass whose policy (quota, limits, isolation, access) the namespace
+   * gets. Unset, the class annotated schema.streamspace.io/is-default-class "true" is used,
+   * if there is exactly one.
+   *
+   * Validation: pattern `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`;
+   * length 1..253.
+   */
+  className?: string;
+  /**
    * The SchemaMigration of the database that holds the organizations table. The row is
    * written only once it is Ready. Unset, the operator's default is used.
    */
@@ -733,7 +742,20 @@ export interface OrganizationStatus {
    */
   namespace?: string;
   /**
-   * Ready, NamespaceReady, DatabaseSynced (the row is written) and Suspended.
+   * The OrganizationClass whose policy the namespace holds (empty for none).
+   *
+   * Validation: length <= 253.
+   */
+  className?: string;
+  /**
+   * The metadata.generation of that class last applied.
+   *
+   * Validation: value >= 0.
+   */
+  classGeneration?: number;
+  /**
+   * Ready, NamespaceReady, DatabaseSynced (the row is written), Suspended and PolicyApplied
+   * (the class's objects are in the namespace; not part of Ready).
    *
    * Validation: items <= 16; unique by type.
    */
@@ -751,4 +773,287 @@ export interface OrganizationList {
   kind: 'OrganizationList';
   metadata: { resourceVersion?: string; continue?: string };
   items: Organization[];
+}
+
+/**
+ * OrganizationClass is what every namespace of its organizations holds: labels, Pod
+ * Security level, a ResourceQuota, a LimitRange, network isolation and RoleBindings. The
+ * operator creates those objects in each organization's own or adopted namespace (never in
+ * the shared one) and puts them back when someone else edits or deletes them. An
+ * Organization names its class in spec.className; one without uses the class annotated
+ * schema.streamspace.io/is-default-class "true".
+ */
+export interface OrganizationClass {
+  apiVersion: 'schema.streamspace.io/v1alpha1';
+  kind: 'OrganizationClass';
+  metadata: ObjectMeta;
+  /**
+   * What each namespace of the class's organizations holds; every field is optional.
+   */
+  spec?: OrganizationClassSpec;
+  /**
+   * What the operator observed, written through the status subresource.
+   */
+  status?: OrganizationClassStatus;
+}
+
+/**
+ * What each namespace of the class's organizations holds; every field is optional.
+ */
+export interface OrganizationClassSpec {
+  /**
+   * Metadata merged onto the organization's namespace (nothing others set is removed).
+   */
+  namespace?: OrganizationClassSpecNamespace;
+  /**
+   * The Pod Security Standard enforced in the namespace: the labels
+   * pod-security.kubernetes.io/enforce and enforce-version latest.
+   */
+  podSecurity?: 'privileged' | 'baseline' | 'restricted';
+  /**
+   * A ResourceQuota named organization in the namespace.
+   */
+  resourceQuota?: OrganizationClassSpecResourceQuota;
+  /**
+   * A LimitRange named organization in the namespace.
+   */
+  limitRange?: OrganizationClassSpecLimitRange;
+  /**
+   * Organization mode: a NetworkPolicy organization-isolation admitting ingress only from
+   * the namespace itself and the listed namespaces. None: no policy.
+   */
+  networkIsolation?: OrganizationClassSpecNetworkIsolation;
+  /**
+   * RoleBindings in the namespace. Only the ClusterRoles the operator was allowed to bind
+   * (run --bindable-cluster-roles) are bound; others are refused.
+   *
+   * Validation: items <= 16; unique by name.
+   */
+  roleBindings?: OrganizationClassSpecRoleBinding[];
+}
+
+/**
+ * Metadata merged onto the organization's namespace (nothing others set is removed).
+ */
+export interface OrganizationClassSpecNamespace {
+  /**
+   * Labels set on the namespace.
+   */
+  labels?: Record<string, string>;
+  /**
+   * Annotations set on the namespace.
+   */
+  annotations?: Record<string, string>;
+}
+
+/**
+ * A ResourceQuota named organization in the namespace.
+ */
+export interface OrganizationClassSpecResourceQuota {
+  /**
+   * Hard limits by resource name (ResourceQuota spec.hard).
+   */
+  hard: Record<string, number | string>;
+}
+
+/**
+ * A LimitRange named organization in the namespace.
+ */
+export interface OrganizationClassSpecLimitRange {
+  /**
+   * The LimitRange's spec.limits, as written.
+   *
+   * Validation: items <= 16.
+   */
+  limits: OrganizationClassSpecLimitRangeLimit[];
+}
+
+/**
+ * One LimitRangeItem.
+ */
+export interface OrganizationClassSpecLimitRangeLimit {
+  /**
+   * Container, Pod or PersistentVolumeClaim.
+   */
+  type: 'Container' | 'Pod' | 'PersistentVolumeClaim';
+  /**
+   * Maximum by resource name.
+   */
+  max?: Record<string, number | string>;
+  /**
+   * Minimum by resource name.
+   */
+  min?: Record<string, number | string>;
+  /**
+   * Default limit by resource name.
+   */
+  default?: Record<string, number | string>;
+  /**
+   * Default request by resource name.
+   */
+  defaultRequest?: Record<string, number | string>;
+  /**
+   * Maximum limit-to-request ratio by resource name.
+   */
+  maxLimitRequestRatio?: Record<string, number | string>;
+}
+
+/**
+ * Organization mode: a NetworkPolicy organization-isolation admitting ingress only from
+ * the namespace itself and the listed namespaces. None: no policy.
+ */
+export interface OrganizationClassSpecNetworkIsolation {
+  /**
+   * None or Organization.
+   */
+  mode: 'None' | 'Organization';
+  /**
+   * Namespaces whose pods may reach the organization's pods.
+   *
+   * Validation: items <= 32.
+   */
+  allowFromNamespaces?: string[];
+}
+
+/**
+ * One RoleBinding.
+ */
+export interface OrganizationClassSpecRoleBinding {
+  /**
+   * Name of the RoleBinding.
+   *
+   * Validation: pattern `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`;
+   * length 1..253.
+   */
+  name: string;
+  /**
+   * The ClusterRole bound in the namespace.
+   *
+   * Validation: length 1..253.
+   */
+  clusterRole: string;
+  /**
+   * Who is bound (rbac/v1 Subject). The string ${organization} in a name is replaced by the
+   * organization id.
+   *
+   * Validation: items 1..16.
+   */
+  subjects: OrganizationClassSpecRoleBindingSubject[];
+}
+
+/**
+ * One subject.
+ */
+export interface OrganizationClassSpecRoleBindingSubject {
+  /**
+   * User, Group or ServiceAccount.
+   */
+  kind: 'User' | 'Group' | 'ServiceAccount';
+  /**
+   * Name of the subject.
+   *
+   * Validation: length 1..253.
+   */
+  name: string;
+  /**
+   * Namespace of a ServiceAccount subject.
+   *
+   * Validation: length <= 63.
+   */
+  namespace?: string;
+}
+
+/**
+ * What the operator observed, written through the status subresource.
+ */
+export interface OrganizationClassStatus {
+  /**
+   * The metadata.generation this status describes.
+   *
+   * Validation: value >= 0.
+   */
+  observedGeneration?: number;
+  /**
+   * The organizations of this class and how many have its current generation applied.
+   */
+  organizations?: OrganizationClassStatusOrganizations;
+  /**
+   * Ready (reasons Applied, Applying, OrganizationsFailing) and AmbiguousDefault (True while
+   * more than one class is annotated as the default).
+   *
+   * Validation: items <= 16; unique by type.
+   */
+  conditions?: OrganizationClassStatusCondition[];
+}
+
+/**
+ * The organizations of this class and how many have its current generation applied.
+ */
+export interface OrganizationClassStatusOrganizations {
+  /**
+   * Organizations that use this class.
+   *
+   * Validation: value >= 0.
+   */
+  total?: number;
+  /**
+   * Those whose policy is applied for the class's current generation.
+   *
+   * Validation: value >= 0.
+   */
+  applied?: number;
+  /**
+   * Those whose policy failed to apply.
+   *
+   * Validation: value >= 0.
+   */
+  failed?: number;
+}
+
+/**
+ * One aspect of the object's state (metav1.Condition).
+ */
+export interface OrganizationClassStatusCondition {
+  /**
+   * Type of the condition, in CamelCase.
+   *
+   * Validation: pattern
+   * `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$`;
+   * length <= 316.
+   */
+  type: string;
+  /**
+   * True, False or Unknown.
+   */
+  status: 'True' | 'False' | 'Unknown';
+  /**
+   * The metadata.generation the condition was set for.
+   *
+   * Validation: value >= 0.
+   */
+  observedGeneration?: number;
+  /**
+   * When the status last changed.
+   */
+  lastTransitionTime: string;
+  /**
+   * A CamelCase reason for the last transition, for programs.
+   *
+   * Validation: pattern `^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$`; length 1..1024.
+   */
+  reason: string;
+  /**
+   * A human-readable message about the transition; may be empty.
+   *
+   * Validation: length <= 32768.
+   */
+  message: string;
+}
+
+/** A list of OrganizationClass objects, as a list call returns them. */
+export interface OrganizationClassList {
+  apiVersion: 'schema.streamspace.io/v1alpha1';
+  kind: 'OrganizationClassList';
+  metadata: { resourceVersion?: string; continue?: string };
+  items: OrganizationClass[];
 }

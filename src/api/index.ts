@@ -1,13 +1,13 @@
 /**
- * The API of the two custom resources: names shared across the project, the
+ * The API of the custom resources: names shared across the project, the
  * generated TypeScript types, condition helpers and the CRD loader.
  */
 
-/** The API group of both kinds. */
+/** The API group of every kind. */
 export const GROUP = 'schema.streamspace.io';
 /** The served and stored version. */
 export const VERSION = 'v1alpha1';
-/** `apiVersion` of both kinds. */
+/** `apiVersion` of every kind. */
 export const API_VERSION = `${GROUP}/${VERSION}` as const;
 
 /** Kind, plural and short name of SchemaMigration (namespaced). */
@@ -25,6 +25,17 @@ export const ORGANIZATION = {
   shortName: 'org',
   namespaced: false,
 } as const;
+
+/** Kind, plural and short name of OrganizationClass (cluster-scoped). */
+export const ORGANIZATION_CLASS = {
+  kind: 'OrganizationClass',
+  plural: 'organizationclasses',
+  shortName: 'orgclass',
+  namespaced: false,
+} as const;
+
+/** Annotation `"true"` on the OrganizationClass used by Organizations without spec.className. */
+export const DEFAULT_CLASS_ANNOTATION = `${GROUP}/is-default-class`;
 
 /** Annotation on a SchemaMigration: any new value asks for one more attempt of a stalled migration. */
 export const RETRY_ANNOTATION = `${GROUP}/retry`;
@@ -54,6 +65,13 @@ export const OrganizationConditions = {
   NamespaceReady: 'NamespaceReady',
   DatabaseSynced: 'DatabaseSynced',
   Suspended: 'Suspended',
+  PolicyApplied: 'PolicyApplied',
+} as const;
+
+/** Condition types of an OrganizationClass. */
+export const OrganizationClassConditions = {
+  Ready: 'Ready',
+  AmbiguousDefault: 'AmbiguousDefault',
 } as const;
 
 export * from './generated.js';

@@ -31,6 +31,11 @@ export interface SchemaNode {
   required?: string[];
   properties?: Record<string, SchemaNode>;
   items?: SchemaNode;
+  /** The schema of every value of a map (an object without properties). */
+  additionalProperties?: SchemaNode;
+  maxProperties?: number;
+  /** An integer or a string (a resource quantity). */
+  'x-kubernetes-int-or-string'?: boolean;
   'x-kubernetes-validations'?: ValidationRule[];
   'x-kubernetes-list-type'?: 'atomic' | 'set' | 'map';
   'x-kubernetes-list-map-keys'?: string[];

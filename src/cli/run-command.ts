@@ -31,6 +31,7 @@ export interface RunFlags {
   operatorNamespace?: string;
   reservedNamespaces?: string;
   orgNamespacePattern?: string;
+  bindableClusterRoles?: string;
   logLevel?: string;
 }
 
@@ -115,6 +116,12 @@ export function registerRun(program: Command): void {
         "a regular expression every Organization's dedicated namespace must match in full (e.g. 'org-[a-z0-9-]+')",
       ).env('ORG_NAMESPACE_PATTERN'),
     )
+    .addOption(
+      new Option(
+        '--bindable-cluster-roles <names>',
+        "comma-separated ClusterRoles an OrganizationClass's roleBindings may bind (default: none; the operator's RBAC must grant bind on them)",
+      ).env('BINDABLE_CLUSTER_ROLES'),
+    )
     .addOption(new Option('--log-level <level>', 'error, warn, info or debug').env('LOG_LEVEL'))
     .action(async (flags: RunFlags) => runCommand(operatorSettings(flags)));
 }
@@ -136,6 +143,7 @@ export function operatorSettings(flags: RunFlags): OperatorOptions {
   const defaultDatabaseRef = databaseRefFlag(flags.defaultDatabaseRef);
   const allowedDatabaseHosts = allowedHostsFlag(flags.allowedDatabaseHosts);
   const namespacePolicy = namespacePolicyFlags(flags);
+  const bindableClusterRoles = clusterRolesFlag(flags.bindableClusterRoles);
   const leaderElection = leaderElectionTimings({
     leaseDuration: flags.leaderElectLeaseDuration,
     renewDeadline: flags.leaderElectRenewDeadline,
@@ -150,6 +158,7 @@ export function operatorSettings(flags: RunFlags): OperatorOptions {
     allowedDatabaseHosts,
     leaderElection,
     namespacePolicy,
+    bindableClusterRoles,
   };
 }
 
@@ -233,6 +242,18 @@ function namespacePolicyFlags(flags: RunFlags): { reserved: string[]; pattern?: 
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+}
+
+/** `--bindable-cluster-roles a, b` as names (empty entries dropped); a name that is not one is a usage error. */
+export function clusterRolesFlag(value: string | undefined): string[] {
+  const names = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const bad = names.filter((n) => !/^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?$/.test(n));
+  if (bad.length)
+    throw new UsageError(`--bindable-cluster-roles: not ClusterRole names: ${bad.join(', ')}`);
+  return names;
 }
 
 /** `--default-database-ref NS/NAME` as a reference; a malformed value is a usage error. */

@@ -4,7 +4,13 @@
  * reads SchemaMigrations, the pod gate too) takes it from here, never from
  * that kind's controller.
  */
-import { GROUP, ORGANIZATION, SCHEMA_MIGRATION, VERSION } from '../api/index.js';
+import {
+  GROUP,
+  ORGANIZATION,
+  ORGANIZATION_CLASS,
+  SCHEMA_MIGRATION,
+  VERSION,
+} from '../api/index.js';
 import type { ResourceRef } from '../kube/index.js';
 
 /** The SchemaMigration resource. */
@@ -20,6 +26,14 @@ export const organizations = {
   group: GROUP,
   version: VERSION,
   plural: ORGANIZATION.plural,
+  namespaced: false,
+} satisfies ResourceRef;
+
+/** The OrganizationClass resource (cluster-scoped). */
+export const organizationClasses = {
+  group: GROUP,
+  version: VERSION,
+  plural: ORGANIZATION_CLASS.plural,
   namespaced: false,
 } satisfies ResourceRef;
 
@@ -44,5 +58,37 @@ export const pods = {
   group: '',
   version: 'v1',
   plural: 'pods',
+  namespaced: true,
+} satisfies ResourceRef;
+
+/** Core ResourceQuotas (an OrganizationClass's quota). */
+export const resourceQuotas = {
+  group: '',
+  version: 'v1',
+  plural: 'resourcequotas',
+  namespaced: true,
+} satisfies ResourceRef;
+
+/** Core LimitRanges (an OrganizationClass's default limits). */
+export const limitRanges = {
+  group: '',
+  version: 'v1',
+  plural: 'limitranges',
+  namespaced: true,
+} satisfies ResourceRef;
+
+/** NetworkPolicies (an OrganizationClass's isolation). */
+export const networkPolicies = {
+  group: 'networking.k8s.io',
+  version: 'v1',
+  plural: 'networkpolicies',
+  namespaced: true,
+} satisfies ResourceRef;
+
+/** RoleBindings (an OrganizationClass's access). */
+export const roleBindings = {
+  group: 'rbac.authorization.k8s.io',
+  version: 'v1',
+  plural: 'rolebindings',
   namespaced: true,
 } satisfies ResourceRef;

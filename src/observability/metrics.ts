@@ -176,6 +176,16 @@ export class OperatorMetrics {
     'Namespace writes by the Organization controller: create, patch, delete',
     ['operation'],
   );
+  readonly organizationPolicyWrites = this.counter(
+    'schema_operator_organization_policy_writes_total',
+    "Writes of an OrganizationClass's objects in organization namespaces, by kind and operation: create, update, delete",
+    ['kind', 'operation'],
+  );
+  readonly organizationPolicyRepairs = this.counter(
+    'schema_operator_organization_policy_repairs_total',
+    'Objects of an OrganizationClass put back after someone else changed or deleted them, by kind',
+    ['kind'],
+  );
 
   constructor(opts: MetricsOptions = {}) {
     if (opts.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });

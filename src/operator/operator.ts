@@ -11,6 +11,7 @@ import { setupPodGate } from '../controllers/podgate/setup.js';
 import { setupSchemaMigrations } from '../controllers/schemamigration/setup.js';
 import { schemaMigrations } from '../controllers/resources.js';
 import { setupOrganizations } from '../controllers/organization/setup.js';
+import { setupOrganizationClasses } from '../controllers/organizationclass/setup.js';
 import {
   checkApiReachable,
   Informer,
@@ -68,6 +69,8 @@ export interface OperatorOptions {
   operatorNamespace?: string;
   /** The install's limits on organization namespaces. */
   namespacePolicy?: { reserved?: string[]; pattern?: RegExp };
+  /** ClusterRoles an OrganizationClass may bind (`run --bindable-cluster-roles`); default none. */
+  bindableClusterRoles?: string[];
   logLevel?: string;
   signals?: SignalSource;
   /** Called once the manager runs (the health server is up). */
@@ -141,8 +144,16 @@ export async function runOperator(
     allowedDatabaseHosts: o.allowedDatabaseHosts,
     operatorNamespace,
     namespacePolicy: o.namespacePolicy,
+    bindableClusterRoles: o.bindableClusterRoles,
     labelSelector: o.selector,
   });
+  // A class counts every org of it: one writer of its status, so only an unsharded operator runs it.
+  if (!o.selector)
+    setupOrganizationClasses({
+      ...shared,
+      organizations: organizations.organizations,
+      organizationClasses: organizations.organizationClasses,
+    });
   // A shard gates only the pods its selector matches, so no pod is patched by two shards.
   setupPodGate({
     ...shared,

@@ -33,15 +33,17 @@ const smigRef = {
 type Obj = Unstructured & { status?: unknown };
 
 /** Counts only the write verbs of the devcluster's request counters. */
-function writes(counts: Record<string, number>): Record<string, number> {
+export function writes(counts: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [k, n] of Object.entries(counts)) if (WRITE_VERBS.has(k.split(' ')[0]!)) out[k] = n;
   return out;
 }
 
-const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+export const sum = (counts: Record<string, number>) =>
+  Object.values(counts).reduce((a, b) => a + b, 0);
 
-function peakRssMb(pid: number): number {
+/** The peak resident set of process `pid`, in MB. */
+export function peakRssMb(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8')
     .split('\n')
     .find((l) => l.startsWith('VmHWM:'));
@@ -73,7 +75,7 @@ export async function orgsBenchmark(ctx: BenchContext): Promise<string> {
 }
 
 /** The organizations' SchemaMigration, its namespace and its database Secret. */
-async function seed(cluster: BenchCluster, url: string): Promise<void> {
+export async function seed(cluster: BenchCluster, url: string): Promise<void> {
   await cluster.namespace('streamspace');
   await cluster.urlSecret('streamspace', 'streamspace-db', url);
   await cluster.client.resource<Unstructured>(smigRef).create({
@@ -93,7 +95,11 @@ async function seed(cluster: BenchCluster, url: string): Promise<void> {
  * heap limit BENCH_OPERATOR_HEAP_MB sets (so not through `OperatorProcess`,
  * which needs its info lines).
  */
-function spawnOperator(kubeconfigPath: string, heapMb: string | undefined) {
+export function spawnOperator(
+  kubeconfigPath: string,
+  heapMb: string | undefined,
+  extraArgs: readonly string[] = [],
+) {
   const operator = spawn(
     process.execPath,
     [
@@ -109,6 +115,7 @@ function spawnOperator(kubeconfigPath: string, heapMb: string | undefined) {
       'streamspace/streamspace-api',
       '--log-level',
       'warn',
+      ...extraArgs,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
@@ -177,7 +184,7 @@ async function applyOrgs({ client, dc }: BenchCluster): Promise<Applied> {
  * informer's, then the watch history is compacted to it and open watches
  * end: every resume gets 410 and lists again. Counts the lists and writes.
  */
-async function forcedRelist({ dc, core }: BenchCluster) {
+export async function forcedRelist({ dc, core }: BenchCluster) {
   await core('serviceaccounts').create({ metadata: { name: 'relist', namespace: 'default' } });
   dc.faults.reset();
   dc.faults.compactHistory();

@@ -1,5 +1,5 @@
 /**
- * The benchmark runner: `node dist/test/bench/run.js [apply|noop|lock|backfill|gate|orgs|ready|fleet|configmaps ...]`
+ * The benchmark runner: `node dist/test/bench/run.js [apply|noop|lock|backfill|gate|orgs|orgs-class|ready|fleet|configmaps ...]`
  * (`npm run bench -- noop`); without names it runs apply, noop and lock. It
  * starts one throwaway PostgreSQL 18 server for all of them, prints the
  * machine and each benchmark's Markdown table on stdout (progress goes to
@@ -20,6 +20,7 @@ import { withClient, type BenchContext } from './context.js';
 import { lockBenchmark } from './lock.js';
 import { noopBenchmark } from './noop.js';
 import { orgsBenchmark } from './orgs.js';
+import { orgsClassBenchmark } from './orgs-class.js';
 import { readyBenchmark } from './ready.js';
 import { DBMATE, PSQL } from './tools.js';
 
@@ -31,6 +32,7 @@ const BENCHMARKS: Record<string, (ctx: BenchContext) => Promise<string>> = {
   backfill: backfillBenchmark,
   gate: gateBenchmark,
   orgs: orgsBenchmark,
+  'orgs-class': orgsClassBenchmark,
   ready: readyBenchmark,
   fleet: fleetBenchmark,
   configmaps: configMapsBenchmark,

@@ -74,6 +74,7 @@ describe('the Helm chart', function () {
       'ClusterRoleBinding',
       'CustomResourceDefinition',
       'CustomResourceDefinition',
+      'CustomResourceDefinition',
       'Deployment',
       'Role',
       'RoleBinding',

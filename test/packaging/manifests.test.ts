@@ -107,6 +107,7 @@ describe('manifests/ (kubectl apply -k)', function () {
         'ClusterRole/schema-operator-secrets-reader',
         'ClusterRoleBinding/schema-operator',
         'ClusterRoleBinding/schema-operator-secrets-reader',
+        'CustomResourceDefinition/organizationclasses.schema.streamspace.io',
         'CustomResourceDefinition/organizations.schema.streamspace.io',
         'CustomResourceDefinition/schemamigrations.schema.streamspace.io',
         'Deployment/schema-operator',
@@ -320,7 +321,7 @@ describe('the overlay of docs/install.md', () => {
       expect(deployment.spec.template.spec.containers[0]!.image).to.equal(
         'registry.example.com/streamspace/schema-operator:0.1.0',
       );
-      expect(objects).to.have.length(14);
+      expect(objects).to.have.length(15);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -192,6 +192,8 @@ export interface OperatorEnvOptions {
   /** Operator processes started before the tests (default 1; 0 for none). */
   operators?: number;
   leaderElect?: boolean;
+  /** More `run` flags for every operator process of the suite. */
+  extraArgs?: string[];
 }
 
 /**
@@ -210,6 +212,7 @@ export function useOperatorEnv(opts: OperatorEnvOptions = {}): OperatorEnv {
     const p = new OperatorProcess({
       kubeconfigPath: env.kubeconfigPath,
       leaderElect: o.leaderElect ?? opts.leaderElect ?? false,
+      extraArgs: opts.extraArgs,
     });
     env.operators.push(p);
     await p.start();

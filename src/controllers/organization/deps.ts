@@ -11,7 +11,9 @@ import type {
   SchemaMigrationRef,
 } from '../../api/index.js';
 import type { EventRecorder, KubeObject } from '../../kube/index.js';
+import type { ClassChoice } from '../class-of.js';
 import type { NamespacePolicy } from './namespace-policy.js';
+import type { PolicyWriter } from './policy-writer.js';
 import type { OrgDatabase } from './sql.js';
 
 /** The finalizer that keeps an Organization until its row and namespace are dealt with. */
@@ -27,6 +29,17 @@ export interface NamespaceWriter {
   patch(name: string, patch: Record<string, unknown>): Promise<KubeObject>;
   /** Deletes; an absent namespace is not an error. */
   delete(name: string): Promise<void>;
+}
+
+/** What the policy step reads and writes (OrganizationClass). */
+export interface PolicyDeps {
+  /** The class `org` uses, or why none (class-of.ts over the class cache). */
+  classOf(org: Organization): ClassChoice;
+  /** The operator's objects (managed-by label) in a namespace, from the caches. */
+  objectsIn(namespace: string): KubeObject[];
+  writer: PolicyWriter;
+  /** `run --bindable-cluster-roles`. */
+  bindableClusterRoles: readonly string[];
 }
 
 /** Everything the reconciler needs. */
@@ -59,5 +72,7 @@ export interface OrganizationDeps {
   operatorNamespace?: string;
   /** The install's limits on organization namespaces (reserved names, a pattern). */
   namespacePolicy?: Pick<NamespacePolicy, 'reserved' | 'pattern'>;
+  /** OrganizationClass policy; absent, no class is ever applied. */
+  policy?: PolicyDeps;
   now?: () => Date;
 }

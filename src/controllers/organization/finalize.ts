@@ -5,7 +5,8 @@
  *   the finalizer goes, so the object (or the CRD) can be removed;
  * - Retain (the default): the row is marked `deleted`, the namespace kept;
  * - Delete: nothing while rows reference the org (Stalled, with the tables);
- *   then the namespace, only if this org created it; then the row, under a
+ *   then the namespace, only if this org created it (else the class's
+ *   objects in it, policy-step.ts); then the row, under a
  *   row lock that keeps new references out (they would cascade).
  *
  * Status is written only while deletion waits; a deletion that finishes in
@@ -17,6 +18,7 @@ import { DEFAULT_ORG_ID, ORG_FINALIZER, type OrganizationDeps } from './deps.js'
 import { recordEvent } from './events.js';
 import { createdBy, SHARED_NAMESPACE } from './namespace.js';
 import type { DatabaseGate } from './database-gate.js';
+import { deletePolicy } from './policy-step.js';
 import type { Reference } from './sql.js';
 import type { OrgStatus } from './status.js';
 
@@ -89,6 +91,8 @@ export async function finalize(i: FinalizeInput): Promise<Result> {
   const nsName = st.status.namespace ?? org.spec.namespace ?? SHARED_NAMESPACE;
   const ours = createdBy(deps.getNamespace(nsName), { id, uid });
   if (ours) await deps.namespaces.delete(nsName);
+  // A namespace kept (adopted) loses the class's objects; one deleted takes them along.
+  else if (nsName !== SHARED_NAMESPACE) await deletePolicy(deps, org, nsName);
   const deleted = await gate.db.deleteRow(id, uid);
   if (deleted.outcome === 'blocked') return blocked(i, deleted.references);
   const nsWhat = ours

@@ -2,7 +2,8 @@
  * The Organization reconciler: one row in `organizations` and one namespace
  * (or the shared one) per Organization (DESIGN section 5). A flat run of
  * steps, each returning early: gone → deleting (finalize.ts) → default-org
- * refused → finalizer → immutable namespace → namespace → database gate
+ * refused → finalizer → immutable namespace → namespace → class policy
+ * (policy-step.ts; PolicyApplied only, never Ready) → database gate
  * (Ready, and spec.allowOrganizations) → row (only one this org created or
  * took back, never default-org) → status and Event.
  *
@@ -18,6 +19,7 @@ import { DEFAULT_ORG_ID, type OrganizationDeps } from './deps.js';
 import { recordTransition } from './events.js';
 import { finalize } from './finalize.js';
 import { decideNamespace, SHARED_NAMESPACE } from './namespace.js';
+import { applyPolicy, withClassMetadata } from './policy-step.js';
 import type { OrgRow } from './sql.js';
 import { statusFor, type OrgStatus } from './status.js';
 
@@ -64,6 +66,7 @@ export function organizationReconciler(deps: OrganizationDeps) {
     const nsName = org.spec.namespace ?? SHARED_NAMESPACE;
     let step = immutableNamespace(nsName, st);
     if (step === 'continue') step = await ensureNamespace(org, nsName, st);
+    if (step === 'continue') await applyPolicy(deps, org, nsName, st);
     if (step === 'continue') step = await writeRow(org, nsName, st, done);
     if (step !== 'continue') return done(step);
 
@@ -103,7 +106,7 @@ export function organizationReconciler(deps: OrganizationDeps) {
         return { requeueAfterMs: RECHECK_MS.terminating };
       case 'create':
         // AlreadyExists (a namespace our cache has not seen yet) is thrown: the retry decides again.
-        await deps.namespaces.create(d.object);
+        await deps.namespaces.create(withClassMetadata(deps, org, d.object));
         st.namespaceReady(exists);
         return 'continue';
       case 'ready':

@@ -8,6 +8,7 @@
  *   index on spec.databaseRef, the default filled in);
  * - a Namespace that appears, changes owner or goes wakes the orgs that ask
  *   for it (an index on spec.namespace);
+ * - the class policy's objects and classes wake their orgs (policy-setup.ts);
  * - an Organization wakes itself only when its spec (generation), its
  *   deletion or its `schema.streamspace.io/retry` annotation changed, so the
  *   controller's own status and finalizer writes do not loop; the annotation
@@ -17,6 +18,7 @@
 import {
   RETRY_ANNOTATION,
   type Organization,
+  type OrganizationClass,
   type SchemaMigration,
   type SchemaMigrationRef,
 } from '../../api/index.js';
@@ -31,6 +33,7 @@ import {
 } from '../../kube/index.js';
 import type { Logger, OperatorMetrics } from '../../observability/index.js';
 import type { AllowedHosts, DatabaseAccess } from '../../engine/index.js';
+import { classKeyOf } from '../class-of.js';
 import { accessKeyOf } from '../database-secret.js';
 import {
   annotationChanged,
@@ -56,6 +59,7 @@ import { countedDatabase, phaseCounts } from './metrics.js';
 import { SHARED_NAMESPACE } from './namespace.js';
 import type { NamespacePolicy } from './namespace-policy.js';
 import { namespaceWriter } from './namespace-writer.js';
+import { setupPolicy } from './policy-setup.js';
 import { organizationReconciler } from './reconciler.js';
 import { openOrgDatabase, type OrgDatabase } from './sql.js';
 
@@ -81,6 +85,10 @@ export interface OrganizationSetup {
   /** The install's limits on organization namespaces (`run --reserved-namespaces`, `--org-namespace-pattern`). */
   namespacePolicy?: Pick<NamespacePolicy, 'reserved' | 'pattern'>;
   labelSelector?: string;
+  /** `run --bindable-cluster-roles`: the ClusterRoles a class may bind (default none). */
+  bindableClusterRoles?: readonly string[];
+  /** The OrganizationClass informer to share; without it one is started here. */
+  organizationClasses?: Informer<OrganizationClass>;
   /** Concurrent reconciles (default 16: they mostly wait, and concurrent upserts share a batch). */
   workers?: number;
 }
@@ -100,8 +108,17 @@ const schemaChanged = anyOf<SchemaMigration>(
   valueChanged((o) => o.spec.allowOrganizations),
 );
 
-/** Registers informers and the controller; `close()` ends the database pools after the manager stopped. */
-export function setupOrganizations(s: OrganizationSetup): { close(): Promise<void> } {
+/** What setupOrganizations hands back: its informers (to share) and `close()`. */
+export interface OrganizationWiring {
+  /** Ends the database pools, after the manager stopped. */
+  close(): Promise<void>;
+  /** Organizations, indexed by `class` (class-of.ts classKeyOf). */
+  organizations: Informer<Organization>;
+  organizationClasses: Informer<OrganizationClass>;
+}
+
+/** Registers informers and the controller. */
+export function setupOrganizations(s: OrganizationSetup): OrganizationWiring {
   const orgClient = s.client.resource<Organization>(organizations);
   const nsClient = s.client.resource<KubeObject>(namespacesRef);
   const secrets = s.client.resource<KubeObject & { data?: Record<string, string> }>(secretsRef);
@@ -114,7 +131,11 @@ export function setupOrganizations(s: OrganizationSetup): { close(): Promise<voi
     labelSelector: s.labelSelector,
     logger: s.logger,
     metrics: s.metrics,
-    indexers: { database: refKey, namespace: (o) => [o.spec.namespace ?? SHARED_NAMESPACE] },
+    indexers: {
+      database: refKey,
+      namespace: (o) => [o.spec.namespace ?? SHARED_NAMESPACE],
+      class: (o) => [classKeyOf(o)],
+    },
   });
   const namespaces = new Informer<KubeObject>({
     client: nsClient,
@@ -141,6 +162,15 @@ export function setupOrganizations(s: OrganizationSetup): { close(): Promise<voi
     patch: (key, body) => orgClient.patchStatus(key, body),
   });
 
+  const policy = setupPolicy({
+    client: s.client,
+    manager: s.manager,
+    logger: s.logger,
+    metrics: s.metrics,
+    bindableClusterRoles: s.bindableClusterRoles ?? [],
+    classes: s.organizationClasses,
+  });
+
   const reconcile = organizationReconciler({
     getOrganization: (name) => orgs.cache.get(name),
     getSchemaMigration: (key) => smigs.cache.get(key),
@@ -158,6 +188,7 @@ export function setupOrganizations(s: OrganizationSetup): { close(): Promise<voi
     defaultDatabaseRef: s.defaultDatabaseRef,
     operatorNamespace: s.operatorNamespace,
     namespacePolicy: s.namespacePolicy,
+    policy: policy.deps,
   });
   const controller = new Controller({
     name: 'organization',
@@ -167,6 +198,31 @@ export function setupOrganizations(s: OrganizationSetup): { close(): Promise<voi
     metrics: s.metrics,
   });
 
+  watchWakes({ controller, orgs, smigs, namespaces, forget: [finalizers, statuses] });
+  policy.watch({ enqueue: (name) => controller.enqueue(name), orgs: orgs.cache });
+
+  s.manager.addInformer(orgs);
+  s.manager.addInformer(namespaces);
+  s.manager.addController(controller);
+  return {
+    close: () => registry.closeAll(),
+    organizations: orgs,
+    organizationClasses: policy.classes,
+  };
+}
+
+/** What {@link watchWakes} connects. */
+interface Wakes {
+  controller: Controller;
+  orgs: Informer<Organization>;
+  smigs: Informer<SchemaMigration>;
+  namespaces: Informer<KubeObject>;
+  /** What remembers deleted orgs (finalizer adds, status writes). */
+  forget: Array<{ forget(o: Organization): void }>;
+}
+
+/** The watches that wake an org (this file's doc comment says which and why). */
+function watchWakes({ controller, orgs, smigs, namespaces, forget }: Wakes): void {
   const enqueue = (o: KubeObject) => controller.enqueue(objectKey(o));
   const wakeUsers = (index: 'database' | 'namespace', value: string) => {
     for (const o of orgs.cache.byIndex(index, value)) enqueue(o);
@@ -178,8 +234,7 @@ export function setupOrganizations(s: OrganizationSetup): { close(): Promise<voi
       if (orgChanged(old, o)) enqueue(o);
     },
     delete: (o) => {
-      finalizers.forget(o);
-      statuses.forget(o);
+      for (const f of forget) f.forget(o);
       enqueue(o);
     },
   });
@@ -198,9 +253,4 @@ export function setupOrganizations(s: OrganizationSetup): { close(): Promise<voi
     },
     delete: (ns) => wakeUsers('namespace', objectKey(ns)),
   });
-
-  s.manager.addInformer(orgs);
-  s.manager.addInformer(namespaces);
-  s.manager.addController(controller);
-  return { close: () => registry.closeAll() };
 }

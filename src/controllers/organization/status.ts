@@ -5,9 +5,10 @@
  * only when it differs from what is stored.
  *
  * Conditions: NamespaceReady, DatabaseSynced (the row is written), Suspended,
- * Ready (both of the first two, for the current generation), and Stalled
- * (kstatus: deletion waits for a person). The phase is a printer column
- * derived from them.
+ * Ready (both of the first two, for the current generation), Stalled
+ * (kstatus: deletion waits for a person) and PolicyApplied (the class's
+ * objects; deliberately not part of Ready, which keeps meaning "row and
+ * namespace are there"). The phase is a printer column derived from them.
  */
 import {
   getCondition,
@@ -20,6 +21,13 @@ import { StatusBuilder, type StatusStamp } from '../status-builder.js';
 export const STALLED = 'Stalled';
 
 const TYPES = [C.Ready, C.NamespaceReady, C.DatabaseSynced, C.Suspended];
+
+/** The PolicyApplied condition's status, reason and message. */
+export interface PolicyOutcome {
+  status: 'True' | 'False';
+  reason: string;
+  message: string;
+}
 
 /** Why an org waits or is refused, and on what. */
 export interface Holdup {
@@ -96,6 +104,17 @@ export class OrgStatus extends StatusBuilder<OrganizationStatus> {
   conflict(h: Holdup): void {
     this.pending(h);
     this.status.phase = 'Conflict';
+  }
+
+  /**
+   * The class's policy outcome: `className` in use ('' for none) and, when
+   * written, the class generation applied (kept as it was otherwise, so the
+   * class controller sees which generation the namespace holds).
+   */
+  policy(o: { className: string; classGeneration?: number; verdict: PolicyOutcome }): void {
+    this.status.className = o.className;
+    if (o.classGeneration !== undefined) this.status.classGeneration = o.classGeneration;
+    this.set(C.PolicyApplied, o.verdict);
   }
 
   /** Deletion under way (finalizer held). */

@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import { loadCrds, type Crd, type SchemaNode } from '../../../src/api/index.js';
-import { exampleOrganization, exampleSchemaMigration } from '../../../scripts/api/examples.js';
+import {
+  exampleOrganization,
+  exampleOrganizationClass,
+  exampleSchemaMigration,
+} from '../../../scripts/api/examples.js';
 import { compileRule } from '../../support/cel.js';
 import { validate } from '../../support/validate.js';
 
@@ -284,6 +288,23 @@ describe('the CEL rules of the CRDs', () => {
   const suites: Array<[string, Case[]]> = [
     ['SchemaMigration', migrationCases],
     ['Organization', orgCases],
+    [
+      'OrganizationClass',
+      [
+        [
+          'accept the documented example',
+          exampleOrganizationClass as unknown as Obj,
+          undefined,
+          undefined,
+        ],
+        [
+          'refuse an unknown Pod Security level',
+          { ...exampleOrganizationClass, spec: { podSecurity: 'lax' } } as unknown as Obj,
+          undefined,
+          /podSecurity|lax|enum|supported/i,
+        ],
+      ],
+    ],
   ];
   for (const [kind, cases] of suites) {
     describe(kind, () => {

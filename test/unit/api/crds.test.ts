@@ -4,6 +4,7 @@ import {
   API_VERSION,
   GROUP,
   ORGANIZATION,
+  ORGANIZATION_CLASS,
   SCHEMA_MIGRATION,
   VERSION,
   loadCrds,
@@ -30,13 +31,20 @@ describe('the CRDs in crds/', () => {
   const schemaOf = (kind: string): SchemaNode =>
     byKind(kind).spec.versions[0]!.schema.openAPIV3Schema;
 
-  it('loads both CRDs, SchemaMigration first', () => {
-    expect(crds.map((c) => c.spec.names.kind)).to.deep.equal(['SchemaMigration', 'Organization']);
+  it('loads the three CRDs, SchemaMigration first', () => {
+    expect(crds.map((c) => c.spec.names.kind)).to.deep.equal([
+      'SchemaMigration',
+      'Organization',
+      'OrganizationClass',
+    ]);
   });
 
-  const names: Array<[typeof SCHEMA_MIGRATION | typeof ORGANIZATION, string, string]> = [
+  const names: Array<
+    [typeof SCHEMA_MIGRATION | typeof ORGANIZATION | typeof ORGANIZATION_CLASS, string, string]
+  > = [
     [SCHEMA_MIGRATION, 'Namespaced', 'schemamigrations.schema.streamspace.io'],
     [ORGANIZATION, 'Cluster', 'organizations.schema.streamspace.io'],
+    [ORGANIZATION_CLASS, 'Cluster', 'organizationclasses.schema.streamspace.io'],
   ];
   for (const [k, scope, name] of names) {
     it(`names ${k.kind} ${name}, ${scope}, short name ${k.shortName}, as the constants say`, () => {
@@ -81,7 +89,10 @@ describe('the CRDs in crds/', () => {
     it(`preserves no unknown fields in ${k.kind}, and only metadata is an open object`, () => {
       const all = nodes(schemaOf(k.kind));
       expect(all.filter(([, n]) => n['x-kubernetes-preserve-unknown-fields'])).to.deep.equal([]);
-      const open = all.filter(([, n]) => n.type === 'object' && !n.properties).map(([p]) => p);
+      // A map (additionalProperties) has typed values: not open.
+      const open = all
+        .filter(([, n]) => n.type === 'object' && !n.properties && !n.additionalProperties)
+        .map(([p]) => p);
       expect(open).to.deep.equal(['.metadata']);
     });
 
@@ -139,7 +150,17 @@ describe('the CRDs in crds/', () => {
       [
         ['Ready', '.status.conditions[?(@.type=="Ready")].status'],
         ['Namespace', '.spec.namespace'],
+        ['Class', '.status.className'],
         ['Phase', '.status.phase'],
+        ['Age', '.metadata.creationTimestamp'],
+      ],
+    ],
+    [
+      'OrganizationClass',
+      [
+        ['Default', '.metadata.annotations.schema\\.streamspace\\.io/is-default-class'],
+        ['Orgs', '.status.organizations.total'],
+        ['Ready', '.status.conditions[?(@.type=="Ready")].status'],
         ['Age', '.metadata.creationTimestamp'],
       ],
     ],

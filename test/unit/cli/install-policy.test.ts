@@ -211,6 +211,43 @@ const ROWS: Row[] = [
     false,
   ],
   [
+    'raising a namespace’s Pod Security level to what an OrganizationClass asks',
+    {
+      method: 'PATCH',
+      type: MERGE_PATCH,
+      path: nsPath('team'),
+      body: {
+        metadata: {
+          labels: {
+            'pod-security.kubernetes.io/enforce': 'restricted',
+            'pod-security.kubernetes.io/enforce-version': 'latest',
+          },
+        },
+      },
+    },
+    true,
+  ],
+  [
+    'lowering a restricted namespace to baseline',
+    {
+      method: 'PATCH',
+      type: MERGE_PATCH,
+      path: nsPath('strict'),
+      body: { metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } } },
+    },
+    false,
+  ],
+  [
+    'removing a namespace’s Pod Security level',
+    {
+      method: 'PATCH',
+      type: MERGE_PATCH,
+      path: nsPath('strict'),
+      body: { metadata: { labels: { 'pod-security.kubernetes.io/enforce': null } } },
+    },
+    false,
+  ],
+  [
     'putting an ownerReference on a namespace',
     {
       method: 'PATCH',
@@ -291,6 +328,9 @@ describe('the shipped admission policy (manifests/admission-policy.yaml)', () =>
       const body = ns.startsWith('org-') ? created(ns) : { metadata: { name: ns } };
       expect((await a('POST', '/api/v1/namespaces', body)).status).to.equal(201);
     }
+    await a('POST', '/api/v1/namespaces', {
+      metadata: { name: 'strict', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
+    });
     await a(
       'POST',
       '/api/v1/namespaces',

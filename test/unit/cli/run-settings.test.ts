@@ -38,6 +38,14 @@ describe("run's flags as the operator's options", () => {
     expect(o.defaultDatabaseRef).to.equal(undefined);
     expect(o.allowedDatabaseHosts).to.equal(undefined);
     expect(o.namespacePolicy?.pattern).to.equal(undefined);
+    expect(o.bindableClusterRoles).to.deep.equal([]);
+  });
+
+  it('lists the bindable ClusterRoles, spaces and empty entries dropped', () => {
+    const o = operatorSettings(
+      defaults({ bindableClusterRoles: 'edit, view,,system:aggregate-to-view' }),
+    );
+    expect(o.bindableClusterRoles).to.deep.equal(['edit', 'view', 'system:aggregate-to-view']);
   });
 
   it('parses the default database reference and the namespace pattern', () => {
@@ -54,6 +62,7 @@ describe("run's flags as the operator's options", () => {
     ['a renew deadline as long as the lease', { leaderElectRenewDeadline: '15s' }, /shorter/],
     ['a reconcile timeout past 24h', { reconcileTimeout: '25h' }, /--reconcile-timeout/],
     ['a namespace pattern that is no regular expression', { orgNamespacePattern: '(' }, /./],
+    ['a bindable ClusterRole that is no name', { bindableClusterRoles: 'edit,Admin*' }, /Admin\*/],
   ];
   for (const [what, flags, message] of bad) {
     it(`refuses ${what} as a usage error`, () => {

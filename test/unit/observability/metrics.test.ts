@@ -159,6 +159,18 @@ const shapes: Shape[] = [
     ['operation'],
     'Namespace writes by the Organization controller: create, patch, delete',
   ],
+  [
+    'schema_operator_organization_policy_writes_total',
+    'counter',
+    ['kind', 'operation'],
+    "Writes of an OrganizationClass's objects in organization namespaces, by kind and operation: create, update, delete",
+  ],
+  [
+    'schema_operator_organization_policy_repairs_total',
+    'counter',
+    ['kind'],
+    'Objects of an OrganizationClass put back after someone else changed or deleted them, by kind',
+  ],
 ];
 
 /** The registered metric objects carry their labels and buckets; `get()` has the type. */
