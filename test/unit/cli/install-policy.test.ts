@@ -130,6 +130,71 @@ const ROWS: Row[] = [
     },
     false,
   ],
+  // Before the deletions below, which the admin's run makes too.
+  [
+    'applying an OrganizationClass to an Organization’s namespace (Pod Security, its labels)',
+    {
+      method: 'PATCH',
+      type: MERGE_PATCH,
+      path: nsPath('org-b'),
+      body: {
+        metadata: {
+          labels: {
+            'pod-security.kubernetes.io/enforce': 'baseline',
+            'pod-security.kubernetes.io/enforce-version': 'latest',
+            'streamspace.io/tier': 'standard',
+          },
+          annotations: { 'scheduler.alpha.kubernetes.io/node-selector': 'pool=sessions' },
+        },
+      },
+    },
+    true,
+  ],
+  [
+    'applying a class to an adopted namespace',
+    {
+      method: 'PATCH',
+      type: MERGE_PATCH,
+      path: nsPath('org-adopted'),
+      body: { metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } },
+    },
+    true,
+  ],
+  [
+    'adopting a namespace and setting its Pod Security in the same request',
+    {
+      method: 'PATCH',
+      type: MERGE_PATCH,
+      path: nsPath('apps'),
+      body: {
+        metadata: {
+          labels: { 'pod-security.kubernetes.io/enforce': 'privileged' },
+          annotations: { 'schema.streamspace.io/organization': 'apps' },
+        },
+      },
+    },
+    false,
+  ],
+  [
+    'setting Pod Security on the shared namespace (no Organization’s)',
+    {
+      method: 'PATCH',
+      type: MERGE_PATCH,
+      path: nsPath('streamspace'),
+      body: { metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } } },
+    },
+    false,
+  ],
+  [
+    'putting a finalizer on an Organization’s namespace',
+    {
+      method: 'PATCH',
+      type: MERGE_PATCH,
+      path: nsPath('org-b'),
+      body: { metadata: { finalizers: ['example.com/hold'] } },
+    },
+    false,
+  ],
   [
     'deleting a namespace it created for an Organization',
     { method: 'DELETE', path: nsPath('org-a') },
@@ -201,11 +266,11 @@ const ROWS: Row[] = [
     false,
   ],
   [
-    'lowering a namespace’s Pod Security level',
+    'lowering the Pod Security level of a namespace no Organization has',
     {
       method: 'PATCH',
       type: MERGE_PATCH,
-      path: nsPath('team'),
+      path: nsPath('apps'),
       body: { metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } } },
     },
     false,
