@@ -182,6 +182,9 @@ describe('manifests/ (kubectl apply -k)', function () {
     return out;
   }
 
+  /** The verbs on the kinds an OrganizationClass puts in an organization's namespace. */
+  const MANAGED = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
+
   it('grants the cluster-wide ClusterRole exactly what the controllers use', () => {
     const g = 'schema.streamspace.io';
     expect(grants(one(objects, 'ClusterRole', 'schema-operator'))).to.deep.equal({
@@ -193,6 +196,13 @@ describe('manifests/ (kubectl apply -k)', function () {
       pods: ['list', 'patch', 'watch'],
       configmaps: ['get', 'list', 'watch'],
       'events.k8s.io/events': ['create', 'patch'],
+      [`${g}/organizationclasses`]: ['get', 'list', 'update', 'watch'],
+      [`${g}/organizationclasses/status`]: ['patch'],
+      resourcequotas: MANAGED,
+      limitranges: MANAGED,
+      'networking.k8s.io/networkpolicies': MANAGED,
+      'rbac.authorization.k8s.io/rolebindings': MANAGED,
+      'rbac.authorization.k8s.io/clusterroles': ['bind'],
     });
   });
 
