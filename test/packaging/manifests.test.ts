@@ -337,6 +337,42 @@ describe('the overlay of docs/install.md', () => {
   });
 });
 
+describe('the overlay of docs/install.md that changes the bindable ClusterRoles', () => {
+  it('changes the bind rule and the flag together', async function () {
+    this.timeout(60_000);
+    const doc = readFileSync(join(ROOT, 'docs', 'install.md'), 'utf8');
+    const m = /```yaml\n# my-install\/kustomization\.yaml, allowing only view\n([\s\S]*?)```/.exec(
+      doc,
+    );
+    expect(m, 'the bindable ClusterRoles overlay in docs/install.md').not.to.equal(null);
+    const dir = mkdtempSync(join(ROOT, '.my-install-'));
+    try {
+      writeFileSync(join(dir, 'kustomization.yaml'), m![1]!);
+      const { stdout } = await run(await kubectlPath(), ['kustomize', dir], {
+        maxBuffer: 16 * 1024 * 1024,
+      });
+      const objects = parseAllDocuments(stdout).map((d) => d.toJS() as Rendered);
+      const role = one(objects, 'ClusterRole', 'schema-operator');
+      const binds = (role.rules ?? []).filter((r) => r.verbs.includes('bind'));
+      expect(binds).to.deep.equal([
+        {
+          apiGroups: ['rbac.authorization.k8s.io'],
+          resources: ['clusterroles'],
+          verbs: ['bind'],
+          resourceNames: ['view'],
+        },
+      ]);
+      const deployment = one(objects, 'Deployment', 'schema-operator') as unknown as Deployment;
+      const args = deployment.spec.template.spec.containers[0]!.args ?? [];
+      expect(args.filter((a) => a.startsWith('--bindable-cluster-roles'))).to.deep.equal([
+        '--bindable-cluster-roles=view',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('Dockerfile', () => {
   const text = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
   const lines = text
