@@ -18,14 +18,16 @@ import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { call, tokenOf } from '../../support/http-client.js';
+import {
+  CLASS_ROWS,
+  classFixtures,
+  MERGE_PATCH,
+  type Request,
+  type Row,
+} from './install-policy-rows.js';
 
 const GATE = 'schema.streamspace.io/ready';
 const JSON_PATCH = 'application/json-patch+json';
-const MERGE_PATCH = 'application/merge-patch+json';
-
-type Request = { method: string; path: string; body?: unknown; type?: string };
-/** [what, request against the fixtures, allowed for the operator] */
-type Row = [string, Request, boolean];
 
 const pod = (name: string, gates: string[]) => ({
   metadata: {
@@ -60,24 +62,6 @@ const created = (name: string, more: Record<string, string> = {}) => ({
     },
   },
 });
-
-/** The labels on every object an OrganizationClass makes the operator create. */
-const managedLabels = (org: string) => ({
-  'app.kubernetes.io/managed-by': 'schema-operator',
-  'schema.streamspace.io/organization': org,
-});
-const quota = (name: string, org: string) => ({
-  metadata: { name, labels: managedLabels(org) },
-  spec: { hard: { pods: '10' } },
-});
-const roleBinding = (name: string, org: string | undefined) => ({
-  metadata: { name, ...(org ? { labels: managedLabels(org) } : {}) },
-  roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
-  subjects: [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'admins' }],
-});
-const lrPath = (name: string) => `/api/v1/namespaces/org-b/limitranges/${name}`;
-const rbPath = (name: string) =>
-  `/apis/rbac.authorization.k8s.io/v1/namespaces/org-b/rolebindings/${name}`;
 
 const ROWS: Row[] = [
   [
@@ -149,85 +133,7 @@ const ROWS: Row[] = [
     false,
   ],
   // Before the deletions below, which the admin's run makes too.
-  [
-    'creating a labelled ResourceQuota in its Organization’s namespace',
-    { method: 'POST', path: '/api/v1/namespaces/org-b/resourcequotas', body: quota('q1', 'org-b') },
-    true,
-  ],
-  [
-    'creating a ResourceQuota labelled for another Organization',
-    { method: 'POST', path: '/api/v1/namespaces/org-b/resourcequotas', body: quota('q2', 'x') },
-    false,
-  ],
-  [
-    'creating an unlabelled ResourceQuota',
-    {
-      method: 'POST',
-      path: '/api/v1/namespaces/org-b/resourcequotas',
-      body: { metadata: { name: 'q3' }, spec: { hard: { pods: '1' } } },
-    },
-    false,
-  ],
-  [
-    'creating a labelled RoleBinding in the shared namespace',
-    {
-      method: 'POST',
-      path: '/apis/rbac.authorization.k8s.io/v1/namespaces/streamspace/rolebindings',
-      body: roleBinding('rb1', 'streamspace'),
-    },
-    false,
-  ],
-  [
-    'creating a labelled RoleBinding in a namespace no Organization has',
-    {
-      method: 'POST',
-      path: '/apis/rbac.authorization.k8s.io/v1/namespaces/apps/rolebindings',
-      body: roleBinding('rb2', 'apps'),
-    },
-    false,
-  ],
-  [
-    'repairing a LimitRange it manages',
-    {
-      method: 'PATCH',
-      type: MERGE_PATCH,
-      path: lrPath('organization'),
-      body: { spec: { limits: [{ type: 'Container', default: { cpu: '1' } }] } },
-    },
-    true,
-  ],
-  [
-    'dropping its labels from a LimitRange it manages',
-    {
-      method: 'PATCH',
-      type: MERGE_PATCH,
-      path: lrPath('organization'),
-      body: { metadata: { labels: { 'app.kubernetes.io/managed-by': null } } },
-    },
-    false,
-  ],
-  [
-    'changing a LimitRange someone else made',
-    {
-      method: 'PATCH',
-      type: MERGE_PATCH,
-      path: lrPath('theirs'),
-      body: { spec: { limits: [{ type: 'Container', default: { cpu: '1' } }] } },
-    },
-    false,
-  ],
-  [
-    'labelling someone else’s LimitRange as its own',
-    {
-      method: 'PATCH',
-      type: MERGE_PATCH,
-      path: lrPath('theirs'),
-      body: { metadata: { labels: managedLabels('org-b') } },
-    },
-    false,
-  ],
-  ['deleting a RoleBinding someone else made', { method: 'DELETE', path: rbPath('theirs') }, false],
-  ['deleting a RoleBinding it manages', { method: 'DELETE', path: rbPath('managed') }, true],
+  ...CLASS_ROWS,
   [
     'applying an OrganizationClass to an Organization’s namespace (Pod Security, its labels)',
     {
@@ -470,24 +376,7 @@ describe('the shipped admission policy (manifests/admission-policy.yaml)', () =>
         labels: { 'app.kubernetes.io/managed-by': 'schema-operator' },
       },
     });
-    // What a class put in org-b's namespace, and what someone else did.
-    const limits = { limits: [{ type: 'Container', default: { cpu: '2' } }] };
-    for (const [path, body] of [
-      [
-        '/api/v1/namespaces/org-b/limitranges',
-        { metadata: { name: 'organization', labels: managedLabels('org-b') }, spec: limits },
-      ],
-      ['/api/v1/namespaces/org-b/limitranges', { metadata: { name: 'theirs' }, spec: limits }],
-      [
-        '/apis/rbac.authorization.k8s.io/v1/namespaces/org-b/rolebindings',
-        roleBinding('managed', 'org-b'),
-      ],
-      [
-        '/apis/rbac.authorization.k8s.io/v1/namespaces/org-b/rolebindings',
-        roleBinding('theirs', undefined),
-      ],
-    ] as const)
-      expect((await a('POST', path, body)).status, path).to.equal(201);
+    await classFixtures(a);
     for (let i = 1; i <= 9; i++)
       expect(
         (await a('POST', '/api/v1/namespaces/apps/pods', pod(`p${i}`, [GATE, 'other']))).status,
