@@ -1,10 +1,11 @@
 /**
  * The admission policy the install ships (manifests/admission-policy.yaml,
  * the same as the chart's), enforced by the devcluster: what the operator's
- * ServiceAccount may still do to pods and namespaces, and that the admin is
+ * ServiceAccount may still do to pods, namespaces and what an
+ * OrganizationClass manages (install-policy-rows.ts), and that the admin is
  * not restricted. Each row is one request; the operator's own requests (the
- * pod gate's JSON patch, the organization controller's namespace writes) are
- * among the allowed ones.
+ * pod gate's JSON patch, the organization controller's namespace writes, a
+ * class's objects and namespace labels) are among the allowed ones.
  */
 import { expect } from 'chai';
 import {
