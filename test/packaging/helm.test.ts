@@ -96,6 +96,7 @@ describe('the Helm chart', function () {
       '--reconcile-timeout=1h',
       '--max-reconciles-per-namespace=1',
       '--lease-name=schema-operator',
+      '--bindable-cluster-roles=edit,view,streamspace-sessions',
     ]);
     expect(container.livenessProbe.httpGet).to.deep.equal({ path: '/healthz', port: 'http' });
     expect(container.readinessProbe.httpGet).to.deep.equal({ path: '/readyz', port: 'http' });
@@ -139,6 +140,7 @@ describe('the Helm chart', function () {
       '--bind-address=:9090',
       '--lease-name=so-shard-a',
       '--selector=shard=a',
+      '--bindable-cluster-roles=view,tenant-admin',
     ]);
     const env = envOf(deploy);
     expect(env.get('WATCH_NAMESPACE')?.value).to.equal('streamspace');

@@ -183,6 +183,9 @@ describe('manifests/ (kubectl apply -k)', function () {
     return out;
   }
 
+  /** The verbs on the kinds an OrganizationClass puts in an organization's namespace. */
+  const MANAGED = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
+
   it('grants the cluster-wide ClusterRole exactly what the controllers use', () => {
     const g = 'schema.streamspace.io';
     expect(grants(one(objects, 'ClusterRole', 'schema-operator'))).to.deep.equal({
@@ -194,6 +197,13 @@ describe('manifests/ (kubectl apply -k)', function () {
       pods: ['list', 'patch', 'watch'],
       configmaps: ['get', 'list', 'watch'],
       'events.k8s.io/events': ['create', 'patch'],
+      [`${g}/organizationclasses`]: ['get', 'list', 'update', 'watch'],
+      [`${g}/organizationclasses/status`]: ['patch'],
+      resourcequotas: MANAGED,
+      limitranges: MANAGED,
+      'networking.k8s.io/networkpolicies': MANAGED,
+      'rbac.authorization.k8s.io/rolebindings': MANAGED,
+      'rbac.authorization.k8s.io/clusterroles': ['bind'],
     });
   });
 
@@ -322,6 +332,42 @@ describe('the overlay of docs/install.md', () => {
         'registry.example.com/streamspace/schema-operator:0.1.0',
       );
       expect(objects).to.have.length(15);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the overlay of docs/install.md that changes the bindable ClusterRoles', () => {
+  it('changes the bind rule and the flag together', async function () {
+    this.timeout(60_000);
+    const doc = readFileSync(join(ROOT, 'docs', 'install.md'), 'utf8');
+    const m = /```yaml\n# my-install\/kustomization\.yaml, allowing only view\n([\s\S]*?)```/.exec(
+      doc,
+    );
+    expect(m, 'the bindable ClusterRoles overlay in docs/install.md').not.to.equal(null);
+    const dir = mkdtempSync(join(ROOT, '.my-install-'));
+    try {
+      writeFileSync(join(dir, 'kustomization.yaml'), m![1]!);
+      const { stdout } = await run(await kubectlPath(), ['kustomize', dir], {
+        maxBuffer: 16 * 1024 * 1024,
+      });
+      const objects = parseAllDocuments(stdout).map((d) => d.toJS() as Rendered);
+      const role = one(objects, 'ClusterRole', 'schema-operator');
+      const binds = (role.rules ?? []).filter((r) => r.verbs.includes('bind'));
+      expect(binds).to.deep.equal([
+        {
+          apiGroups: ['rbac.authorization.k8s.io'],
+          resources: ['clusterroles'],
+          verbs: ['bind'],
+          resourceNames: ['view'],
+        },
+      ]);
+      const deployment = one(objects, 'Deployment', 'schema-operator') as unknown as Deployment;
+      const args = deployment.spec.template.spec.containers[0]!.args ?? [];
+      expect(args.filter((a) => a.startsWith('--bindable-cluster-roles'))).to.deep.equal([
+        '--bindable-cluster-roles=view',
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

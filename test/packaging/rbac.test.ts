@@ -10,11 +10,32 @@ import { renderChart, renderKustomize, type Obj } from '../support/packaging/ren
 
 const G = 'schema.streamspace.io';
 
+const MANAGED = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
+
+/**
+ * What OrganizationClasses need, cluster-wide in every rendering (an
+ * organization's namespace can be any namespace): the classes, the four kinds
+ * a class puts in a namespace, and `bind` on the listed ClusterRoles.
+ */
+const ORGANIZATION_CLASS = {
+  [`${G}/organizationclasses`]: ['get', 'list', 'update', 'watch'],
+  [`${G}/organizationclasses/status`]: ['patch'],
+  resourcequotas: MANAGED,
+  limitranges: MANAGED,
+  'networking.k8s.io/networkpolicies': MANAGED,
+  'rbac.authorization.k8s.io/rolebindings': MANAGED,
+  'rbac.authorization.k8s.io/clusterroles': ['bind'],
+};
+
+/** The ClusterRoles a class may bind by default (values.yaml, the kustomize base). */
+const DEFAULT_BINDABLE = ['edit', 'view', 'streamspace-sessions'];
+
 /** The verbs for cluster-scoped kinds, in every chart rendering. */
 const CLUSTER_SCOPED = {
   [`${G}/organizations`]: ['list', 'patch', 'watch'],
   [`${G}/organizations/status`]: ['patch'],
   namespaces: ['create', 'delete', 'list', 'patch', 'watch'],
+  ...ORGANIZATION_CLASS,
 };
 
 /** The verbs for namespaced kinds, wherever they are granted. */
@@ -43,6 +64,20 @@ function grants(role: Obj): Record<string, string[]> {
 }
 
 const roles = (objs: Obj[], kind: string) => objs.filter((o) => o.kind === kind);
+
+/** The `bind` rules of a role: their resourceNames (undefined for a rule without any). */
+const bindable = (role: Obj): Array<string[] | undefined> =>
+  (role.rules ?? [])
+    .filter((r: Obj) => r.verbs.includes('bind'))
+    .map((r: Obj) => r.resourceNames as string[] | undefined);
+
+/** The value of a `--name=value` argument of the first Deployment's operator container. */
+const flag = (objs: Obj[], name: string): string | undefined => {
+  const args: string[] = objs.find((o) => o.kind === 'Deployment')!.spec.template.spec.containers[0]
+    .args;
+  const arg = args.find((a) => a.startsWith(`--${name}=`));
+  return arg?.slice(name.length + 3);
+};
 const where = (r: Obj) => `${r.metadata.namespace ?? '(cluster)'}/${r.metadata.name}`;
 
 describe('RBAC and the admission policy of the installs', function () {
@@ -102,6 +137,30 @@ describe('RBAC and the admission policy of the installs', function () {
           namespace: 'ops',
         });
     }
+  });
+
+  it('lets a class bind exactly the listed ClusterRoles, never cluster-admin by default', async () => {
+    for (const [what, objs] of [
+      ['the chart', await renderChart()],
+      ['the kustomize base', await renderKustomize()],
+    ] as const) {
+      const [clusterRole] = roles(objs, 'ClusterRole');
+      expect(bindable(clusterRole!), what).to.deep.equal([DEFAULT_BINDABLE]);
+      expect(flag(objs, 'bindable-cluster-roles'), what).to.equal(DEFAULT_BINDABLE.join(','));
+      expect(DEFAULT_BINDABLE).not.to.include('cluster-admin');
+    }
+  });
+
+  it('renders the bind rule and the flag from organizationClass.bindableClusterRoles', async () => {
+    const two = await renderChart({
+      values: { organizationClass: { bindableClusterRoles: ['view', 'tenant-admin'] } },
+    });
+    expect(bindable(roles(two, 'ClusterRole')[0]!)).to.deep.equal([['view', 'tenant-admin']]);
+    expect(flag(two, 'bindable-cluster-roles')).to.equal('view,tenant-admin');
+    // Empty: no bind rule at all (a rule without resourceNames would allow every ClusterRole).
+    const none = await renderChart({ values: { organizationClass: { bindableClusterRoles: [] } } });
+    expect(bindable(roles(none, 'ClusterRole')[0]!)).to.deep.equal([]);
+    expect(flag(none, 'bindable-cluster-roles')).to.equal(undefined);
   });
 
   it('ships the admission policy on by default, for the release ServiceAccount, and leaves it out on request', async () => {

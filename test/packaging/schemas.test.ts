@@ -52,10 +52,11 @@ describe('rendered objects against the Kubernetes, CRD and third-party schemas',
     check = await loadSchemaCheck();
   });
 
-  it('covers the examples: organizations, SchemaMigrations, the app of apps', () => {
+  it('covers the examples: organizations, their default class, SchemaMigrations, the app of apps', () => {
     const files = yamlFilesUnder('examples');
     for (const f of [
       'examples/organizations.yaml',
+      'examples/organizationclass.yaml',
       'examples/streamspace-schemamigration.yaml',
       'examples/argocd-app-of-apps.yaml',
       'examples/argocd-application.yaml',

@@ -56,6 +56,45 @@ operator watches every namespace; a Role in watchNamespace when it watches one.
   verbs: [create, patch]
 {{- end -}}
 
+{{/*
+What OrganizationClasses need, cluster-wide whatever watchNamespace says: the
+classes are cluster-scoped and an organization's namespace can be any
+namespace. The four kinds a class puts in that namespace get every verb the
+policy step uses, and nothing else. RoleBindings may name only the
+ClusterRoles of organizationClass.bindableClusterRoles: `bind` with
+resourceNames is what lets the API server accept them without the operator
+holding their rights itself, so a class cannot grant more than this list
+(docs/security.md, "What an OrganizationClass may grant").
+*/}}
+{{- define "schema-operator.organizationClassRules" -}}
+# OrganizationClasses: read and watched; update adds and removes the finalizer that holds a
+# class while Organizations use it; status through the subresource.
+- apiGroups: [schema.streamspace.io]
+  resources: [organizationclasses]
+  verbs: [get, list, watch, update]
+- apiGroups: [schema.streamspace.io]
+  resources: [organizationclasses/status]
+  verbs: [patch]
+# The objects a class puts in an organization's namespace, watched so an edit or deletion by
+# anyone else is put back.
+- apiGroups: ['']
+  resources: [resourcequotas, limitranges]
+  verbs: [get, list, watch, create, patch, update, delete]
+- apiGroups: [networking.k8s.io]
+  resources: [networkpolicies]
+  verbs: [get, list, watch, create, patch, update, delete]
+- apiGroups: [rbac.authorization.k8s.io]
+  resources: [rolebindings]
+  verbs: [get, list, watch, create, patch, update, delete]
+{{- with .Values.organizationClass.bindableClusterRoles }}
+# The only ClusterRoles a class's RoleBindings may name.
+- apiGroups: [rbac.authorization.k8s.io]
+  resources: [clusterroles]
+  verbs: [bind]
+  resourceNames: {{ toJson . }}
+{{- end }}
+{{- end -}}
+
 {{/* Reading database URL Secrets: a get by name, and a watch that wakes the CRs naming them. */}}
 {{- define "schema-operator.secretRules" -}}
 - apiGroups: ['']

@@ -19,6 +19,8 @@ export interface HealthCheck {
   scriptPath: string;
   /** The directory holding health_test.yaml and testdata/. */
   fixtureDir: string;
+  /** Every health status the check can report (its fixtures must show each). */
+  statuses: readonly HealthCode[];
 }
 
 /** One row of a health_test.yaml, as Argo CD writes them. */
@@ -27,15 +29,22 @@ export interface HealthCase {
   healthStatus: { status: HealthCode; message: string };
 }
 
-/** The two health checks, SchemaMigration first. */
-export const HEALTH_CHECKS: readonly HealthCheck[] = [SCHEMA_MIGRATION, ORGANIZATION].map(
-  ({ kind }) => ({
-    kind,
-    configMapKey: `resource.customizations.health.${GROUP}_${kind}`,
-    scriptPath: join('argocd', 'health', `${GROUP}_${kind}.lua`),
-    fixtureDir: join(packageRoot(), 'test', 'fixtures', 'argocd', GROUP, kind),
-  }),
-);
+const WITH_SUSPENDED: readonly HealthCode[] = ['Degraded', 'Healthy', 'Progressing', 'Suspended'];
+
+/** The three health checks, SchemaMigration first; an OrganizationClass is never Suspended. */
+export const HEALTH_CHECKS: readonly HealthCheck[] = (
+  [
+    { kind: SCHEMA_MIGRATION.kind, statuses: WITH_SUSPENDED },
+    { kind: ORGANIZATION.kind, statuses: WITH_SUSPENDED },
+    { kind: 'OrganizationClass', statuses: ['Degraded', 'Healthy', 'Progressing'] },
+  ] satisfies Array<Pick<HealthCheck, 'kind' | 'statuses'>>
+).map(({ kind, statuses }) => ({
+  kind,
+  configMapKey: `resource.customizations.health.${GROUP}_${kind}`,
+  scriptPath: join('argocd', 'health', `${GROUP}_${kind}.lua`),
+  fixtureDir: join(packageRoot(), 'test', 'fixtures', 'argocd', GROUP, kind),
+  statuses,
+}));
 
 /** The Lua source of `check`. */
 export function readScript(check: HealthCheck): string {

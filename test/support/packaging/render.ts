@@ -34,6 +34,7 @@ export const ALL_OPTIONS: Obj = {
   logLevel: 'debug',
   defaultDatabaseRef: 'streamspace/streamspace-api',
   allowedDatabaseHosts: ['*.db.svc.cluster.local', '10.0.0.0/8'],
+  organizationClass: { bindableClusterRoles: ['view', 'tenant-admin'] },
   image: { repository: 'example.org/so', tag: '9.9.9', pullPolicy: 'Always' },
   imagePullSecrets: [{ name: 'registry' }],
   leaderElection: { enabled: true, leaseName: 'so-shard-a' },

@@ -41,23 +41,36 @@ const junk = fc.jsonValue({ maxDepth: 2 });
 const mostly = <T>(good: fc.Arbitrary<T>) =>
   fc.oneof({ weight: 6, arbitrary: good }, { weight: 1, arbitrary: junk });
 
+/** The condition types and phases the operator writes, by kind (a class has no phase). */
+const SHAPES: Record<string, { types: string[]; phases: Array<string | undefined> }> = {
+  SchemaMigration: {
+    types: ['Applied', 'Failed', 'Ready', 'Reconciling', 'Stalled'],
+    phases: ['Pending', 'Applying', 'Applied', 'Failed'],
+  },
+  Organization: {
+    types: ['Ready', 'NamespaceReady', 'DatabaseSynced', 'Suspended', 'Stalled'],
+    phases: ['Active', 'Active', 'Pending', 'Suspended', 'Conflict', 'Terminating'],
+  },
+  OrganizationClass: { types: ['Ready', 'Stalled'], phases: [undefined] },
+};
+
 /** Objects of `check`'s kind as the operator could write them, generations mostly current. */
 function plausible(check: HealthCheck): fc.Arbitrary<unknown> {
-  const types =
-    check.kind === 'SchemaMigration'
-      ? ['Applied', 'Failed', 'Ready', 'Reconciling', 'Stalled']
-      : ['Ready', 'NamespaceReady', 'DatabaseSynced', 'Suspended', 'Stalled'];
-  const phases =
-    check.kind === 'SchemaMigration'
-      ? ['Pending', 'Applying', 'Applied', 'Failed']
-      : ['Active', 'Active', 'Pending', 'Suspended', 'Conflict', 'Terminating'];
+  const { types, phases } = SHAPES[check.kind]!;
   return fc.integer({ min: 1, max: 5 }).chain((gen) => {
     const someGeneration = fc.constantFrom(gen, gen, gen, gen - 1, undefined);
     const condition = (type: string) =>
       fc.record({
         type: fc.constant(type),
         status: fc.constantFrom('True', 'True', 'False', 'Unknown'),
-        reason: fc.constantFrom('Applied', 'SQLError', 'Conflict', 'Suspended'),
+        reason: fc.constantFrom(
+          'Applied',
+          'SQLError',
+          'Conflict',
+          'Suspended',
+          'Applying',
+          'OrganizationsFailing',
+        ),
         message: fc.constantFrom('', 'some message'),
         observedGeneration: someGeneration,
       });
@@ -79,6 +92,13 @@ function plausible(check: HealthCheck): fc.Arbitrary<unknown> {
           observedGeneration: someGeneration,
           phase: fc.constantFrom(...phases),
           namespace: maybe(fc.constant('acme')),
+          organizations: maybe(
+            fc.record({
+              total: mostly(fc.nat(5)),
+              applied: mostly(fc.nat(5)),
+              failed: maybe(mostly(fc.nat(5))),
+            }),
+          ),
           conditions,
         }),
         { nil: undefined, freq: 8 },
@@ -99,7 +119,7 @@ function messy(): fc.Arbitrary<unknown> {
       'DatabaseSynced',
     ),
     status: fc.constantFrom('True', 'False', 'Unknown'),
-    reason: maybe(junk),
+    reason: maybe(mostly(fc.constantFrom('Applying', 'OrganizationsFailing'))),
     message: maybe(junk),
     observedGeneration: maybe(mostly(fc.constantFrom(1, 2))),
   });
@@ -107,6 +127,7 @@ function messy(): fc.Arbitrary<unknown> {
     observedGeneration: maybe(mostly(fc.constantFrom(1, 2))),
     phase: maybe(mostly(fc.constantFrom('Conflict', 'Suspended', 'Terminating'))),
     namespace: maybe(junk),
+    organizations: maybe(mostly(fc.record({ total: maybe(junk), failed: maybe(junk) }))),
     conditions: maybe(mostly(fc.array(mostly(condition), { maxLength: 5 }))),
   });
   return mostly(
@@ -140,7 +161,14 @@ function brokenRule(check: HealthCheck, obj: unknown, got: HealthStatus): string
     if (check.kind === 'SchemaMigration' && !stalled) return 'Degraded needs Stalled=True';
     if (check.kind === 'Organization' && !stalled && phase !== 'Conflict')
       return 'Degraded needs Stalled=True or phase Conflict';
+    if (
+      check.kind === 'OrganizationClass' &&
+      (ready?.status !== 'False' || ready.reason !== 'OrganizationsFailing')
+    )
+      return 'Degraded needs Ready=False with reason OrganizationsFailing';
   }
+  if (got.status === 'Suspended' && check.kind === 'OrganizationClass')
+    return 'an OrganizationClass is never Suspended';
   if (got.status === 'Suspended') {
     const field = check.kind === 'SchemaMigration' ? 'suspend' : 'suspended';
     if (specOf(obj)?.[field] !== true) return `Suspended needs spec.${field}`;

@@ -1,10 +1,11 @@
 /**
  * The admission policy the install ships (manifests/admission-policy.yaml,
  * the same as the chart's), enforced by the devcluster: what the operator's
- * ServiceAccount may still do to pods and namespaces, and that the admin is
+ * ServiceAccount may still do to pods, namespaces and what an
+ * OrganizationClass manages (install-policy-rows.ts), and that the admin is
  * not restricted. Each row is one request; the operator's own requests (the
- * pod gate's JSON patch, the organization controller's namespace writes) are
- * among the allowed ones.
+ * pod gate's JSON patch, the organization controller's namespace writes, a
+ * class's objects and namespace labels) are among the allowed ones.
  */
 import { expect } from 'chai';
 import {
@@ -18,14 +19,16 @@ import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { call, tokenOf } from '../../support/http-client.js';
+import {
+  CLASS_ROWS,
+  classFixtures,
+  MERGE_PATCH,
+  type Request,
+  type Row,
+} from './install-policy-rows.js';
 
 const GATE = 'schema.streamspace.io/ready';
 const JSON_PATCH = 'application/json-patch+json';
-const MERGE_PATCH = 'application/merge-patch+json';
-
-type Request = { method: string; path: string; body?: unknown; type?: string };
-/** [what, request against the fixtures, allowed for the operator] */
-type Row = [string, Request, boolean];
 
 const pod = (name: string, gates: string[]) => ({
   metadata: {
@@ -130,6 +133,72 @@ const ROWS: Row[] = [
     },
     false,
   ],
+  // Before the deletions below, which the admin's run makes too.
+  ...CLASS_ROWS,
+  [
+    'applying an OrganizationClass to an Organization’s namespace (Pod Security, its labels)',
+    {
+      method: 'PATCH',
+      type: MERGE_PATCH,
+      path: nsPath('org-b'),
+      body: {
+        metadata: {
+          labels: {
+            'pod-security.kubernetes.io/enforce': 'baseline',
+            'pod-security.kubernetes.io/enforce-version': 'latest',
+            'streamspace.io/tier': 'standard',
+          },
+          annotations: { 'scheduler.alpha.kubernetes.io/node-selector': 'pool=sessions' },
+        },
+      },
+    },
+    true,
+  ],
+  [
+    'applying a class to an adopted namespace',
+    {
+      method: 'PATCH',
+      type: MERGE_PATCH,
+      path: nsPath('org-adopted'),
+      body: { metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } },
+    },
+    true,
+  ],
+  [
+    'adopting a namespace and setting its Pod Security in the same request',
+    {
+      method: 'PATCH',
+      type: MERGE_PATCH,
+      path: nsPath('apps'),
+      body: {
+        metadata: {
+          labels: { 'pod-security.kubernetes.io/enforce': 'privileged' },
+          annotations: { 'schema.streamspace.io/organization': 'apps' },
+        },
+      },
+    },
+    false,
+  ],
+  [
+    'setting Pod Security on the shared namespace (no Organization’s)',
+    {
+      method: 'PATCH',
+      type: MERGE_PATCH,
+      path: nsPath('streamspace'),
+      body: { metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } } },
+    },
+    false,
+  ],
+  [
+    'putting a finalizer on an Organization’s namespace',
+    {
+      method: 'PATCH',
+      type: MERGE_PATCH,
+      path: nsPath('org-b'),
+      body: { metadata: { finalizers: ['example.com/hold'] } },
+    },
+    false,
+  ],
   [
     'deleting a namespace it created for an Organization',
     { method: 'DELETE', path: nsPath('org-a') },
@@ -201,11 +270,11 @@ const ROWS: Row[] = [
     false,
   ],
   [
-    'lowering a namespace’s Pod Security level',
+    'lowering the Pod Security level of a namespace no Organization has',
     {
       method: 'PATCH',
       type: MERGE_PATCH,
-      path: nsPath('team'),
+      path: nsPath('apps'),
       body: { metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } } },
     },
     false,
@@ -348,6 +417,7 @@ describe('the shipped admission policy (manifests/admission-policy.yaml)', () =>
         labels: { 'app.kubernetes.io/managed-by': 'schema-operator' },
       },
     });
+    await classFixtures(a);
     for (let i = 1; i <= 9; i++)
       expect(
         (await a('POST', '/api/v1/namespaces/apps/pods', pod(`p${i}`, [GATE, 'other']))).status,
