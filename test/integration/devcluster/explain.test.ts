@@ -61,7 +61,7 @@ describe('kubectl explain on custom resources (OpenAPI v3 from the CRDs)', funct
       const schema = c.spec.versions[0]!.schema.openAPIV3Schema;
       return { short: c.spec.names.shortNames[0]!, nodes: objectNodes(schema, '') };
     });
-    expect(kinds.map((k) => k.short).sort()).to.deep.equal(['org', 'smig']);
+    expect(kinds.map((k) => k.short).sort()).to.deep.equal(['org', 'orgclass', 'smig']);
   });
 
   for (const { version, bin } of KUBECTLS) {
@@ -85,7 +85,7 @@ describe('kubectl explain on custom resources (OpenAPI v3 from the CRDs)', funct
       expect(words(r.stdout)).to.include('UID of the referent.');
     });
 
-    it(`kubectl ${version} explain --recursive lists every field of both kinds`, async () => {
+    it(`kubectl ${version} explain --recursive lists every field of each kind`, async () => {
       for (const { short, nodes } of kinds) {
         const r = await k(['explain', short, '--recursive']);
         expect(r.code, r.stderr).to.equal(0);
@@ -100,7 +100,7 @@ describe('kubectl explain on custom resources (OpenAPI v3 from the CRDs)', funct
     });
   }
 
-  it('kubectl 1.33 shows every field of both kinds with its description', async () => {
+  it('kubectl 1.33 shows every field of each kind with its description', async () => {
     const checks = kinds.flatMap(({ short, nodes }) =>
       nodes.map(async (node) => {
         const r = await kubectl(['explain', `${short}${node.path}`], {
