@@ -87,7 +87,7 @@ export function approveHook(
 const SHOWN = 100;
 
 /** The waiting plan as status shows it, findings with their tables' sizes. */
-async function statusPlan(
+export async function statusPlan(
   p: Plan,
   hash: string,
   target: string | undefined,
