@@ -2,7 +2,7 @@
 export { checksum, normalizeSql } from './checksum.js';
 export { parseDuration, DURATION_PATTERN } from './duration.js';
 export * from './errors.js';
-export { inspect, type Inspection } from './inspect.js';
+export { inspect, type InspectOptions, type Inspection } from './inspect.js';
 export { DEFAULT_LEDGER, type LedgerRow, type LedgerTable } from './ledger.js';
 export {
   migrate,
