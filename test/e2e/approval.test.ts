@@ -16,6 +16,10 @@ import {
 } from '../support/operator.js';
 import { configMap, files, prepare, schemaMigration } from '../support/manifests.js';
 import { gatedPod } from '../support/podgate-timeline.js';
+import { FLEET_MIGRATIONS, fleetOrganization } from '../support/fleet-objects.js';
+import { organizations } from '../../src/controllers/resources.js';
+import { dbSecret, namespace } from '../support/manifests.js';
+import type { Organization } from '../../src/api/index.js';
 
 const BASE = files(['CREATE TABLE users (id int, name text);', 'CREATE TABLE notes (id int);']);
 /** A third file whose ALTER rewrites users: lint flags it. */
@@ -159,5 +163,46 @@ describe('approval of risky plans with the operator, a devcluster and PostgreSQL
     expect(tooOld.note).to.include('it awaits approval at version 002');
     const newGates = (await pods().get({ namespace: ns, name: 'api-new' })).spec?.schedulingGates;
     expect(newGates?.length).to.equal(1);
+  });
+
+  it('keeps Organizations working while a plan of their database waits', async () => {
+    const ns = 'approve-orgs';
+    const url = await freshDatabase(18);
+    const inline = (n: number) =>
+      FLEET_MIGRATIONS.slice(0, n).map((m) => ({ ...m, transactional: true }));
+    const smig = (n: number): SchemaMigration => ({
+      apiVersion: 'schema.streamspace.io/v1alpha1',
+      kind: 'SchemaMigration',
+      metadata: { name: 'api', namespace: ns },
+      spec: {
+        database: { urlSecretRef: { name: 'db', key: 'url' } },
+        source: { inline: inline(n) },
+        allowOrganizations: true,
+        approval: 'Always',
+      },
+    });
+    await apply(env, namespace(ns), dbSecret(ns, 'db', url), smig(2));
+    const first = await waitForSmig(env, ns, 'api', awaiting, 30_000);
+    await approve(env, ns, first.status!.plan!.hash);
+    await waitForSmig(env, ns, 'api', appliedAt('002'), 30_000);
+    await apply(env, smig(3));
+    await waitForSmig(env, ns, 'api', awaiting, 30_000);
+
+    const orgs = env.client.resource<Organization>(organizations);
+    await orgs.create(
+      fleetOrganization({ name: 'approve-acme', databaseRef: { namespace: ns, name: 'api' } }),
+    );
+    const deadline = Date.now() + 20_000;
+    let synced: string | undefined;
+    while (Date.now() < deadline) {
+      const o = await orgs.find({ name: 'approve-acme' });
+      synced = o?.status?.conditions?.find((c) => c.type === 'DatabaseSynced')?.status;
+      if (synced === 'True') break;
+      await sleep(100);
+    }
+    expect(synced, 'the Organization wrote its row while the plan waits').to.equal('True');
+    const rows = await query<{ name: string }>(url, 'SELECT name FROM organizations');
+    expect(rows.map((r) => r.name)).to.deep.equal(['approve-acme']);
+    expect((await waitForSmig(env, ns, 'api', awaiting)).status!.appliedVersion).to.equal('002');
   });
 });
