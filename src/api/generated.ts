@@ -536,41 +536,54 @@ export interface SchemaMigrationStatusPlan {
   findings?: SchemaMigrationStatusPlanFinding[];
 }
 
+/**
+ * A file that would run.
+ */
 export interface SchemaMigrationStatusPlanFile {
   /**
+   * Its version.
    *
    * Validation: length <= 64.
    */
   version: string;
   /**
+   * Its name, after the version.
    *
    * Validation: length <= 253.
    */
   name: string;
   /**
+   * Its checksum, as the ledger records it.
    *
    * Validation: length <= 80.
    */
   checksum: string;
 }
 
+/**
+ * A lint finding on a statement of a pending file.
+ */
 export interface SchemaMigrationStatusPlanFinding {
   /**
+   * The file.
    *
    * Validation: length <= 512.
    */
   file: string;
   /**
+   * The statement's line in the file.
    *
    * Validation: value >= 0.
    */
   line: number;
   /**
+   * The lint rule.
    *
    * Validation: length <= 64.
    */
   rule: string;
   /**
+   * What the rule says about the statement.
    *
    * Validation: length <= 1024.
    */
@@ -590,6 +603,7 @@ export interface SchemaMigrationStatusPlanFinding {
    */
   scans?: boolean;
   /**
+   * The table the statement works on.
    *
    * Validation: length <= 512.
    */
