@@ -8,7 +8,9 @@
 --             retry until the spec or source changes, or the retry annotation;
 --             or ContractPending=True with reason ContractDeadlock: a gated pod
 --             needs the contract migration that old pods hold back.
--- Suspended   spec.suspend is true and the operator has seen that generation.
+-- Suspended   spec.suspend is true and the operator has seen that generation;
+--             or a plan waits for approval (Ready=False, reason AwaitingApproval,
+--             for the current generation): the message says how to approve it.
 -- Progressing anything else: no status yet, migrations being applied, a
 --             failure being retried, or a status written for an older spec.
 --
@@ -127,6 +129,12 @@ if statusCurrent() and isTrue(ready) and current(ready) then
     return hs
   end
   hs.message = "Ready: " .. (describe(ready) or "every target migration is applied")
+  return hs
+end
+
+if statusCurrent() and ready ~= nil and ready.status == "False" and ready.reason == "AwaitingApproval" and current(ready) then
+  hs.status = "Suspended"
+  hs.message = "Waiting for approval: " .. (describe(ready) or "a plan waits for the approve annotation")
   return hs
 end
 

@@ -71,6 +71,14 @@ export interface SchemaMigrationSpec {
    */
   suspend?: boolean;
   /**
+   * Which plans wait for a person: Automatic (none), Risky (a plan with a lint finding on a
+   * pending file) or Always (every plan with a pending file). A waiting plan runs once the
+   * annotation schema.streamspace.io/approve carries its status.plan.hash.
+   *
+   * Default: `"Automatic"`.
+   */
+  approval?: 'Automatic' | 'Risky' | 'Always';
+  /**
    * Let Organizations name this SchemaMigration in spec.databaseRef and write their rows in
    * its database's organizations table. Off by default: an Organization cannot write a
    * database whose SchemaMigration does not say so.
@@ -339,6 +347,11 @@ export interface SchemaMigrationStatus {
    */
   failure?: MigrationFailure;
   /**
+   * The plan waiting for approval (spec.approval); absent when none waits. Approve it by
+   * setting the annotation schema.streamspace.io/approve to its hash.
+   */
+  plan?: SchemaMigrationStatusPlan;
+  /**
    * A contract migration waiting for the pods that still need the schema before it; absent
    * when none waits.
    */
@@ -357,7 +370,7 @@ export interface SchemaMigrationStatus {
 /**
  * A one-word summary for printing; decisions use conditions.
  */
-export type MigrationPhase = 'Pending' | 'Applying' | 'Applied' | 'Failed';
+export type MigrationPhase = 'Pending' | 'Applying' | 'Applied' | 'Failed' | 'AwaitingApproval';
 
 /**
  * Migrations by state, from the last plan.
@@ -482,6 +495,127 @@ export interface MigrationFailure {
    * When this failure was first seen.
    */
   since: string;
+}
+
+/**
+ * The plan waiting for approval (spec.approval); absent when none waits. Approve it by
+ * setting the annotation schema.streamspace.io/approve to its hash.
+ */
+export interface SchemaMigrationStatusPlan {
+  /**
+   * Hash of exactly what would run (pending files and checksums, target, the applied version
+   * it starts from).
+   *
+   * Validation: length <= 64.
+   */
+  hash: string;
+  /**
+   * The applied version the plan starts from; absent on an empty ledger.
+   *
+   * Validation: length <= 64.
+   */
+  from?: string;
+  /**
+   * The version the plan stops at (spec.targetVersion); absent for the newest.
+   *
+   * Validation: length <= 64.
+   */
+  target?: string;
+  /**
+   * The files that would run, in order.
+   *
+   * Validation: items <= 100.
+   */
+  files?: SchemaMigrationStatusPlanFile[];
+  /**
+   * Lint findings on the files that would run, with the table's size where the database
+   * knows it.
+   *
+   * Validation: items <= 100.
+   */
+  findings?: SchemaMigrationStatusPlanFinding[];
+}
+
+/**
+ * A file that would run.
+ */
+export interface SchemaMigrationStatusPlanFile {
+  /**
+   * Its version.
+   *
+   * Validation: length <= 64.
+   */
+  version: string;
+  /**
+   * Its name, after the version.
+   *
+   * Validation: length <= 253.
+   */
+  name: string;
+  /**
+   * Its checksum, as the ledger records it.
+   *
+   * Validation: length <= 80.
+   */
+  checksum: string;
+}
+
+/**
+ * A lint finding on a statement of a pending file.
+ */
+export interface SchemaMigrationStatusPlanFinding {
+  /**
+   * The file.
+   *
+   * Validation: length <= 512.
+   */
+  file: string;
+  /**
+   * The statement's line in the file.
+   *
+   * Validation: value >= 0.
+   */
+  line: number;
+  /**
+   * The lint rule.
+   *
+   * Validation: length <= 64.
+   */
+  rule: string;
+  /**
+   * What the rule says about the statement.
+   *
+   * Validation: length <= 1024.
+   */
+  message: string;
+  /**
+   * The lock the statement takes, when known.
+   *
+   * Validation: length <= 64.
+   */
+  lock?: string;
+  /**
+   * The statement rewrites the whole table.
+   */
+  rewrites?: boolean;
+  /**
+   * The statement scans the whole table.
+   */
+  scans?: boolean;
+  /**
+   * The table the statement works on.
+   *
+   * Validation: length <= 512.
+   */
+  table?: string;
+  /**
+   * The planner's row estimate (pg_class.reltuples).
+   */
+  estimatedRows?: number;
+  /**
+   * The table's size with indexes and TOAST (pg_total_relation_size).
+   */
+  sizeBytes?: number;
 }
 
 /**

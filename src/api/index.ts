@@ -39,6 +39,8 @@ export const DEFAULT_CLASS_ANNOTATION = `${GROUP}/is-default-class`;
 
 /** Annotation on a SchemaMigration: any new value asks for one more attempt of a stalled migration. */
 export const RETRY_ANNOTATION = `${GROUP}/retry`;
+/** On a SchemaMigration: approves the waiting plan whose status.plan.hash it carries (spec.approval). */
+export const APPROVE_ANNOTATION = `${GROUP}/approve`;
 /** Label on a gated pod (`"true"`), so the pod-gate controller can watch only those. */
 export const GATED_LABEL = `${GROUP}/gated`;
 /** Scheduling gate name held on an API pod until its schema is applied. */

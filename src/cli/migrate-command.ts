@@ -23,6 +23,7 @@ import {
 } from './flags.js';
 import type { DatabaseFlags } from './flags.js';
 import { UsageError } from './exit-codes.js';
+import { approvalInfo, approvalLines, findingTables } from './plan-report.js';
 import { heldLine, planDetails, planJson, planLine, printJson } from './report.js';
 import { progress } from './progress.js';
 
@@ -89,9 +90,14 @@ async function runMigrate(flags: MigrateFlags): Promise<void> {
   const database = redactUrl(options.url);
   const json = !!flags.json;
   if (flags.dryRun) {
-    const { plan, unmanagedRelations } = await inspect(options);
-    if (json) printJson({ database, dryRun: true, plan: planJson(plan) });
-    else [planLine(plan), ...planDetails(plan)].forEach((l) => console.log(l));
+    const found = await inspect(options, { tablesOf: findingTables });
+    const { plan, unmanagedRelations } = found;
+    const approval = approvalInfo(plan, options.target, found.tableSizes);
+    if (json) printJson({ database, dryRun: true, plan: { ...planJson(plan), ...approval } });
+    else
+      [planLine(plan), ...planDetails(plan), ...approvalLines(approval)].forEach((l) =>
+        console.log(l),
+      );
     if (unmanagedRelations.length > 0) throw new ExistingSchemaError(unmanagedRelations);
     assertSafe(plan, options);
     return;

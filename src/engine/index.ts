@@ -2,7 +2,7 @@
 export { checksum, normalizeSql } from './checksum.js';
 export { parseDuration, DURATION_PATTERN } from './duration.js';
 export * from './errors.js';
-export { inspect, type Inspection } from './inspect.js';
+export { inspect, type InspectOptions, type Inspection } from './inspect.js';
 export { DEFAULT_LEDGER, type LedgerRow, type LedgerTable } from './ledger.js';
 export {
   migrate,
@@ -10,7 +10,7 @@ export {
   type MigrateObserver,
   type MigrateResult,
 } from './migrate.js';
-export { DEFAULTS, type RunOptions } from './options.js';
+export { DEFAULTS, type ApprovalDatabase, type RunOptions } from './options.js';
 export { assertSafe, plan, type HoldContract, type Plan, type PlanOptions } from './plan.js';
 export {
   parseMigration,
@@ -39,3 +39,5 @@ export { BUNDLED_SETS, bundledDir, type BundledSet } from './bundled.js';
 export { waitForVersion, type WaitOptions } from './wait.js';
 export { lintMigrations, LINT_RULES, type LintFinding, type LintRule } from './lint.js';
 export { ensureDatabase } from './admin.js';
+export { hashOf, planHash, type PlanHashInput } from './plan-hash.js';
+export { tableSizes, type TableSize } from './table-size.js';

@@ -8,6 +8,7 @@ import { readLedger, userRelations, type LedgerRow } from './ledger.js';
 import { resolveOptions, type RunOptions } from './options.js';
 import { plan, type Plan } from './plan.js';
 import { validateMigrations } from './source.js';
+import { tableSizes, type TableSize } from './table-size.js';
 
 /** What the database and the source say. */
 export interface Inspection {
@@ -16,10 +17,18 @@ export interface Inspection {
   plan: Plan;
   /** Set when a run would be refused: tables exist, no ledger, no baseline or adoptExisting. */
   unmanagedRelations: string[];
+  /** Estimates of the tables `InspectOptions.tablesOf` named (those that exist). */
+  tableSizes: Map<string, TableSize>;
+}
+
+/** What else to read while connected. */
+export interface InspectOptions {
+  /** The tables whose row and size estimates to read, given the plan (`plan` shows them per finding). */
+  tablesOf?: (p: Plan) => string[];
 }
 
 /** Reads the ledger and computes the plan, as a run would, without changing anything. */
-export async function inspect(o: RunOptions): Promise<Inspection> {
+export async function inspect(o: RunOptions, io: InspectOptions = {}): Promise<Inspection> {
   const opts = resolveOptions(o);
   return withConnection(opts, async (c) => {
     const ledger = await readLedger(c, opts.ledger);
@@ -30,7 +39,8 @@ export async function inspect(o: RunOptions): Promise<Inspection> {
     const rows = ledger ?? (opts.baseline ? [virtualBaseline(opts.baseline)] : []);
     const p = plan(opts.migrations, rows, opts);
     validateMigrations(p.pending);
-    return { ledger, plan: p, unmanagedRelations: unmanaged };
+    const sizes = await tableSizes(c, io.tablesOf?.(p) ?? []);
+    return { ledger, plan: p, unmanagedRelations: unmanaged, tableSizes: sizes };
   });
 }
 

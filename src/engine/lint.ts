@@ -18,6 +18,14 @@ export interface LintFinding {
   file: string;
   line: number;
   message: string;
+  /** The lock the statement takes on its table (e.g. `ACCESS EXCLUSIVE`), when known. */
+  lock?: string;
+  /** True when the statement rewrites the whole table. */
+  rewrites?: boolean;
+  /** True when the statement scans the whole table (e.g. to validate a constraint). */
+  scans?: boolean;
+  /** The table the statement works on, schema-qualified when the file says so. */
+  table?: string;
 }
 
 const IGNORE = /^\s*--\s*lint-ignore\s+([a-z-]+)\s*(?::\s*(.*))?$/;

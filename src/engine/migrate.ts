@@ -19,10 +19,16 @@ import {
 } from './ledger.js';
 import { acquireLock, releaseLock } from './lock.js';
 import { checkOwner, recordOwner } from './owner.js';
-import { resolveOptions, type ResolvedOptions, type RunOptions } from './options.js';
+import {
+  resolveOptions,
+  type ApprovalDatabase,
+  type ResolvedOptions,
+  type RunOptions,
+} from './options.js';
 import { assertSafe, plan, type Plan } from './plan.js';
 import { backoffDelay, realSleep } from './retry.js';
 import { validateMigrations, type Migration } from './source.js';
+import { tableSizes } from './table-size.js';
 
 /**
  * What a hook returns: a promise (or any thenable) the run waits for;
@@ -79,6 +85,8 @@ export interface MigrateResult {
   /** Set when this run recorded the baseline row. */
   baselined: string | null;
   lockWaitMs: number;
+  /** Set when RunOptions.approve said no: nothing was written, not even the ledger. */
+  awaitingApproval?: true;
 }
 
 function isThenable(x: unknown): x is PromiseLike<unknown> {
@@ -188,6 +196,9 @@ async function runLocked(
     // Every refusal comes before the first write, the ledger's own tables included.
     assertSafe(p, opts);
     validateMigrations(p.pending);
+    // Asked under the lock: no other run can change what this plan would do before it runs.
+    if (p.pending.length > 0 && opts.approve && !(await opts.approve(p, approvalDatabase(c))))
+      return { plan: p, baselined: null, lockWaitMs, awaitingApproval: true };
     const baselined = await prepareLedger(c, opts, existing, needsBaseline);
     if (opts.claim) await recordOwner(c, opts.ledger, opts.claim, owner);
     const ctx: ApplyContext = {
@@ -260,4 +271,8 @@ function semicolons(sql: string): number {
   let n = 0;
   for (let i = sql.indexOf(';'); i >= 0; i = sql.indexOf(';', i + 1)) n++;
   return n;
+}
+
+function approvalDatabase(c: pg.Client): ApprovalDatabase {
+  return { tableSizes: (names) => tableSizes(c, names) };
 }

@@ -8,8 +8,9 @@ import { DEFAULT_LEDGER, type LedgerTable } from './ledger.js';
 import type { TlsMaterial } from './pg-config.js';
 import type { LedgerClaim } from './owner.js';
 import type { Sleep } from './retry.js';
-import type { HoldContract } from './plan.js';
+import type { HoldContract, Plan } from './plan.js';
 import type { Migration } from './source.js';
+import type { TableSize } from './table-size.js';
 
 /** Defaults: lock_timeout 5 s, statement_timeout 30 min, 60 s wait for the migration lock, 10 retries. */
 export const DEFAULTS = {
@@ -18,6 +19,12 @@ export const DEFAULTS = {
   lockWaitMs: 60_000,
   maxRetries: 10,
 } as const;
+
+/** What an approve hook may read from the run's database, on the run's connection. */
+export interface ApprovalDatabase {
+  /** Row and size estimates of the named tables (see table-size.ts). */
+  tableSizes(names: string[]): Promise<Map<string, TableSize>>;
+}
 
 /** What a run is asked to do. */
 export interface RunOptions {
@@ -58,6 +65,13 @@ export interface RunOptions {
    * retry or reconnect follows, and the run throws RunAbortedError.
    */
   signal?: AbortSignal;
+  /**
+   * Asked with the plan, under the migration lock, after every refusal and
+   * before anything is written: false stops the run there, with
+   * `awaitingApproval` in its result, so what was approved is what runs.
+   * Absent: every plan runs. Not asked for an empty plan.
+   */
+  approve?: (p: Plan, db: ApprovalDatabase) => boolean | Promise<boolean>;
 }
 
 /** The options with every default filled in. */
@@ -73,6 +87,7 @@ export type ResolvedOptions = Required<
     | 'claim'
     | 'signal'
     | 'holdContract'
+    | 'approve'
   >
 > &
   Pick<
@@ -86,6 +101,7 @@ export type ResolvedOptions = Required<
     | 'claim'
     | 'signal'
     | 'holdContract'
+    | 'approve'
   >;
 
 /** Fills in the defaults. */

@@ -16,6 +16,7 @@ import {
 } from '../../api/index.js';
 import { compareVersions } from '../../engine/index.js';
 import { gateRequest, hasReadyGate, type GatedPod } from '../pod-annotations.js';
+import { awaitingApprovalWithSchema } from '../schema-ready.js';
 
 /** Why a pod still waits; the Event reason on the pod. */
 export type WaitReason =
@@ -50,12 +51,17 @@ export type Readiness =
 /**
  * Ready means: status.observedGeneration equals metadata.generation, the
  * Ready condition is True for that generation, and (when `minVersion` is
- * given) status.appliedVersion is at or past it.
+ * given) status.appliedVersion is at or past it. A plan waiting for approval
+ * changes nothing applied: a pod with a min-version already applied is
+ * released while it waits; one with no min-version (it wants the newest
+ * schema) keeps waiting.
  */
 export function migrationReadiness(smig: SchemaMigration, minVersion?: string): Readiness {
   const gen = smig.metadata?.generation ?? 0;
   const status = smig.status;
   const ready = getCondition(status?.conditions, MigrationConditions.Ready);
+  const usable = minVersion !== undefined && awaitingApprovalWithSchema(smig);
+  if (usable) return atVersion(status?.appliedVersion, minVersion, 'awaits approval');
   if (status?.observedGeneration !== gen || !isConditionTrue(status.conditions, 'Ready', gen)) {
     const why = ready
       ? `Ready=${ready.status}${ready.reason ? ` (${ready.reason})` : ''}${ready.message ? `: ${ready.message}` : ''}`
@@ -66,12 +72,20 @@ export function migrationReadiness(smig: SchemaMigration, minVersion?: string): 
         : '';
     return { ready: false, reason: 'MigrationNotReady', state: `${why}${stale}` };
   }
-  const applied = status.appliedVersion;
+  return atVersion(status.appliedVersion, minVersion, 'is Ready');
+}
+
+/** Ready, unless `applied` is below `minVersion`. */
+function atVersion(
+  applied: string | undefined,
+  minVersion: string | undefined,
+  state: string,
+): Readiness {
   if (minVersion !== undefined && (!applied || compareVersions(applied, minVersion) < 0))
     return {
       ready: false,
       reason: 'SchemaTooOld',
-      state: `it is Ready at version ${applied ?? '(none applied)'}`,
+      state: `it ${state} at version ${applied ?? '(none applied)'}`,
     };
   return { ready: true, appliedVersion: applied };
 }

@@ -3,8 +3,9 @@
  * status tells the truth. A flat run of steps, each returning early:
  * gone or deleting → suspended → database access (Secret) → source →
  * stalled and unchanged → run the engine (which refuses a ledger another CR
- * owns, see claims.ts; run-step.ts; and holds a contract migration while pods
- * need an older schema, contract.ts) → its failure, or its success.
+ * owns, see claims.ts; run-step.ts; holds a contract migration while pods
+ * need an older schema, contract.ts; and stops a plan that waits for
+ * approval, approval.ts) → its failure, its wait for approval, or its success.
  *
  * Deleting a SchemaMigration never touches the database: there is no
  * finalizer. Domain failures go to status: a missing or refused Secret is
@@ -33,6 +34,7 @@ import {
   readDatabaseAccess,
   SECRET_RECHECK_MS,
 } from '../database-secret.js';
+import { ApprovalReporter } from './approval-step.js';
 import { claimConflict, CONFLICT_RECHECK_MS } from './claims.js';
 import { labelsOf, RetryLater, type Attempt, type SchemaMigrationDeps } from './deps.js';
 import { reportContract } from './contract-step.js';
@@ -60,6 +62,7 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
   const exists = deps.schemaMigrationExists ?? ((k: string) => Promise.resolve(!!deps.get(k)));
   /** What each CR was last Ready with (generation, source, database), to tell a blip from new work. */
   const readyWith = new Map<string, string>();
+  const approvals = new ApprovalReporter(deps);
 
   return async function reconcile(ctx: ReconcileContext, key: string): Promise<Result> {
     const obj = deps.get(key);
@@ -83,6 +86,9 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
       : atTarget(obj, migrations);
     const run = await runEngine(deps, a, { access, migrations, unchanged, exists });
     if (!run.ok) return runFailed(a, run, { migrations, attempt, unchanged });
+    // Nothing ran: the plan waits for the approve annotation, whose change wakes the CR.
+    if (run.approval)
+      return approvals.report(a, run.approval, run.result, migrations).then(() => ({}));
     await applied(a, run, migrations);
     readyWith.set(key, wanted);
     return {};
@@ -92,6 +98,7 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
     deps.contractWaiting?.(key, false);
     stalledOn.delete(key);
     readyWith.delete(key);
+    approvals.forget(key);
     return {};
   }
 

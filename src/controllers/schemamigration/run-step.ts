@@ -19,6 +19,7 @@ import {
 import { claimFor, type SchemaMigrationExists } from './claims.js';
 import { labelsOf, subject, type Attempt, type SchemaMigrationDeps } from './deps.js';
 import { contractWait, type ContractWait } from './contract.js';
+import { approveHook, type ApprovalWait } from './approval.js';
 import { classify } from './failure.js';
 import { runOptions } from './options.js';
 import { reportFailure } from './report.js';
@@ -35,7 +36,7 @@ export interface RunInput {
 
 /** How a run ended: its result, or its error with what it planned and applied before. */
 export type RunOutcome =
-  | { ok: true; result: MigrateResult; wait?: ContractWait }
+  | { ok: true; result: MigrateResult; wait?: ContractWait; approval?: ApprovalWait }
   | { ok: false; error: unknown; planned?: Plan; appliedNow: AppliedMigration[] };
 
 /** Runs the engine for `a`; never throws (the outcome carries the error). */
@@ -45,6 +46,11 @@ export async function runEngine(
   i: RunInput,
 ): Promise<RunOutcome> {
   let wait: ContractWait | undefined;
+  let approval: ApprovalWait | undefined;
+  // What this run planned and applied, so a failure's status shows counts as they now are.
+  const seen: { planned?: Plan; appliedNow: AppliedMigration[] } = { appliedNow: [] };
+  const observer = hooks(deps, a, i, seen);
+  const approve = approveHook(a.obj, (w) => (approval = w));
   const options: RunOptions = {
     ...runOptions(a.obj, i.access.url, i.migrations, deps.appliedBy),
     tls: i.access.tls,
@@ -52,11 +58,16 @@ export async function runEngine(
     claim: claimFor(a.obj, i.exists),
     signal: a.ctx.signal,
     holdContract: deps.podsNaming && holdContract(deps, a, (w) => (wait = w)),
+    // Under spec.approval the status says Applying only once the plan is approved.
+    approve: async (p, db) => {
+      if (!(await approve(p, db))) return false;
+      await observer.approved?.(p);
+      return true;
+    },
   };
-  // What this run planned and applied, so a failure's status shows counts as they now are.
-  const seen: { planned?: Plan; appliedNow: AppliedMigration[] } = { appliedNow: [] };
   try {
-    const result = await (deps.migrate ?? migrate)(options, hooks(deps, a, i, seen));
+    const result = await (deps.migrate ?? migrate)(options, observer);
+    if (result.awaitingApproval) return { ok: true, result, approval };
     // A retried run plans again: only a hold of the plan that ran counts.
     return result.plan.held.length > 0 ? { ok: true, result, wait } : { ok: true, result };
   } catch (error) {
@@ -88,17 +99,24 @@ function hooks(
   a: Attempt,
   i: RunInput,
   seen: { planned?: Plan; appliedNow: AppliedMigration[] },
-): MigrateObserver {
+): MigrateObserver & { approved?(p: Plan): Promise<void> } {
   const labels = labelsOf(a.obj);
+  const applying = async (p: Plan) => {
+    // A contract that waited runs now: the status stops saying it waits (and naming gone pods).
+    if (p.held.length === 0) a.st.noContractWaiting();
+    a.st.applying(planSummary(p, i.migrations, a.obj, []));
+    await deps.statusWriter.write(a.obj, a.st.status);
+  };
+  const gated = (a.obj.spec.approval ?? 'Automatic') !== 'Automatic';
   return {
     onPlan: async (p) => {
       seen.planned = p;
       deps.metrics?.pendingMigrations.set(labels, p.pending.length);
-      if (p.pending.length === 0) return;
-      // A contract that waited runs now: the status stops saying it waits (and naming gone pods).
-      if (p.held.length === 0) a.st.noContractWaiting();
-      a.st.applying(planSummary(p, i.migrations, a.obj, []));
-      await deps.statusWriter.write(a.obj, a.st.status);
+      if (p.pending.length === 0 || gated) return;
+      await applying(p);
+    },
+    approved: async (p) => {
+      if (gated) await applying(p);
     },
     onApplied: async (m, ms) => {
       const { version, name, checksum } = m;

@@ -17,6 +17,7 @@ import {
   MigrationConditions as C,
   type SchemaMigrationStatus,
   type SchemaMigrationStatusContract,
+  type SchemaMigrationStatusPlan,
 } from '../../api/index.js';
 import { StatusBuilder, type StatusStamp } from '../status-builder.js';
 import type { MigrationFailure } from '../../api/index.js';
@@ -89,12 +90,34 @@ export class MigrationStatus extends StatusBuilder<SchemaMigrationStatus> {
     s.phase = 'Applied';
     s.observedGeneration = this.stamp.generation;
     delete s.failure;
+    delete s.plan;
     const message = `database at version ${p.appliedVersion ?? '(none)'}`;
     this.set(C.Applied, { status: 'True', reason: 'Applied', message });
     this.set(C.Failed, { status: 'False', reason: 'Succeeded' });
     this.set(C.Ready, { status: 'True', reason: 'Applied', message });
     this.set(C.Reconciling, { status: 'False', reason: 'Applied' });
     this.set(C.Stalled, { status: 'False', reason: 'Applied' });
+  }
+
+  /**
+   * A plan waits for approval (spec.approval): nothing of it ran. Ready is
+   * False with reason AwaitingApproval, and observedGeneration is current, so
+   * readers that only need the applied version (schema-ready.ts) can tell
+   * this from work in progress.
+   */
+  awaitingApproval(p: PlanSummary, plan: SchemaMigrationStatusPlan, message: string): void {
+    this.plan(p);
+    const s = this.status;
+    s.phase = 'AwaitingApproval';
+    s.observedGeneration = this.stamp.generation;
+    s.plan = plan;
+    delete s.failure;
+    const reason = 'AwaitingApproval';
+    this.set(C.Applied, { status: 'False', reason, message });
+    this.set(C.Failed, { status: 'False', reason });
+    this.set(C.Ready, { status: 'False', reason, message });
+    this.set(C.Reconciling, { status: 'False', reason });
+    this.set(C.Stalled, { status: 'False', reason });
   }
 
   /** A failure: `terminal` ones wait for a change (Stalled), the others are retried (Reconciling). */

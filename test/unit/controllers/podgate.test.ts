@@ -36,7 +36,14 @@ function pod(
 }
 
 function smig(
-  o: { gen?: number; observed?: number; ready?: string; readyGen?: number; applied?: string } = {},
+  o: {
+    gen?: number;
+    observed?: number;
+    ready?: string;
+    readyGen?: number;
+    applied?: string;
+    reason?: string;
+  } = {},
 ): SchemaMigration {
   const gen = o.gen ?? 2;
   return {
@@ -54,7 +61,7 @@ function smig(
         {
           type: 'Ready',
           status: (o.ready ?? 'True') as 'True',
-          reason: o.ready === 'False' ? 'Applying' : 'Applied',
+          reason: o.reason ?? (o.ready === 'False' ? 'Applying' : 'Applied'),
           message: '',
           observedGeneration: o.readyGen ?? o.observed ?? gen,
           lastTransitionTime: '2026-01-01T00:00:00Z',
@@ -112,6 +119,34 @@ describe('the pod gate decision', () => {
       smig: smig({ applied: '1.9' }),
       want: 'wait',
       reason: 'SchemaTooOld',
+    },
+    {
+      name: 'releases a pod whose min-version is applied while a plan awaits approval',
+      pod: pod(minVersion('008')),
+      smig: smig({ ready: 'False', reason: 'AwaitingApproval' }),
+      want: 'release',
+    },
+    {
+      name: 'keeps a pod past the applied version while a plan awaits approval',
+      pod: pod(minVersion('009')),
+      smig: smig({ ready: 'False', reason: 'AwaitingApproval' }),
+      want: 'wait',
+      reason: 'SchemaTooOld',
+      note: 'now: it awaits approval at version 008',
+    },
+    {
+      name: 'keeps a pod with no min-version (the newest schema) while a plan awaits approval',
+      pod: pod(),
+      smig: smig({ ready: 'False', reason: 'AwaitingApproval' }),
+      want: 'wait',
+      reason: 'MigrationNotReady',
+    },
+    {
+      name: 'keeps a pod while a plan of an older generation awaits approval',
+      pod: pod(minVersion('008')),
+      smig: smig({ gen: 3, observed: 2, ready: 'False', reason: 'AwaitingApproval' }),
+      want: 'wait',
+      reason: 'MigrationNotReady',
     },
     {
       name: 'keeps a pod while the SchemaMigration is not Ready',

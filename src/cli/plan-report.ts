@@ -1,0 +1,60 @@
+/**
+ * What `plan` adds for approval (docs/operator.md "Approval"): the plan hash
+ * the operator's approve annotation must carry, and the lint findings of the
+ * pending files with each table's lock, rewrite, scan and size. The hash is
+ * the operator's own function, so the hash printed here approves the same
+ * plan in the cluster (given the same files, target and database).
+ */
+import {
+  lintMigrations,
+  planHash,
+  type LintFinding,
+  type Plan,
+  type TableSize,
+} from '../engine/index.js';
+
+/** A finding with its table's estimates (absent when unknown). */
+export interface SizedFinding extends LintFinding {
+  estimatedRows?: number;
+  sizeBytes?: number;
+}
+
+/** The tables the pending files' findings name: what `inspect` should size. */
+export function findingTables(p: Plan): string[] {
+  return lintMigrations(p.pending).flatMap((f) => (f.table ? [f.table] : []));
+}
+
+/** The hash and the sized findings of plan `p`. */
+export function approvalInfo(
+  p: Plan,
+  target: string | undefined,
+  sizes: Map<string, TableSize>,
+): { hash: string; findings: SizedFinding[] } {
+  const findings = lintMigrations(p.pending).map((f): SizedFinding => {
+    const size = f.table ? sizes.get(f.table) : undefined;
+    if (!size) return f;
+    return {
+      ...f,
+      ...(size.estimatedRows !== null ? { estimatedRows: size.estimatedRows } : {}),
+      sizeBytes: size.sizeBytes,
+    };
+  });
+  return { hash: planHash(p, target), findings };
+}
+
+/** The text lines: the hash, then one line per finding (`unknown` for what lint could not tell). */
+export function approvalLines(info: { hash: string; findings: SizedFinding[] }): string[] {
+  return [
+    `plan hash: ${info.hash}`,
+    ...info.findings.map(
+      (f) =>
+        `  finding  ${f.file}:${f.line} ${f.rule}: lock ${f.lock ?? 'unknown'}, ` +
+        `rewrites ${yesNo(f.rewrites)}, scans ${yesNo(f.scans)}, table ${f.table ?? 'unknown'}` +
+        `, rows ~${f.estimatedRows ?? 'unknown'}, size ${f.sizeBytes ?? 'unknown'} bytes`,
+    ),
+  ];
+}
+
+function yesNo(b: boolean | undefined): string {
+  return b === undefined ? 'unknown' : b ? 'yes' : 'no';
+}
