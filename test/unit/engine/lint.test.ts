@@ -116,6 +116,10 @@ describe('lint', () => {
         file: '007_x.sql',
         line: 3,
         message: lint('ALTER TABLE u ALTER c SET NOT NULL;')[0]!.message,
+        lock: 'ACCESS EXCLUSIVE',
+        rewrites: false,
+        scans: true,
+        table: 'users',
       },
     ]);
   });
