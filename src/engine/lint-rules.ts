@@ -138,7 +138,9 @@ function addedColumnRewrite(action: Token[], known?: VolatilityMap): LintHit | n
     scans: true,
   } as const;
   if (action.some((tok) => tok.kind === 'word' && SERIAL_TYPES.has(tok.value))) return rewrite;
-  if (action.some((tok) => isWord(tok, 'GENERATED')))
+  // A VIRTUAL generated column (the default since PostgreSQL 18 when STORED is not written) stores nothing.
+  const generated = action.some((tok) => isWord(tok, 'GENERATED'));
+  if (generated && action.some((tok) => isWord(tok, 'IDENTITY', 'STORED')))
     return {
       ...rewrite,
       message:

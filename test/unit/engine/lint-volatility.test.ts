@@ -19,6 +19,7 @@ describe('lint volatile-default', () => {
     ['s bigserial', [['volatile-default', true]]],
     ['i int GENERATED ALWAYS AS IDENTITY', [['volatile-default', true]]],
     ['g int GENERATED ALWAYS AS (1) STORED', [['volatile-default', true]]],
+    ['v int GENERATED ALWAYS AS (1) VIRTUAL', []],
     ['t timestamptz DEFAULT now()', []],
     ['t timestamptz DEFAULT CURRENT_TIMESTAMP', []],
     ["p text DEFAULT 'vnc'", []],
