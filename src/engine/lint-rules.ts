@@ -10,7 +10,8 @@ import { typeChangeRewrites, readType, typeText } from './lint-types.js';
 import { isSym, isWord, splitTopLevel, tableName, writtenTableName } from './lint-tokens.js';
 import type { TypeTracker } from './lint-tracker.js';
 import { defaultExpression, defaultVolatility, type VolatilityMap } from './lint-volatility.js';
-import { splitStatements, tokens, type Token } from './splitter.js';
+import { doBlock, unbatched } from './lint-unbatched.js';
+import type { Token } from './splitter.js';
 
 /** The rule names, as used in `-- lint-ignore RULE: reason` comments. */
 export const LINT_RULES = {
@@ -55,7 +56,6 @@ export interface RuleContext {
 }
 
 const ACCESS_EXCLUSIVE = 'ACCESS EXCLUSIVE';
-const CLAUSE_WORDS = ['FOR', 'KEY', 'ON', 'BEFORE', 'AFTER', 'OR', 'OF', 'INSTEAD'];
 const SERIAL_TYPES = new Set([
   'SERIAL',
   'BIGSERIAL',
@@ -95,34 +95,33 @@ function alterTable(t: Token[], ctx: RuleContext): LintHit[] {
   const { name, next } = tableName(t, 2);
   if (ctx.created.has(name)) return [];
   const table = writtenTableName(t, 2);
+  // One finding per rule per statement, the first action's.
   const found = new Map<LintRule, LintHit>();
-  const add = (hit: LintHit) => {
-    if (!found.has(hit.rule)) found.set(hit.rule, { ...hit, table });
-  };
-  for (const action of splitTopLevel(t.slice(next))) {
-    const notValid = action.some((tok, k) => isWord(tok, 'NOT') && isWord(action[k + 1], 'VALID'));
-    if (isWord(action[0], 'ADD')) {
-      if (action.some((tok) => isWord(tok, 'REFERENCES')) && !notValid)
-        add({
-          rule: 'foreign-key-not-valid',
-          lock: 'SHARE ROW EXCLUSIVE',
-          rewrites: false,
-          scans: true,
-        });
-      if (action.some((tok) => isWord(tok, 'CHECK')) && !notValid)
-        add({ rule: 'check-not-valid', lock: ACCESS_EXCLUSIVE, rewrites: false, scans: true });
-      const v = isColumnAdd(action) ? addedColumnRewrite(action, ctx.volatility) : null;
-      if (v) add(v);
-    }
-    if (isWord(action[0], 'ALTER')) {
-      const s = action.map((tok) => (tok.kind === 'word' ? tok.value : '')).join(' ');
-      if (/ SET NOT NULL\b/.test(s))
-        add({ rule: 'set-not-null', lock: ACCESS_EXCLUSIVE, rewrites: false, scans: true });
-      const hit = typeChange(name, action, ctx.types);
-      if (hit) add(hit);
-    }
-  }
+  for (const action of splitTopLevel(t.slice(next)))
+    for (const hit of actionHits(name, action, ctx))
+      if (!found.has(hit.rule)) found.set(hit.rule, { ...hit, table });
   return [...found.values()];
+}
+
+/** The rules one ALTER TABLE action (`ADD ...`, `ALTER ...`) breaks; `name` is the table's key. */
+function actionHits(name: string, action: Token[], ctx: RuleContext): LintHit[] {
+  const hits: Array<LintHit | null> = [];
+  const notValid = action.some((tok, k) => isWord(tok, 'NOT') && isWord(action[k + 1], 'VALID'));
+  const scan = { rewrites: false, scans: true } as const;
+  if (isWord(action[0], 'ADD')) {
+    if (action.some((tok) => isWord(tok, 'REFERENCES')) && !notValid)
+      hits.push({ rule: 'foreign-key-not-valid', lock: 'SHARE ROW EXCLUSIVE', ...scan });
+    if (action.some((tok) => isWord(tok, 'CHECK')) && !notValid)
+      hits.push({ rule: 'check-not-valid', lock: ACCESS_EXCLUSIVE, ...scan });
+    if (isColumnAdd(action)) hits.push(addedColumnRewrite(action, ctx.volatility));
+  }
+  if (isWord(action[0], 'ALTER')) {
+    const s = action.map((tok) => (tok.kind === 'word' ? tok.value : '')).join(' ');
+    if (/ SET NOT NULL\b/.test(s))
+      hits.push({ rule: 'set-not-null', lock: ACCESS_EXCLUSIVE, ...scan });
+    hits.push(typeChange(name, action, ctx.types));
+  }
+  return hits.filter((h): h is LintHit => h !== null);
 }
 
 function isColumnAdd(action: Token[]): boolean {
@@ -192,74 +191,4 @@ function isPlainUsing(e: Token[], column: Token, to: ReturnType<typeof readType>
   if (!(isSym(e[1], ':') && isSym(e[2], ':'))) return false;
   const cast = readType(e, 3);
   return cast.next === e.length && typeText(cast.type) === typeText(to);
-}
-
-/**
- * Where the parts of the statement starting at each token are: for every
- * position, the next `;`, WHERE, LIMIT and bounding token (a comparison, IN,
- * BETWEEN, ANY). Built once from the right, so checking every UPDATE of a
- * long DO body stays linear.
- */
-interface Ahead {
-  semi: Int32Array;
-  where: Int32Array;
-  limit: Int32Array;
-  bound: Int32Array;
-}
-
-function ahead(t: Token[]): Ahead {
-  const n = t.length;
-  const make = () => new Int32Array(n + 1).fill(n);
-  const a = { semi: make(), where: make(), limit: make(), bound: make() };
-  for (let k = n - 1; k >= 0; k--) {
-    const tok = t[k]!;
-    a.semi[k] = isSym(tok, ';') ? k : a.semi[k + 1]!;
-    a.where[k] = isWord(tok, 'WHERE') ? k : a.where[k + 1]!;
-    a.limit[k] = isWord(tok, 'LIMIT') ? k : a.limit[k + 1]!;
-    const bounding =
-      (tok.kind === 'symbol' && /[=<>]/.test(tok.value)) || isWord(tok, 'IN', 'BETWEEN', 'ANY');
-    a.bound[k] = bounding ? k : a.bound[k + 1]!;
-  }
-  return a;
-}
-
-/**
- * UPDATE/DELETE at `i` on an existing table with no WHERE, or with a WHERE
- * holding no comparison (=, <, >, IN, BETWEEN, ANY: e.g. only IS NULL tests
- * or a boolean column) and no LIMIT in the statement.
- */
-function unbatched(t: Token[], i: number, created: Set<string>, a = ahead(t)): LintHit[] {
-  const at = isWord(t[i], 'DELETE') ? i + 2 : i + 1;
-  const target = tableName(t, at).name;
-  if (created.has(target)) return [];
-  const end = a.semi[i + 1]!;
-  const where = a.where[i]!;
-  const hit: LintHit = {
-    rule: 'unbatched-update',
-    lock: 'ROW EXCLUSIVE',
-    rewrites: false,
-    table: writtenTableName(t, at),
-  };
-  if (where >= end) return [{ ...hit, scans: true }];
-  if (a.limit[i]! < end) return [];
-  return a.bound[where + 1]! < end ? [] : [hit];
-}
-
-/** In a DO block's body, each UPDATE or DELETE is checked (dynamic SQL in EXECUTE is not). */
-function doBlock(t: Token[], created: Set<string>): LintHit[] {
-  const body = t.find((tok) => tok.kind === 'string');
-  if (!body) return [];
-  const found: LintHit[] = [];
-  for (const s of splitStatements(body.value)) {
-    const bt = tokens(s.text);
-    const a = ahead(bt);
-    bt.forEach((tok, k) => {
-      // Not `FOR UPDATE`, `ON UPDATE`, `BEFORE UPDATE OR DELETE`: only statements.
-      const statement = isWord(tok, 'UPDATE') || isWord(bt[k + 1], 'FROM');
-      if (isWord(tok, 'UPDATE', 'DELETE') && statement && !isWord(bt[k - 1], ...CLAUSE_WORDS)) {
-        found.push(...unbatched(bt, k, created, a));
-      }
-    });
-  }
-  return found.slice(0, 1);
 }
