@@ -56,8 +56,11 @@ export class TypeTracker {
         if (isWord(a[1], 'CONSTRAINT', 'PRIMARY', 'UNIQUE', 'CHECK', 'FOREIGN', 'EXCLUDE'))
           continue;
         if (isWord(a[i], 'COLUMN')) i++;
+        const ifNotExists = isWord(a[i], 'IF');
         while (isWord(a[i], 'IF', 'NOT', 'EXISTS')) i++;
-        columns.set(a[i]!.value.toUpperCase(), readType(a, i + 1).type);
+        const column = a[i]?.value.toUpperCase() ?? '';
+        // IF NOT EXISTS leaves a column that is there as it was.
+        if (!(ifNotExists && columns.has(column))) columns.set(column, readType(a, i + 1).type);
       } else if (isWord(a[0], 'ALTER')) {
         if (isWord(a[i], 'COLUMN')) i++;
         const column = a[i]?.value.toUpperCase() ?? '';

@@ -30,6 +30,8 @@ describe('lint type tracker', () => {
   it('keeps the first definition when CREATE TABLE IF NOT EXISTS finds the table', () => {
     const type = follow('CREATE TABLE t (a int)', 'CREATE TABLE IF NOT EXISTS t (a text)');
     expect(type('T', 'A')).to.equal('int4');
+    const added = follow('CREATE TABLE t (a int)', 'ALTER TABLE t ADD COLUMN IF NOT EXISTS a text');
+    expect(added('T', 'A')).to.equal('int4');
   });
 
   it('follows ADD, ALTER TYPE, RENAME and DROP of columns and tables', () => {
