@@ -37,7 +37,14 @@ export { ownerTable, readOwner, type LedgerClaim } from './owner.js';
 export { abortedError } from './abort.js';
 export { BUNDLED_SETS, bundledDir, type BundledSet } from './bundled.js';
 export { waitForVersion, type WaitOptions } from './wait.js';
-export { lintMigrations, LINT_RULES, type LintFinding, type LintRule } from './lint.js';
+export {
+  lintMigrations,
+  lintMigrationsAgainst,
+  LINT_RULES,
+  type LintFinding,
+  type LintOptions,
+  type LintRule,
+} from './lint.js';
 export { ensureDatabase } from './admin.js';
 export { hashOf, planHash, type PlanHashInput } from './plan-hash.js';
 export { tableSizes, type TableSize } from './table-size.js';

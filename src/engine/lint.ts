@@ -7,8 +7,12 @@
  *
  * The reason is required: an ignore without one is itself a finding.
  */
+import type { Queryable } from './ledger.js';
 import { checkStatement, LINT_RULES, type LintRule } from './lint-rules.js';
+import { TypeTracker } from './lint-tracker.js';
+import { calledFunctions, readVolatility, type VolatilityMap } from './lint-volatility.js';
 import type { Migration } from './source.js';
+import { tokens } from './splitter.js';
 
 export { LINT_RULES, type LintRule } from './lint-rules.js';
 
@@ -28,15 +32,46 @@ export interface LintFinding {
   table?: string;
 }
 
+/** What lint may know besides the files. */
+export interface LintOptions {
+  /** Function volatility read from the database (see lintMigrationsAgainst). */
+  volatility?: VolatilityMap;
+  /** Column types followed so far; one tracker is shared by the files of one run, in order. */
+  types?: TypeTracker;
+}
+
 const IGNORE = /^\s*--\s*lint-ignore\s+([a-z-]+)\s*(?::\s*(.*))?$/;
 
-/** Findings of every migration, in file and line order. */
-export function lintMigrations(migrations: Migration[]): LintFinding[] {
-  return migrations.flatMap(lintMigration);
+/**
+ * Findings of every migration, in file and line order. Column types are
+ * followed from file to file, so a type change is judged against the type
+ * the earlier files gave the column.
+ */
+export function lintMigrations(migrations: Migration[], options: LintOptions = {}): LintFinding[] {
+  const types = options.types ?? new TypeTracker();
+  return migrations.flatMap((m) => lintMigration(m, { ...options, types }));
+}
+
+/**
+ * Like lintMigrations, with the volatility of every function the files call
+ * read from the database's pg_proc, so a default calling a user function is
+ * judged by what the function is rather than reported as possibly volatile.
+ */
+export async function lintMigrationsAgainst(
+  c: Queryable,
+  migrations: Migration[],
+  options: LintOptions = {},
+): Promise<LintFinding[]> {
+  const names = new Set(
+    migrations.flatMap((m) => m.statements.flatMap((s) => calledFunctions(tokens(s.text)))),
+  );
+  const volatility = await readVolatility(c, [...names]);
+  return lintMigrations(migrations, { ...options, volatility });
 }
 
 /** Findings of one migration. */
-export function lintMigration(m: Migration): LintFinding[] {
+export function lintMigration(m: Migration, options: LintOptions = {}): LintFinding[] {
+  const types = options.types ?? new TypeTracker();
   const lines = m.sql.split('\n');
   const created = new Set<string>();
   const findings: LintFinding[] = [];
@@ -46,10 +81,22 @@ export function lintMigration(m: Migration): LintFinding[] {
   for (const s of m.statements) {
     let ignored = byLine.get(s.line);
     if (!ignored) byLine.set(s.line, (ignored = ignoresFor(lines, s.line, m.file, findings)));
-    for (const rule of checkStatement(s.text, created)) {
+    const t = tokens(s.text);
+    for (const { rule, message, ...effects } of checkStatement(t, {
+      created,
+      types,
+      volatility: options.volatility,
+    })) {
       if (!ignored.has(rule))
-        findings.push({ rule, file: m.file, line: s.line, message: LINT_RULES[rule] });
+        findings.push({
+          rule,
+          file: m.file,
+          line: s.line,
+          message: message ?? LINT_RULES[rule],
+          ...effects,
+        });
     }
+    types.observe(t);
   }
   return findings;
 }

@@ -107,6 +107,68 @@ describe('lint', () => {
   for (const [what, sql] of clean)
     it(`accepts ${what}`, () => expect(rules(sql)).to.deep.equal([]));
 
+  const unbatched: Array<[string, string, boolean]> = [
+    ['no WHERE', 'UPDATE t SET a = 1', true],
+    ['a WHERE of NULL tests only', 'UPDATE t SET a = 1 WHERE a IS NULL AND b IS NOT NULL', true],
+    ['a WHERE on a boolean column', 'DELETE FROM t WHERE archived', true],
+    ['a WHERE with LIKE only', "DELETE FROM t WHERE name LIKE 'tmp%'", true],
+    ['an equality', 'UPDATE t SET a = 1 WHERE id = 7', false],
+    ['a range', 'DELETE FROM t WHERE created_at < now()', false],
+    ['IN', 'DELETE FROM t WHERE id IN (1, 2)', false],
+    ['BETWEEN', 'DELETE FROM t WHERE id BETWEEN 1 AND 9', false],
+    ['ANY', 'DELETE FROM t WHERE id = ANY($1)', false],
+    [
+      'a LIMIT in a subquery',
+      'UPDATE t SET a = 1 WHERE ctid IN (SELECT ctid FROM t WHERE a IS NULL LIMIT 10)',
+      false,
+    ],
+  ];
+  for (const [what, sql, flagged] of unbatched) {
+    it(`unbatched-update: ${flagged ? 'flags' : 'accepts'} ${what}`, () =>
+      expect(rules(`${sql};`)).to.deep.equal(flagged ? ['unbatched-update'] : []));
+  }
+
+  it('says for every rule which lock it takes and whether it rewrites or scans', () => {
+    const effects = (sql: string) =>
+      lint(sql).map(({ rule, lock, rewrites, scans, table }) => ({
+        rule,
+        lock,
+        rewrites,
+        scans,
+        table,
+      }));
+    const AE = 'ACCESS EXCLUSIVE';
+    expect([
+      ...effects('CREATE INDEX i ON app.users (email);'),
+      ...effects('ALTER TABLE s ADD CONSTRAINT fk FOREIGN KEY (a) REFERENCES a (id);'),
+      ...effects('ALTER TABLE s ADD CONSTRAINT c CHECK (a > 0);'),
+      ...effects('ALTER TABLE s ADD COLUMN u uuid DEFAULT gen_random_uuid();'),
+      ...effects('ALTER TABLE s ALTER a SET NOT NULL;'),
+      ...effects('CREATE TABLE x (a varchar(5));\nALTER TABLE y ALTER a TYPE int;'),
+      ...effects('DELETE FROM s;'),
+    ]).to.deep.equal([
+      {
+        rule: 'create-index-not-concurrently',
+        lock: 'SHARE',
+        rewrites: false,
+        scans: true,
+        table: 'app.users',
+      },
+      {
+        rule: 'foreign-key-not-valid',
+        lock: 'SHARE ROW EXCLUSIVE',
+        rewrites: false,
+        scans: true,
+        table: 's',
+      },
+      { rule: 'check-not-valid', lock: AE, rewrites: false, scans: true, table: 's' },
+      { rule: 'volatile-default', lock: AE, rewrites: true, scans: true, table: 's' },
+      { rule: 'set-not-null', lock: AE, rewrites: false, scans: true, table: 's' },
+      { rule: 'alter-column-type', lock: AE, rewrites: undefined, scans: undefined, table: 'y' },
+      { rule: 'unbatched-update', lock: 'ROW EXCLUSIVE', rewrites: false, scans: true, table: 's' },
+    ]);
+  });
+
   it('names the file and the statement line', () => {
     expect(
       lint('SELECT 1;\n\nALTER TABLE users\n  ALTER COLUMN org_id SET NOT NULL;'),
@@ -116,6 +178,10 @@ describe('lint', () => {
         file: '007_x.sql',
         line: 3,
         message: lint('ALTER TABLE u ALTER c SET NOT NULL;')[0]!.message,
+        lock: 'ACCESS EXCLUSIVE',
+        rewrites: false,
+        scans: true,
+        table: 'users',
       },
     ]);
   });
