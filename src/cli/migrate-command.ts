@@ -23,7 +23,7 @@ import {
 } from './flags.js';
 import type { DatabaseFlags } from './flags.js';
 import { UsageError } from './exit-codes.js';
-import { approvalInfo, approvalLines, findingTables } from './plan-report.js';
+import { approvalInfo, approvalLines } from './plan-report.js';
 import { heldLine, planDetails, planJson, planLine, printJson } from './report.js';
 import { progress } from './progress.js';
 
@@ -90,9 +90,9 @@ async function runMigrate(flags: MigrateFlags): Promise<void> {
   const database = redactUrl(options.url);
   const json = !!flags.json;
   if (flags.dryRun) {
-    const found = await inspect(options, { tablesOf: findingTables });
+    const found = await inspect(options, { findings: true });
     const { plan, unmanagedRelations } = found;
-    const approval = approvalInfo(plan, options.target, found.tableSizes);
+    const approval = approvalInfo(plan, options.target, found);
     if (json) printJson({ database, dryRun: true, plan: { ...planJson(plan), ...approval } });
     else
       [planLine(plan), ...planDetails(plan), ...approvalLines(approval)].forEach((l) =>

@@ -5,13 +5,7 @@
  * the operator's own function, so the hash printed here approves the same
  * plan in the cluster (given the same files, target and database).
  */
-import {
-  lintMigrations,
-  planHash,
-  type LintFinding,
-  type Plan,
-  type TableSize,
-} from '../engine/index.js';
+import { planHash, type LintFinding, type Plan, type TableSize } from '../engine/index.js';
 
 /** A finding with its table's estimates (absent when unknown). */
 export interface SizedFinding extends LintFinding {
@@ -19,18 +13,14 @@ export interface SizedFinding extends LintFinding {
   sizeBytes?: number;
 }
 
-/** The tables the pending files' findings name: what `inspect` should size. */
-export function findingTables(p: Plan): string[] {
-  return lintMigrations(p.pending).flatMap((f) => (f.table ? [f.table] : []));
-}
-
 /** The hash and the sized findings of plan `p`. */
 export function approvalInfo(
   p: Plan,
   target: string | undefined,
-  sizes: Map<string, TableSize>,
+  found: { findings: LintFinding[]; tableSizes: Map<string, TableSize> },
 ): { hash: string; findings: SizedFinding[] } {
-  const findings = lintMigrations(p.pending).map((f): SizedFinding => {
+  const sizes = found.tableSizes;
+  const findings = found.findings.map((f): SizedFinding => {
     const size = f.table ? sizes.get(f.table) : undefined;
     if (!size) return f;
     return {

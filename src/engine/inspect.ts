@@ -5,6 +5,7 @@
  */
 import { withConnection } from './connection.js';
 import { readLedger, userRelations, type LedgerRow } from './ledger.js';
+import { pendingFindings, type LintFinding } from './lint.js';
 import { resolveOptions, type RunOptions } from './options.js';
 import { plan, type Plan } from './plan.js';
 import { validateMigrations } from './source.js';
@@ -17,14 +18,16 @@ export interface Inspection {
   plan: Plan;
   /** Set when a run would be refused: tables exist, no ledger, no baseline or adoptExisting. */
   unmanagedRelations: string[];
-  /** Estimates of the tables `InspectOptions.tablesOf` named (those that exist). */
+  /** Lint findings of the pending files, judged with this database's pg_proc (when `findings` was asked). */
+  findings: LintFinding[];
+  /** Estimates of the tables those findings name (those that exist). */
   tableSizes: Map<string, TableSize>;
 }
 
 /** What else to read while connected. */
 export interface InspectOptions {
-  /** The tables whose row and size estimates to read, given the plan (`plan` shows them per finding). */
-  tablesOf?: (p: Plan) => string[];
+  /** Lint the pending files and size the tables their findings name (`plan` shows them). */
+  findings?: boolean;
 }
 
 /** Reads the ledger and computes the plan, as a run would, without changing anything. */
@@ -39,8 +42,12 @@ export async function inspect(o: RunOptions, io: InspectOptions = {}): Promise<I
     const rows = ledger ?? (opts.baseline ? [virtualBaseline(opts.baseline)] : []);
     const p = plan(opts.migrations, rows, opts);
     validateMigrations(p.pending);
-    const sizes = await tableSizes(c, io.tablesOf?.(p) ?? []);
-    return { ledger, plan: p, unmanagedRelations: unmanaged, tableSizes: sizes };
+    const findings = io.findings ? await pendingFindings(c, opts.migrations, p.pending) : [];
+    const sizes = await tableSizes(
+      c,
+      findings.flatMap((f) => (f.table ? [f.table] : [])),
+    );
+    return { ledger, plan: p, unmanagedRelations: unmanaged, findings, tableSizes: sizes };
   });
 }
 

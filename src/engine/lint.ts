@@ -69,6 +69,21 @@ export async function lintMigrationsAgainst(
   return lintMigrations(migrations, { ...options, volatility });
 }
 
+/**
+ * The findings of the `pending` files only, as a plan shows them: column
+ * types are followed through every earlier file of `all` (the applied ones
+ * too), and, given a connection, functions are judged by its pg_proc.
+ */
+export async function pendingFindings(
+  c: Queryable | undefined,
+  all: Migration[],
+  pending: Migration[],
+): Promise<LintFinding[]> {
+  const files = new Set(pending.map((m) => m.file));
+  const findings = c ? await lintMigrationsAgainst(c, all) : lintMigrations(all);
+  return findings.filter((f) => files.has(f.file));
+}
+
 /** Findings of one migration. */
 export function lintMigration(m: Migration, options: LintOptions = {}): LintFinding[] {
   const types = options.types ?? new TypeTracker();

@@ -17,6 +17,7 @@ import {
   userRelations,
   type LedgerRow,
 } from './ledger.js';
+import { pendingFindings } from './lint.js';
 import { acquireLock, releaseLock } from './lock.js';
 import { checkOwner, recordOwner } from './owner.js';
 import {
@@ -197,7 +198,11 @@ async function runLocked(
     assertSafe(p, opts);
     validateMigrations(p.pending);
     // Asked under the lock: no other run can change what this plan would do before it runs.
-    if (p.pending.length > 0 && opts.approve && !(await opts.approve(p, approvalDatabase(c))))
+    if (
+      p.pending.length > 0 &&
+      opts.approve &&
+      !(await opts.approve(p, approvalDatabase(c, opts.migrations)))
+    )
       return { plan: p, baselined: null, lockWaitMs, awaitingApproval: true };
     const baselined = await prepareLedger(c, opts, existing, needsBaseline);
     if (opts.claim) await recordOwner(c, opts.ledger, opts.claim, owner);
@@ -273,6 +278,9 @@ function semicolons(sql: string): number {
   return n;
 }
 
-function approvalDatabase(c: pg.Client): ApprovalDatabase {
-  return { tableSizes: (names) => tableSizes(c, names) };
+function approvalDatabase(c: pg.Client, all: Migration[]): ApprovalDatabase {
+  return {
+    tableSizes: (names) => tableSizes(c, names),
+    lint: (pending) => pendingFindings(c, all, pending),
+  };
 }

@@ -5,6 +5,7 @@
 import { hostname, userInfo } from 'node:os';
 import type { AllowedHosts } from './database-hosts.js';
 import { DEFAULT_LEDGER, type LedgerTable } from './ledger.js';
+import type { LintFinding } from './lint.js';
 import type { TlsMaterial } from './pg-config.js';
 import type { LedgerClaim } from './owner.js';
 import type { Sleep } from './retry.js';
@@ -24,6 +25,8 @@ export const DEFAULTS = {
 export interface ApprovalDatabase {
   /** Row and size estimates of the named tables (see table-size.ts). */
   tableSizes(names: string[]): Promise<Map<string, TableSize>>;
+  /** Lint findings of these pending files (lint.ts pendingFindings, with this database's pg_proc). */
+  lint(pending: Migration[]): Promise<LintFinding[]>;
 }
 
 /** What a run is asked to do. */

@@ -17,7 +17,6 @@ import {
   type SchemaMigrationStatusPlanFinding,
 } from '../../api/index.js';
 import {
-  lintMigrations,
   planHash,
   type ApprovalDatabase,
   type LintFinding,
@@ -63,7 +62,7 @@ export function approveHook(
   const mode: ApprovalMode = obj.spec.approval ?? 'Automatic';
   const annotation = obj.metadata.annotations?.[APPROVE_ANNOTATION];
   return async (p, db) => {
-    const findings = mode === 'Automatic' ? [] : lintMigrations(p.pending);
+    const findings = mode === 'Automatic' ? [] : await db.lint(p.pending);
     const hash = planHash(p, obj.spec.targetVersion);
     const verdict = approvalVerdict({
       mode,

@@ -11,7 +11,8 @@ import {
 import { ApprovalReporter } from '../../../src/controllers/schemamigration/approval-step.js';
 import type { SchemaMigrationDeps } from '../../../src/controllers/schemamigration/deps.js';
 import { statusFor } from '../../../src/controllers/schemamigration/status.js';
-import type { LintFinding } from '../../../src/engine/lint.js';
+import { pendingFindings, type LintFinding } from '../../../src/engine/lint.js';
+import type { Migration } from '../../../src/engine/source.js';
 import { planHash } from '../../../src/engine/plan-hash.js';
 import { plan } from '../../../src/engine/plan.js';
 import { parseMigration } from '../../../src/engine/source.js';
@@ -37,7 +38,11 @@ function smig(approval: ApprovalMode | undefined, annotation?: string): SchemaMi
   } as SchemaMigration;
 }
 
-const noSizes = { tableSizes: () => Promise.resolve(new Map()) };
+/** A database that knows no table sizes and lints as `lint --dir` does (no pg_proc). */
+const noSizes = {
+  tableSizes: () => Promise.resolve(new Map()),
+  lint: (pending: Migration[]) => pendingFindings(undefined, pending, pending),
+};
 
 describe('approval of plans', () => {
   describe('the decision table', () => {
@@ -104,6 +109,7 @@ describe('approval of plans', () => {
           asked.push(names);
           return Promise.resolve(new Map([['app.users', { estimatedRows: 7, sizeBytes: 8192 }]]));
         },
+        lint: noSizes.lint,
       };
       const finding = { rule: 'alter-column-type', file: '2_widen.sql', line: 1, message: 'm' };
       const findings = [

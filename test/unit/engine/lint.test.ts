@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { bundledDir, lintMigrations, readMigrationDir } from '../../../src/engine/index.js';
-import { lintMigration } from '../../../src/engine/lint.js';
+import { lintMigration, pendingFindings } from '../../../src/engine/lint.js';
 import { parseMigration } from '../../../src/engine/source.js';
 
 const lint = (sql: string) => lintMigration(parseMigration({ name: '007_x.sql', content: sql }));
@@ -207,5 +207,34 @@ describe('lint', () => {
 
   it('finds nothing in the bundled StreamSpace migrations', async () => {
     expect(lintMigrations(await readMigrationDir(bundledDir('streamspace')))).to.deep.equal([]);
+  });
+});
+
+describe('lint of a plan (pendingFindings)', () => {
+  const applied = parseMigration({
+    name: '001_users.sql',
+    content: 'CREATE TABLE users (name varchar(10));',
+  });
+  const widen = parseMigration({
+    name: '002_widen.sql',
+    content: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(40);',
+  });
+  const toInt = parseMigration({
+    name: '003_int.sql',
+    content: 'ALTER TABLE users ALTER COLUMN name TYPE int USING name::int;',
+  });
+
+  it('follows column types through the applied files, reporting only the pending ones', async () => {
+    const findings = await pendingFindings(undefined, [applied, widen, toInt], [widen, toInt]);
+    expect(findings.map((f) => [f.file, f.rule, f.rewrites])).to.deep.equal([
+      ['003_int.sql', 'alter-column-type', true],
+    ]);
+  });
+
+  it('cannot tell a widening from a rewrite when it sees only the pending files', async () => {
+    const findings = await pendingFindings(undefined, [widen], [widen]);
+    expect(findings.map((f) => [f.file, f.rule, f.rewrites])).to.deep.equal([
+      ['002_widen.sql', 'alter-column-type', undefined],
+    ]);
   });
 });
