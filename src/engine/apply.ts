@@ -45,6 +45,8 @@ const RETRY_BACKOFF = { baseMs: 250, capMs: 15_000 };
 export async function applyMigration(ctx: ApplyContext, m: Migration): Promise<void> {
   if (m.transactional) {
     await withRetries(ctx, m, () => runTransactional(ctx, m));
+    // A session-level SET in the file ends with it, as with psql's session per file.
+    if (m.statements.some((s) => isSessionSetting(s.text))) await ctx.client.query(RESET_SESSION);
   } else {
     await runStatementByStatement(ctx, m);
   }

@@ -30,6 +30,7 @@ for (const major of MAJORS) {
   describe(`no-transaction files and session state, psql against migrate, on PostgreSQL ${major}`, function () {
     this.timeout(60_000);
     const role = `notx_r${major}_${process.pid}`;
+    const login = `notx_l${major}_${process.pid}`;
 
     /** A fresh database each for psql and migrate, with `setup` run on both. */
     async function databases(setup = ''): Promise<{ viaPsql: string; viaMigrate: string }> {
@@ -59,6 +60,10 @@ for (const major of MAJORS) {
       await query(
         viaPsql,
         `DO $$ BEGIN CREATE ROLE ${role} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`,
+      );
+      await query(
+        viaPsql,
+        `DO $$ BEGIN CREATE ROLE ${login} LOGIN PASSWORD 'pw'; EXCEPTION WHEN duplicate_object THEN NULL; END $$`,
       );
     });
 
@@ -111,7 +116,8 @@ for (const major of MAJORS) {
       const files = {
         '001_role.sql': `${NOTX}SET ROLE ${role};\nCREATE TABLE by_role (id int);\nINSERT INTO by_role VALUES (1);\n`,
         '002_auth.sql': `${NOTX}SET SESSION AUTHORIZATION ${role};\nCREATE TABLE by_auth (id int);\n`,
-        '003_after.sql': 'CREATE TABLE after_files (id int);\n',
+        '003_tx_role.sql': `SET ROLE ${role};\nCREATE TABLE tx_by_role (id int);\n`,
+        '004_after.sql': 'CREATE TABLE after_files (id int);\n',
       };
       const { viaPsql, viaMigrate } = await databases(`GRANT CREATE ON SCHEMA public TO ${role}`);
       const dir = migrationDir(files);
@@ -119,13 +125,43 @@ for (const major of MAJORS) {
       const r = await migrateRun(viaMigrate, dir);
       expect(r.code, r.stderr).to.equal(0);
       expect(await objects(viaMigrate)).to.deep.equal(await objects(viaPsql));
-      expect(await objects(viaMigrate)).to.include(`public.by_role:r:${role}`);
+      expect(await objects(viaMigrate)).to.include.members([
+        `public.by_role:r:${role}`,
+        `public.by_auth:r:${role}`,
+        `public.tx_by_role:r:${role}`,
+      ]);
       expect(await objects(viaMigrate)).to.include('public.after_files:r:postgres');
       const ledger = await query<{ version: string }>(
         viaMigrate,
         'SELECT version FROM schema_operator_history ORDER BY 1',
       );
-      expect(ledger.map((l) => l.version)).to.deep.equal(['001', '002', '003']);
+      expect(ledger.map((l) => l.version)).to.deep.equal(['001', '002', '003', '004']);
+    });
+
+    it('runs the same way for a connection user that is not a superuser', async () => {
+      const files = {
+        '001_notx.sql': `${NOTX}CREATE SCHEMA app;\nSET search_path = app;\nCREATE TABLE t (id int);\n`,
+        '002_tx.sql': 'SET search_path = app;\nCREATE TABLE u (id int);\n',
+        '003_after.sql': 'CREATE TABLE v (id int);\n',
+      };
+      const owned = `DO $$ BEGIN EXECUTE format('ALTER DATABASE %I OWNER TO ${login}', current_database()); END $$`;
+      const { viaPsql, viaMigrate } = await databases(owned);
+      const as = (u: string) => {
+        const url = new URL(u);
+        url.username = login;
+        url.password = 'pw';
+        return url.toString();
+      };
+      const dir = migrationDir(files);
+      expect(psqlRun(as(viaPsql), dir, files)).to.equal(0);
+      const r = await migrateRun(as(viaMigrate), dir);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(await objects(viaMigrate)).to.deep.equal(await objects(viaPsql));
+      expect(await objects(viaMigrate)).to.include.members([
+        `app.t:r:${login}`,
+        `app.u:r:${login}`,
+        `public.v:r:${login}`,
+      ]);
     });
 
     it('replays the session settings of the statements before a failure when it resumes the file', async () => {
