@@ -8,7 +8,7 @@
  */
 import type pg from 'pg';
 import { abortedError, checkAborted, sleepUnlessAborted } from './abort.js';
-import { isConnectionLost, SESSION_SETUP } from './connection.js';
+import { isConnectionLost } from './connection.js';
 import { MigrationFailedError, type MigrationFailure } from './errors.js';
 import { insertAttempt, insertLedgerRow, statementsDone, type LedgerTable } from './ledger.js';
 import { backoffDelay, isTransientSqlState, realSleep, type Sleep } from './retry.js';
@@ -17,6 +17,7 @@ import type { Statement } from './splitter.js';
 import { mayCommitInside, nonTransactionalReason } from './statement-kind.js';
 import { pgDuration } from './duration.js';
 import { dropInvalidIndexBefore } from './invalid-index.js';
+import { asRunner, resetSession } from './session.js';
 import { isSessionSetting } from './session-state.js';
 import { standardConformingStringsChange } from './splitter.js';
 import { locate, runInOneQuery, runInSteps } from './transactional.js';
@@ -46,7 +47,7 @@ export async function applyMigration(ctx: ApplyContext, m: Migration): Promise<v
   if (m.transactional) {
     await withRetries(ctx, m, () => runTransactional(ctx, m));
     // A session-level SET in the file ends with it, as with psql's session per file.
-    if (m.statements.some((s) => isSessionSetting(s.text))) await ctx.client.query(RESET_SESSION);
+    if (m.statements.some((s) => isSessionSetting(s.text))) await resetSession(ctx.client);
   } else {
     await runStatementByStatement(ctx, m);
   }
@@ -102,12 +103,9 @@ async function runStatementByStatement(ctx: ApplyContext, m: Migration): Promise
     );
   } finally {
     // What the file set ends with it: the next file starts from the connection's defaults.
-    await c.query(RESET_SESSION).catch(() => undefined);
+    await resetSession(c).catch(() => undefined);
   }
 }
-
-/** Back to the connection's own user, role and settings (advisory locks stay). */
-const RESET_SESSION = `SET SESSION AUTHORIZATION DEFAULT; RESET ROLE; RESET ALL; ${SESSION_SETUP}`;
 
 /**
  * A resumed file gets back the session settings (SET, SET ROLE, RESET, ...)
@@ -159,24 +157,6 @@ async function runOne(ctx: ApplyContext, m: Migration, i: number): Promise<void>
       throw failure(m, null, err);
     },
   );
-}
-
-/**
- * Writes the engine's own rows as the connection's user, whatever role or
- * session authorization the file switched to; the file's own settings come
- * back when the transaction ends (SET LOCAL). `open`: a transaction is open
- * and is committed here.
- */
-async function asRunner(c: pg.Client, open: boolean, write: () => Promise<void>): Promise<void> {
-  try {
-    if (!open) await c.query('BEGIN');
-    await c.query('SET LOCAL SESSION AUTHORIZATION DEFAULT; SET LOCAL ROLE NONE');
-    await write();
-    await c.query('COMMIT');
-  } catch (err) {
-    await c.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  }
 }
 
 /** Runs `attempt` until it succeeds, a non-transient error occurs, or retries run out. */
