@@ -17,7 +17,10 @@ import type { Statement } from './splitter.js';
 import { mayCommitInside, nonTransactionalReason } from './statement-kind.js';
 import { pgDuration } from './duration.js';
 import { dropInvalidIndexBefore } from './invalid-index.js';
-import { locate, runInOneQuery } from './transactional.js';
+import { asRunner, resetSession } from './session.js';
+import { isSessionSetting } from './session-state.js';
+import { standardConformingStringsChange } from './splitter.js';
+import { locate, runInOneQuery, runInSteps } from './transactional.js';
 
 /** What applying needs besides the migration. */
 export interface ApplyContext {
@@ -43,6 +46,8 @@ const RETRY_BACKOFF = { baseMs: 250, capMs: 15_000 };
 export async function applyMigration(ctx: ApplyContext, m: Migration): Promise<void> {
   if (m.transactional) {
     await withRetries(ctx, m, () => runTransactional(ctx, m));
+    // A session-level SET in the file ends with it, as with psql's session per file.
+    if (m.statements.some((s) => isSessionSetting(s.text))) await resetSession(ctx.client);
   } else {
     await runStatementByStatement(ctx, m);
   }
@@ -56,6 +61,11 @@ async function runTransactional(ctx: ApplyContext, m: Migration): Promise<void> 
     outOfOrder: ctx.outOfOrder,
     timeouts: timeouts(ctx, m, 'LOCAL'),
   };
+  if (m.statements.some((s) => standardConformingStringsChange(s.text) !== undefined)) {
+    const found = await runInSteps(o, m);
+    if (found) throw failure(m, found.statement, found.error, found.position);
+    return;
+  }
   try {
     await runInOneQuery(o, m);
   } catch (err) {
@@ -70,54 +80,83 @@ async function runStatementByStatement(ctx: ApplyContext, m: Migration): Promise
   const c = ctx.client;
   const startedAt = new Date();
   const done = await statementsDone(c, ctx.ledger, m.version, m.checksum);
-  for (let i = done; i < m.statements.length; i++) {
-    checkAborted(ctx.signal);
-    const s = m.statements[i]!;
-    ctx.onStatement?.(m, i, m.statements.length);
-    const progress = {
-      version: m.version,
-      name: m.name,
-      checksum: m.checksum,
-      status: 'progress' as const,
-      statementIndex: i,
-      line: s.line,
-      appliedBy: ctx.appliedBy,
-    };
-    await withRetries(ctx, m, async () => {
-      try {
-        if (nonTransactionalReason(s.text) || mayCommitInside(s.text)) {
-          // Cannot share a transaction with its progress row: at-least-once.
-          await dropInvalidIndexBefore(c, s.text);
-          await c.query(timeouts(ctx, m, 'SESSION'));
-          try {
-            await c.query(s.text);
-          } finally {
-            await c.query('RESET lock_timeout; RESET statement_timeout').catch(() => undefined);
-          }
-          await insertAttempt(c, ctx.ledger, progress);
-        } else {
-          // The statement and its progress row commit together: exactly once.
-          await c.query(`BEGIN; ${timeouts(ctx, m, 'LOCAL')}`);
-          await c.query(s.text);
-          await insertAttempt(c, ctx.ledger, progress);
-          await c.query('COMMIT');
-        }
-      } catch (err) {
-        await c.query('ROLLBACK').catch(() => undefined);
-        throw failure(m, s, err);
-      }
-    });
+  // The engine's timeouts come first, so that the file's own SETs override them.
+  await c.query(timeouts(ctx, m, 'SESSION'));
+  try {
+    await replaySettings(ctx, m, done);
+    for (let i = done; i < m.statements.length; i++) {
+      checkAborted(ctx.signal);
+      ctx.onStatement?.(m, i, m.statements.length);
+      await withRetries(ctx, m, () => runOne(ctx, m, i));
+    }
+    await asRunner(c, false, () =>
+      insertLedgerRow(c, ctx.ledger, {
+        version: m.version,
+        name: m.name,
+        checksum: m.checksum,
+        kind: 'migration',
+        transactional: false,
+        outOfOrder: ctx.outOfOrder,
+        appliedBy: ctx.appliedBy,
+        startedAt,
+      }),
+    );
+  } finally {
+    // What the file set ends with it: the next file starts from the connection's defaults.
+    await resetSession(c).catch(() => undefined);
   }
-  await insertLedgerRow(c, ctx.ledger, {
+}
+
+/**
+ * A resumed file gets back the session settings (SET, SET ROLE, RESET, ...)
+ * of the statements that ran before the failure, in their order, as psql
+ * would still have them on its session.
+ */
+async function replaySettings(ctx: ApplyContext, m: Migration, done: number): Promise<void> {
+  for (const s of m.statements.slice(0, done)) {
+    if (!isSessionSetting(s.text)) continue;
+    try {
+      await ctx.client.query(s.text);
+    } catch (err) {
+      throw failure(m, s, err);
+    }
+  }
+}
+
+/** Statement `i` of `m` and its progress row. */
+async function runOne(ctx: ApplyContext, m: Migration, i: number): Promise<void> {
+  const c = ctx.client;
+  const s = m.statements[i]!;
+  const progress = {
     version: m.version,
     name: m.name,
     checksum: m.checksum,
-    kind: 'migration',
-    transactional: false,
-    outOfOrder: ctx.outOfOrder,
+    status: 'progress' as const,
+    statementIndex: i,
+    line: s.line,
     appliedBy: ctx.appliedBy,
-    startedAt,
-  });
+  };
+  const atLeastOnce = nonTransactionalReason(s.text) || mayCommitInside(s.text);
+  try {
+    if (atLeastOnce) {
+      // Cannot share a transaction with its progress row: at-least-once.
+      await dropInvalidIndexBefore(c, s.text);
+      await c.query(s.text);
+    } else {
+      // The statement and its progress row commit together: exactly once.
+      await c.query('BEGIN');
+      await c.query(s.text);
+    }
+  } catch (err) {
+    await c.query('ROLLBACK').catch(() => undefined);
+    throw failure(m, s, err);
+  }
+  // A failed progress write is the engine's, not the statement's: no statement named.
+  await asRunner(c, !atLeastOnce, () => insertAttempt(c, ctx.ledger, progress)).catch(
+    (err: unknown) => {
+      throw failure(m, null, err);
+    },
+  );
 }
 
 /** Runs `attempt` until it succeeds, a non-transient error occurs, or retries run out. */
@@ -135,17 +174,19 @@ async function withRetries(
       err.failure.attempts = n;
       // Without a connection there is nowhere to record it: the run retries from the top.
       if (err.reason === 'ConnectionError') throw err;
-      await insertAttempt(ctx.client, ctx.ledger, {
-        version: m.version,
-        name: m.name,
-        checksum: m.checksum,
-        status: 'failed',
-        sqlState: err.failure.sqlState,
-        message: err.failure.message,
-        statement: err.failure.statement,
-        line: err.failure.line,
-        appliedBy: ctx.appliedBy,
-      }).catch(() => undefined);
+      await asRunner(ctx.client, false, () =>
+        insertAttempt(ctx.client, ctx.ledger, {
+          version: m.version,
+          name: m.name,
+          checksum: m.checksum,
+          status: 'failed',
+          sqlState: err.failure.sqlState,
+          message: err.failure.message,
+          statement: err.failure.statement,
+          line: err.failure.line,
+          appliedBy: ctx.appliedBy,
+        }),
+      ).catch(() => undefined);
       if (!err.transient || n > ctx.maxRetries) throw err;
       const delay = backoffDelay(n - 1, { ...RETRY_BACKOFF, random: ctx.random });
       ctx.onRetry?.(m, err, n, delay);

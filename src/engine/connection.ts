@@ -45,6 +45,14 @@ const IDLE_IN_TRANSACTION_TIMEOUT = '60s';
 /** PostgreSQL 14+ cancels a running statement this soon after its client has gone away. */
 const CLIENT_CHECK_INTERVAL = '1s';
 
+/**
+ * The settings every run's session starts with beyond its start-up packet;
+ * also what a session reset (RESET ALL) must set again.
+ */
+export const SESSION_SETUP = `SET idle_in_transaction_session_timeout = '${IDLE_IN_TRANSACTION_TIMEOUT}';
+       SELECT set_config(name, '${CLIENT_CHECK_INTERVAL}', false)
+         FROM pg_settings WHERE name = 'client_connection_check_interval'`;
+
 export { redactUrl };
 
 /**
@@ -88,9 +96,7 @@ export async function connect(opts: ConnectOptions): Promise<pg.Client> {
     checkAborted(opts.signal);
     // The server answered the handshake; it must answer this as soon, or it is not serving.
     await client.query({
-      text: `SET idle_in_transaction_session_timeout = '${IDLE_IN_TRANSACTION_TIMEOUT}';
-       SELECT set_config(name, '${CLIENT_CHECK_INTERVAL}', false)
-         FROM pg_settings WHERE name = 'client_connection_check_interval'`,
+      text: SESSION_SETUP,
       query_timeout: connectTimeoutMs,
     } as pg.QueryConfig);
     return client;

@@ -10,6 +10,7 @@ import { checksum, normalizeSql } from './checksum.js';
 import { parseDirectives, type Directives } from './directives.js';
 import { InvalidSourceError } from './errors.js';
 import { splitStatements, type Statement } from './splitter.js';
+import { isTransientCursor } from './session-state.js';
 import { isTransactionControl, nonTransactionalReason } from './statement-kind.js';
 import { compareVersions, versionKey } from './version.js';
 
@@ -113,7 +114,35 @@ function validateMigration(m: Migration): void {
   if (m.statements.length === 0)
     throw new InvalidSourceError(`${m.file}: has no SQL statements`, m.file);
   if (m.transactional) checkTransactional(m.statements, m.file);
+  else checkNoTransaction(m.statements, m.file);
   validated.add(m);
+}
+
+/**
+ * A no-transaction file runs each statement in a transaction of its own
+ * (with its progress row), so transaction control and cursors that need an
+ * open transaction cannot do what they do in psql: refused before anything runs.
+ */
+function checkNoTransaction(statements: Statement[], file: string): void {
+  for (const s of statements) {
+    if (isTransactionControl(s.text)) {
+      throw new InvalidSourceError(
+        `${file}:${s.line}: transaction control (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, ...) is not ` +
+          'supported in a no-transaction file; drop the no-transaction directive to run the file ' +
+          'in one transaction, or split it',
+        file,
+        s.line,
+      );
+    }
+    if (isTransientCursor(s.text)) {
+      throw new InvalidSourceError(
+        `${file}:${s.line}: a cursor without WITH HOLD ends with its statement in a ` +
+          'no-transaction file; declare it WITH HOLD or drop the no-transaction directive',
+        file,
+        s.line,
+      );
+    }
+  }
 }
 
 /** Statements that would break or escape the migration's transaction are refused up front. */

@@ -43,9 +43,13 @@ export interface SplitOptions {
  * dollar quote or block comment runs to the end of the script and becomes
  * (part of) the last statement, so that PostgreSQL reports the error rather
  * than the text being lost; an unbalanced `(` likewise swallows the rest.
+ *
+ * A statement that sets `standard_conforming_strings` changes how the
+ * statements after it are read, as it does for the server and psql.
  */
 export function splitStatements(sql: string, options: SplitOptions = {}): Statement[] {
-  const scs = options.standardConformingStrings ?? true;
+  const initial = options.standardConformingStrings ?? true;
+  let scs = initial;
   const out: Statement[] = [];
   let line = 1;
   let counted = 0;
@@ -57,7 +61,11 @@ export function splitStatements(sql: string, options: SplitOptions = {}): Statem
   const finish = (end: number) => {
     if (start >= 0) {
       for (; counted < start; counted++) if (sql.charCodeAt(counted) === 10) line++;
-      out.push({ text: trimEnd(sql.slice(start, end)), line, offset: start });
+      const text = trimEnd(sql.slice(start, end));
+      out.push({ text, line, offset: start });
+      // The server lexes each later statement with the setting this one leaves.
+      const change = standardConformingStringsChange(text, scs);
+      if (change !== undefined) scs = change === 'reset' ? initial : change;
     }
     start = -1;
     parens = 0;
@@ -93,6 +101,33 @@ export function splitStatements(sql: string, options: SplitOptions = {}): Statem
   }
   finish(sql.length);
   return out;
+}
+
+/**
+ * What a statement does to `standard_conforming_strings`: `false` for
+ * `SET [SESSION|LOCAL] standard_conforming_strings = off` (or `TO false`,
+ * `'off'`, `0`), `true` for setting it on, `'reset'` for `RESET` or
+ * `SET ... DEFAULT`, undefined when it does not touch it.
+ */
+export function standardConformingStringsChange(
+  text: string,
+  scs = true,
+): boolean | 'reset' | undefined {
+  const t = tokens(text, 6, { standardConformingStrings: scs });
+  const words = t.map((x) => (x.kind === 'word' ? x.value : ''));
+  if (words[0] === 'RESET')
+    return words[1] === 'STANDARD_CONFORMING_STRINGS' || words[1] === 'ALL' ? 'reset' : undefined;
+  if (words[0] !== 'SET') return undefined;
+  const i = words[1] === 'SESSION' || words[1] === 'LOCAL' ? 2 : 1;
+  if (words[i] !== 'STANDARD_CONFORMING_STRINGS') return undefined;
+  const eq = t[i + 1];
+  const value = eq && (eq.value === '=' || eq.value === 'TO') ? t[i + 2] : undefined;
+  if (!value) return undefined;
+  const v = value.value.toLowerCase();
+  if (value.kind === 'word' && v === 'default') return 'reset';
+  if (['off', 'false', '0', 'no', 'of', 'f', 'n'].includes(v)) return false;
+  if (['on', 'true', '1', 'yes', 'tr', 'tru', 't', 'y', 'ye'].includes(v)) return true;
+  return undefined;
 }
 
 /** A token of a statement, for recognising what kind of statement it is. */

@@ -44,15 +44,43 @@ export async function runInOneQuery(o: OneShot, m: Migration): Promise<void> {
   }
 }
 
-function build(o: OneShot, m: Migration): { prefix: string; query: string } {
+function build(o: OneShot, m: Migration): { prefix: string; suffix: string; query: string } {
   const lit = (v: string) => o.client.escapeLiteral(v);
   const prefix = `BEGIN; ${o.timeouts};\n`;
   // The newline first: a file ending in a `--` comment must not swallow the `;`.
+  // The ledger row is the run's, whatever role the file switched to (undone at COMMIT).
   const suffix =
-    `\n;\nINSERT INTO ${qualified(o.ledger)} (version, name, checksum, kind, transactional, out_of_order, applied_by, started_at, execution_ms)` +
+    `\n;\nSET LOCAL SESSION AUTHORIZATION DEFAULT; SET LOCAL ROLE NONE;\nINSERT INTO ${qualified(o.ledger)} (version, name, checksum, kind, transactional, out_of_order, applied_by, started_at, execution_ms)` +
     ` VALUES (${lit(m.version)}, ${lit(m.name)}, ${lit(m.checksum)}, 'migration', true, ${o.outOfOrder}, ${lit(o.appliedBy)},` +
     ` now(), greatest(0, round(extract(epoch FROM clock_timestamp() - now()) * 1000))::int);\nCOMMIT`;
-  return { prefix, query: prefix + m.sql + suffix };
+  return { prefix, suffix, query: prefix + m.sql + suffix };
+}
+
+/**
+ * Runs `m` statement by statement inside one transaction with its ledger
+ * row: for a file that changes `standard_conforming_strings`, whose later
+ * statements the server must read after the setting took effect (sent as
+ * one query, the whole file is parsed before any of it runs). Returns the
+ * failing statement, or null when it committed.
+ */
+export async function runInSteps(o: OneShot, m: Migration): Promise<Located | null> {
+  const c = o.client;
+  const { prefix, suffix } = build(o, m);
+  let current: Statement | null = null;
+  try {
+    await c.query(prefix);
+    for (const s of m.statements) {
+      current = s;
+      await c.query(s.text);
+    }
+    current = null;
+    await c.query(suffix);
+    return null;
+  } catch (err) {
+    await c.query('ROLLBACK').catch(() => undefined);
+    const position = Number((err as { position?: string }).position) || undefined;
+    return { statement: current, error: err, position: current ? position : undefined };
+  }
 }
 
 /** The statement of `m` that `err` came from. */

@@ -65,6 +65,32 @@ describe('migration sources', () => {
     );
   });
 
+  it('refuse transaction control in a no-transaction file, naming file and line', () => {
+    for (const stmt of [
+      'BEGIN',
+      'COMMIT',
+      'ROLLBACK',
+      'SAVEPOINT s',
+      'RELEASE s',
+      'START TRANSACTION',
+    ]) {
+      const sql = `-- schema-operator: no-transaction\nCREATE TABLE t (id int);\n${stmt};`;
+      expect(() => parseMigration(file('1_tx.sql', sql)), stmt)
+        .to.throw(InvalidSourceError, '1_tx.sql:3: transaction control')
+        .with.property('line', 3);
+    }
+  });
+
+  it('refuse a cursor without WITH HOLD in a no-transaction file, and accept one with it', () => {
+    const notx = '-- schema-operator: no-transaction\n';
+    expect(() => parseMigration(file('1_c.sql', `${notx}DECLARE c CURSOR FOR SELECT 1;`))).to.throw(
+      InvalidSourceError,
+      '1_c.sql:2: a cursor without WITH HOLD',
+    );
+    const held = parseMigration(file('1_c.sql', `${notx}DECLARE c CURSOR WITH HOLD FOR SELECT 1;`));
+    expect(held.transactional).to.equal(false);
+  });
+
   it('accept CREATE INDEX CONCURRENTLY in a no-transaction file', () => {
     const sql = '-- schema-operator: no-transaction\nCREATE INDEX CONCURRENTLY t_id ON t (id);';
     expect(parseMigration(file('005_x.sql', sql)).transactional).to.equal(false);

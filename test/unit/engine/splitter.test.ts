@@ -1,5 +1,10 @@
 import { expect } from 'chai';
-import { leadingWords, splitStatements, tokens } from '../../../src/engine/splitter.js';
+import {
+  leadingWords,
+  splitStatements,
+  standardConformingStringsChange,
+  tokens,
+} from '../../../src/engine/splitter.js';
 
 /** [what the splitter does, script, the statements' texts] */
 type Case = [string, string, string[]];
@@ -369,4 +374,64 @@ describe('tokens', () => {
   it('stops after limit tokens', () => {
     expect(tokens('a b c d', 2)).to.have.length(2);
   });
+});
+
+describe('splitStatements following standard_conforming_strings', () => {
+  const cases: [string, string, boolean, string[]][] = [
+    [
+      'reads backslash escapes in plain strings after SET ... = off',
+      "SET standard_conforming_strings = off; SELECT 'it\\'s; done'; SELECT 2",
+      true,
+      ['SET standard_conforming_strings = off', "SELECT 'it\\'s; done'", 'SELECT 2'],
+    ],
+    [
+      'reads them literally again after RESET',
+      "SET standard_conforming_strings TO 'off'; RESET standard_conforming_strings; SELECT 'a\\'; SELECT 'b'",
+      true,
+      [
+        "SET standard_conforming_strings TO 'off'",
+        'RESET standard_conforming_strings',
+        "SELECT 'a\\'",
+        "SELECT 'b'",
+      ],
+    ],
+    [
+      'goes back to the option given, not to on, after SET ... DEFAULT',
+      "SET standard_conforming_strings = on; SET standard_conforming_strings = DEFAULT; SELECT 'a\\'; b'",
+      false,
+      [
+        'SET standard_conforming_strings = on',
+        'SET standard_conforming_strings = DEFAULT',
+        "SELECT 'a\\'; b'",
+      ],
+    ],
+    [
+      'does not follow a setting that is only inside a string',
+      "SELECT 'SET standard_conforming_strings = off'; SELECT 'a\\'; SELECT 'b'",
+      true,
+      ["SELECT 'SET standard_conforming_strings = off'", "SELECT 'a\\'", "SELECT 'b'"],
+    ],
+  ];
+  for (const [name, sql, scs, expected] of cases) {
+    it(name, () => expect(texts(sql, scs)).to.deep.equal(expected));
+  }
+});
+
+describe('standardConformingStringsChange', () => {
+  const cases: [string, boolean | 'reset' | undefined][] = [
+    ['SET standard_conforming_strings = off', false],
+    ['set session STANDARD_CONFORMING_STRINGS to false', false],
+    ["SET LOCAL standard_conforming_strings = '0'", false],
+    ['SET standard_conforming_strings = on', true],
+    ['SET standard_conforming_strings TO DEFAULT', 'reset'],
+    ['RESET standard_conforming_strings', 'reset'],
+    ['RESET ALL', 'reset'],
+    ['RESET search_path', undefined],
+    ['SET search_path = off', undefined],
+    ['SELECT 1', undefined],
+  ];
+  for (const [text, expected] of cases) {
+    it(`${text} -> ${String(expected)}`, () =>
+      expect(standardConformingStringsChange(text)).to.equal(expected));
+  }
 });
