@@ -77,35 +77,21 @@ export interface RunOptions {
   approve?: (p: Plan, db: ApprovalDatabase) => boolean | Promise<boolean>;
 }
 
+/** The options that have no default: they stay optional once resolved. */
+type Unresolved =
+  | 'target'
+  | 'baseline'
+  | 'sleep'
+  | 'random'
+  | 'tls'
+  | 'allowedHosts'
+  | 'claim'
+  | 'signal'
+  | 'holdContract'
+  | 'approve';
+
 /** The options with every default filled in. */
-export type ResolvedOptions = Required<
-  Omit<
-    RunOptions,
-    | 'target'
-    | 'baseline'
-    | 'sleep'
-    | 'random'
-    | 'tls'
-    | 'allowedHosts'
-    | 'claim'
-    | 'signal'
-    | 'holdContract'
-    | 'approve'
-  >
-> &
-  Pick<
-    RunOptions,
-    | 'target'
-    | 'baseline'
-    | 'sleep'
-    | 'random'
-    | 'tls'
-    | 'allowedHosts'
-    | 'claim'
-    | 'signal'
-    | 'holdContract'
-    | 'approve'
-  >;
+export type ResolvedOptions = Required<Omit<RunOptions, Unresolved>> & Pick<RunOptions, Unresolved>;
 
 /** Fills in the defaults. */
 export function resolveOptions(o: RunOptions): ResolvedOptions {
