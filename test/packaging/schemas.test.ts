@@ -31,7 +31,14 @@ const SOURCES: Array<[string, () => Promise<Obj[]>, string[]]> = [
   [
     'helm template with every option on',
     () => renderChart({ values: ALL_OPTIONS }),
-    ['ServiceMonitor', 'PodDisruptionBudget', 'NetworkPolicy', 'Deployment'],
+    [
+      'ServiceMonitor',
+      'PrometheusRule',
+      'ConfigMap',
+      'PodDisruptionBudget',
+      'NetworkPolicy',
+      'Deployment',
+    ],
   ],
   [
     'helm template with one replica and no leader election',

@@ -42,6 +42,12 @@ export const ALL_OPTIONS: Obj = {
     port: 9090,
     serviceMonitor: { enabled: true, interval: '15s', labels: { release: 'prometheus' } },
   },
+  prometheusRule: {
+    enabled: true,
+    labels: { release: 'prometheus' },
+    runbookBaseUrl: 'https://example.org/runbook',
+  },
+  grafanaDashboard: { enabled: true, labels: { grafana_dashboard: '1' }, namespace: 'monitoring' },
   podDisruptionBudget: { enabled: true, minAvailable: 2 },
   networkPolicy: {
     enabled: true,

@@ -65,6 +65,7 @@ function modelRegistry(): Map<string, ModelClass> {
 /** Kinds checked by a model generated from a third-party CRD: unknown fields go unnoticed. */
 const THIRD_PARTY = new Set([
   'monitoring.coreos.com/v1/ServiceMonitor',
+  'monitoring.coreos.com/v1/PrometheusRule',
   'argoproj.io/v1alpha1/Application',
 ]);
 
