@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { registerDev } from './dev-command.js';
+import { registerDrift } from './drift-command.js';
 import { registerLint } from './lint-command.js';
 import { registerMigrate } from './migrate-command.js';
 import { registerRun } from './run-command.js';
@@ -37,6 +38,7 @@ registerMigrate(program);
 registerStatus(program);
 registerWait(program);
 registerLint(program);
+registerDrift(program);
 registerRun(program);
 registerDev(program);
 program.addHelpText(

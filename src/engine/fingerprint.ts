@@ -3,7 +3,13 @@
  * mapped to a normalized definition, read in one catalog query. Stored beside
  * the ledger after each run, it is what drift is measured against.
  */
-import { qualified, quoteIdent, type LedgerTable, type Queryable } from './ledger.js';
+import {
+  fingerprintTable,
+  qualified,
+  quoteIdent,
+  type LedgerTable,
+  type Queryable,
+} from './ledger.js';
 
 /** Object key (`column app.users.email`) -> normalized definition text. */
 export type Fingerprint = Record<string, string>;
@@ -75,11 +81,6 @@ export async function readFingerprint(
   const fp: Fingerprint = {};
   for (const r of res.rows) fp[r.key] = r.def ?? '';
   return fp;
-}
-
-/** The table the fingerprint is stored in: `x_history` pairs with `x_fingerprint`. */
-export function fingerprintTable(t: LedgerTable): LedgerTable {
-  return { schema: t.schema, name: `${t.name.replace(/_history$/, '')}_fingerprint` };
 }
 
 /** What was recorded after the last successful run. */
