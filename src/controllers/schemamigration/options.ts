@@ -40,5 +40,12 @@ export function runOptions(
     maxRetries: p.maxRetries ?? DEFAULTS.maxRetries,
     appliedBy,
     applicationName: `schema-operator ${obj.metadata?.namespace}/${obj.metadata?.name}`,
+    driftSchemas: obj.spec.drift?.schemas ?? [],
   };
+}
+
+/** spec.drift.interval in ms (default 10m); 0 turns the drift check off. */
+export function driftIntervalMs(obj: SchemaMigration): number {
+  const text = obj.spec.drift?.interval ?? '10m';
+  return text === '0' ? 0 : parseDuration(text);
 }
