@@ -44,8 +44,8 @@ registerDev(program);
 program.addHelpText(
   'after',
   `
-Exit codes: 0 done, 1 a migration failed or the plan is unsafe, 2 bad arguments
-or input files, 3 transient (cannot connect, lock busy, wait timed out).
+Exit codes: 0 done, 1 a migration failed, the plan is unsafe or (drift) the
+schema drifted, 2 bad arguments or input files, 3 transient (cannot connect, lock busy, wait timed out).
 DATABASE_URL may stand for --database-url.`,
 );
 
