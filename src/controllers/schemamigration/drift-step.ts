@@ -66,9 +66,11 @@ export class DriftChecker {
     return interval;
   }
 
-  /** Forgets a deleted CR. */
+  /** Forgets a deleted CR, and its gauge: a deleted CR must not keep a drift alert firing. */
   forget(key: string): void {
     this.checkedAt.delete(key);
+    const [namespace = '', name = ''] = key.split('/');
+    this.deps.metrics?.schemaDrift.remove({ namespace, name });
   }
 
   private async read(a: Attempt, i: DriftInput): Promise<DriftItem[]> {

@@ -32,7 +32,7 @@ const col: DriftItem = {
 /** A checker over fakes: `items` is what the database differs by, `clock` the time in ms. */
 function world(items: DriftItem[], obj = smig('1s')) {
   const events: string[] = [];
-  const gauge: number[] = [];
+  const gauge: unknown[] = [];
   const clock = { ms: 1_000_000 };
   let reads = 0;
   const deps = {
@@ -40,7 +40,12 @@ function world(items: DriftItem[], obj = smig('1s')) {
       record: async (_o: unknown, t: string, r: string, n: string) =>
         void events.push(`${t} ${r}: ${n}`),
     },
-    metrics: { schemaDrift: { set: (_l: unknown, v: number) => void gauge.push(v) } },
+    metrics: {
+      schemaDrift: {
+        set: (_l: unknown, v: number) => void gauge.push(v),
+        remove: (l: unknown) => void gauge.push(-1, l as never),
+      },
+    },
     checkDrift: async () => {
       reads++;
       return { recorded: true, takenAt: new Date(0), items };
@@ -57,7 +62,7 @@ function world(items: DriftItem[], obj = smig('1s')) {
     obj.status = st.status;
     return again;
   };
-  return { check, events, gauge, clock, obj, reads: () => reads, items };
+  return { check, checker, events, gauge, clock, obj, reads: () => reads, items };
 }
 
 const drifted = (obj: SchemaMigration) => obj.status?.conditions?.find((c) => c.type === 'Drifted');
@@ -103,6 +108,13 @@ describe('the SchemaMigration drift check', () => {
     expect(w.obj.status!.drift).to.equal(undefined);
     expect(w.obj.status!.conditions!.find((c) => c.type === 'Ready')).to.deep.equal(ready);
     expect(w.gauge).to.deep.equal([1, 0]);
+  });
+
+  it('drops the gauge of a deleted CR', async () => {
+    const w = world([col]);
+    await w.check();
+    w.checker.forget('ns/api');
+    expect(w.gauge).to.deep.equal([1, -1, { namespace: 'ns', name: 'api' }]);
   });
 
   it('is off with interval 0: no read, no requeue', async () => {
