@@ -318,8 +318,8 @@ export interface Baseline {
  */
 export interface SchemaMigrationSpecDrift {
   /**
-   * How often the live schema is compared with the recorded fingerprint (1s, 30s, 10m, 1h);
-   * 0 turns the check off.
+   * How often the live schema is compared with the recorded fingerprint (1s, 30s, 10m, 1h;
+   * shorter values count as 1s); 0 turns the check off.
    *
    * Default: `"10m"`.
    * Validation: pattern `^(0|([0-9]+(ms|s|m|h))+)$`; length <= 32.

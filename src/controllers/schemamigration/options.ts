@@ -44,8 +44,12 @@ export function runOptions(
   };
 }
 
-/** spec.drift.interval in ms (default 10m); 0 turns the drift check off. */
+/** The shortest drift interval: a catalog read per second per CR is the most we allow. */
+export const MIN_DRIFT_INTERVAL_MS = 1_000;
+
+/** spec.drift.interval in ms (default 10m, at least 1s); 0 turns the drift check off. */
 export function driftIntervalMs(obj: SchemaMigration): number {
   const text = obj.spec.drift?.interval ?? '10m';
-  return text === '0' ? 0 : parseDuration(text);
+  if (text === '0') return 0;
+  return Math.max(MIN_DRIFT_INTERVAL_MS, parseDuration(text));
 }

@@ -117,6 +117,11 @@ describe('the SchemaMigration drift check', () => {
     expect(w.gauge).to.deep.equal([1, -1, { namespace: 'ns', name: 'api' }]);
   });
 
+  it('checks at most once a second, whatever shorter interval the spec asks for', async () => {
+    const w = world([], smig('10ms'));
+    expect(await w.check()).to.equal(1000);
+  });
+
   it('is off with interval 0: no read, no requeue', async () => {
     const w = world([col], smig('0'));
     expect(await w.check()).to.equal(undefined);
