@@ -235,6 +235,30 @@ describe('the runbook, against the operator', function () {
   });
 
   // Last: it stops the operator.
+  it('schema drift: finds the column changed by hand, and a migration that keeps it clears it', async () => {
+    const url = await scenario('rb-drift', {
+      '001_s.sql': 'CREATE TABLE sessions (id int, org_id varchar(40));',
+    });
+    const smig = schemaMigration('rb-drift', 'api');
+    smig.spec.drift = { interval: '1s' };
+    await apply(env, smig);
+    await waitForSmig(env, 'rb-drift', 'api', hasCondition('Ready', 'True'));
+    await query(url, 'ALTER TABLE sessions ALTER COLUMN org_id TYPE text');
+    await waitForSmig(env, 'rb-drift', 'api', hasCondition('Drifted', 'True', 'SchemaDrift'));
+    expect(JSON.parse(await ok(sh, R.driftStatus))).to.deep.include({ count: 1, changed: 1 });
+    await ok(sh, R.url);
+    expect(await ok(sh, R.drift, 1)).to.contain(
+      'column public.sessions.org_id: type character varying(40) -> text',
+    );
+    writeFileSync(
+      `${sh.vars.dir}/002_org_id_text.sql`,
+      'ALTER TABLE sessions ALTER COLUMN org_id TYPE text;',
+    );
+    await ok(sh, R.recreate);
+    await waitForSmig(env, 'rb-drift', 'api', hasCondition('Drifted', 'False'));
+    expect(await ok(sh, R.drift)).to.contain('no drift');
+  });
+
   it('an Organization stuck in deletion: shows the finalizer, which is removed by hand when no operator runs', async () => {
     const url = await freshDatabase(18);
     await prepare(env, 'rb-org', 'api', url, {});
@@ -273,30 +297,6 @@ describe('the runbook, against the operator', function () {
       .and.contain('schema.streamspace.io/organization');
     await ok(sh, R.dropFinalizer);
     expect((await sh.run(R.getOrg)).stderr).to.contain('NotFound');
-  });
-
-  it('schema drift: finds the column changed by hand, and a migration that keeps it clears it', async () => {
-    const url = await scenario('rb-drift', {
-      '001_s.sql': 'CREATE TABLE sessions (id int, org_id varchar(40));',
-    });
-    const smig = schemaMigration('rb-drift', 'api');
-    smig.spec.drift = { interval: '1s' };
-    await apply(env, smig);
-    await waitForSmig(env, 'rb-drift', 'api', hasCondition('Ready', 'True'));
-    await query(url, 'ALTER TABLE sessions ALTER COLUMN org_id TYPE text');
-    await waitForSmig(env, 'rb-drift', 'api', hasCondition('Drifted', 'True', 'SchemaDrift'));
-    expect(JSON.parse(await ok(sh, R.driftStatus))).to.deep.include({ count: 1, changed: 1 });
-    await ok(sh, R.url);
-    expect(await ok(sh, R.drift, 1)).to.contain(
-      'column public.sessions.org_id: type character varying(40) -> text',
-    );
-    writeFileSync(
-      `${sh.vars.dir}/002_org_id_text.sql`,
-      'ALTER TABLE sessions ALTER COLUMN org_id TYPE text;',
-    );
-    await ok(sh, R.recreate);
-    await waitForSmig(env, 'rb-drift', 'api', hasCondition('Drifted', 'False'));
-    expect(await ok(sh, R.drift)).to.contain('no drift');
   });
 
   it('has run every command of the page', () => {
