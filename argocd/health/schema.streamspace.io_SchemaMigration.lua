@@ -3,7 +3,9 @@
 -- Healthy     Ready=True, and both status.observedGeneration and the Ready
 --             condition's observedGeneration (when set) equal metadata.generation;
 --             also while a contract migration waits for the rollout
---             (ContractPending=True, reason WaitingForRollout): the message says so.
+--             (ContractPending=True, reason WaitingForRollout): the message says so;
+--             and while the schema drifted (Drifted=True): drift must not fail a
+--             sync wave, so only the message says so (the alerts carry it).
 -- Degraded    Stalled=True for the current generation: the operator will not
 --             retry until the spec or source changes, or the retry annotation;
 --             or ContractPending=True with reason ContractDeadlock: a gated pod
@@ -99,6 +101,7 @@ local failed = condition("Failed")
 local stalled = condition("Stalled")
 local reconciling = condition("Reconciling")
 local contract = condition("ContractPending")
+local drifted = condition("Drifted")
 
 if statusCurrent() and isTrue(stalled) and current(stalled) then
   -- The Failed message is the bare error; the operator's Stalled message is
@@ -126,6 +129,10 @@ if statusCurrent() and isTrue(ready) and current(ready) then
     -- Healthy on purpose: the Deployment of the next sync wave is what ends the wait.
     hs.message = "Ready; a contract migration waits for the rollout: "
       .. (describe(contract) or "pods still need the older schema")
+    return hs
+  end
+  if isTrue(drifted) then
+    hs.message = "Ready; the schema drifted from its migrations: " .. (describe(drifted) or "SchemaDrift")
     return hs
   end
   hs.message = "Ready: " .. (describe(ready) or "every target migration is applied")

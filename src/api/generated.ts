@@ -79,6 +79,14 @@ export interface SchemaMigrationSpec {
    */
   approval?: 'Automatic' | 'Risky' | 'Always';
   /**
+   * Drift detection: after every run the schema's fingerprint is recorded beside the ledger,
+   * and the live schema is compared with it every interval and after each run (condition
+   * Drifted, status.drift). Drift never changes Ready.
+   *
+   * Default: `{}`.
+   */
+  drift?: SchemaMigrationSpecDrift;
+  /**
    * Let Organizations name this SchemaMigration in spec.databaseRef and write their rows in
    * its database's organizations table. Off by default: an Organization cannot write a
    * database whose SchemaMigration does not say so.
@@ -302,6 +310,30 @@ export interface Baseline {
 }
 
 /**
+ * Drift detection: after every run the schema's fingerprint is recorded beside the ledger,
+ * and the live schema is compared with it every interval and after each run (condition
+ * Drifted, status.drift). Drift never changes Ready.
+ *
+ * Default: `{}`.
+ */
+export interface SchemaMigrationSpecDrift {
+  /**
+   * How often the live schema is compared with the recorded fingerprint (1s, 30s, 10m, 1h;
+   * shorter values count as 1s); 0 turns the check off.
+   *
+   * Default: `"10m"`.
+   * Validation: pattern `^(0|([0-9]+(ms|s|m|h))+)$`; length <= 32.
+   */
+  interval?: string;
+  /**
+   * Schemas fingerprinted besides the ledger's own schema.
+   *
+   * Validation: items <= 32.
+   */
+  schemas?: string[];
+}
+
+/**
  * What the operator observed and did, written through the status subresource.
  */
 export interface SchemaMigrationStatus {
@@ -357,10 +389,16 @@ export interface SchemaMigrationStatus {
    */
   contract?: SchemaMigrationStatusContract;
   /**
+   * What differs between the live schema and the fingerprint recorded after the last run;
+   * absent when the check is off or found nothing.
+   */
+  drift?: SchemaMigrationStatusDrift;
+  /**
    * Applied, Failed, Ready (Applied=True for this generation), Reconciling, Stalled (failed
    * and will not retry by itself) and, once a contract migration has waited, ContractPending
    * (True while one waits: reason WaitingForRollout, or ContractDeadlock when a gated pod
-   * needs the held version).
+   * needs the held version), and Drifted (True, reason SchemaDrift, while the live schema
+   * differs from the recorded fingerprint; never changes Ready).
    *
    * Validation: items <= 16; unique by type.
    */
@@ -678,6 +716,48 @@ export interface SchemaMigrationStatusContractBlockingPod {
    * Validation: length <= 64.
    */
   minVersion?: string;
+}
+
+/**
+ * What differs between the live schema and the fingerprint recorded after the last run;
+ * absent when the check is off or found nothing.
+ */
+export interface SchemaMigrationStatusDrift {
+  /**
+   * How many objects differ.
+   *
+   * Validation: value >= 0.
+   */
+  count: number;
+  /**
+   * Objects in the schema that the fingerprint does not have.
+   *
+   * Validation: value >= 0.
+   */
+  added: number;
+  /**
+   * Objects of the fingerprint gone from the schema.
+   *
+   * Validation: value >= 0.
+   */
+  removed: number;
+  /**
+   * Objects whose definition differs.
+   *
+   * Validation: value >= 0.
+   */
+  changed: number;
+  /**
+   * When the drift was first found.
+   */
+  since?: string;
+  /**
+   * The first few differences, for example "column app.sessions.org_id: type varchar ->
+   * text".
+   *
+   * Validation: items <= 10.
+   */
+  objects?: string[];
 }
 
 /**

@@ -59,6 +59,8 @@ export const MigrationConditions = {
   Stalled: 'Stalled',
   /** True while a contract migration waits for pods that need the schema before it (DESIGN 4a). */
   ContractPending: 'ContractPending',
+  /** True while the live schema differs from the fingerprint recorded after the last run; never changes Ready. */
+  Drifted: 'Drifted',
 } as const;
 
 /** Condition types of an Organization (DESIGN section 5). */

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { registerDev } from './dev-command.js';
+import { registerDrift } from './drift-command.js';
 import { registerLint } from './lint-command.js';
 import { registerMigrate } from './migrate-command.js';
 import { registerRun } from './run-command.js';
@@ -37,13 +38,14 @@ registerMigrate(program);
 registerStatus(program);
 registerWait(program);
 registerLint(program);
+registerDrift(program);
 registerRun(program);
 registerDev(program);
 program.addHelpText(
   'after',
   `
-Exit codes: 0 done, 1 a migration failed or the plan is unsafe, 2 bad arguments
-or input files, 3 transient (cannot connect, lock busy, wait timed out).
+Exit codes: 0 done, 1 a migration failed, the plan is unsafe or (drift) the
+schema drifted, 2 bad arguments or input files, 3 transient (cannot connect, lock busy, wait timed out).
 DATABASE_URL may stand for --database-url.`,
 );
 

@@ -38,6 +38,7 @@ interface MigrateFlags extends DatabaseFlags {
   statementTimeout: string;
   lockWait: string;
   maxRetries: string;
+  driftSchema?: string[];
 }
 
 /** Registers `migrate` and `plan` on the program. */
@@ -48,7 +49,11 @@ export function registerMigrate(program: Command): void {
       'apply every pending migration of --dir, in version order, each once, under a lock',
     )
     .requiredOption('--dir <dir>', 'the directory of <version>_<name>.sql files')
-    .option('--dry-run', 'print the plan and change nothing');
+    .option('--dry-run', 'print the plan and change nothing')
+    .option(
+      '--drift-schema <schema...>',
+      'also fingerprint these schemas for drift (the ledger schema always is)',
+    );
   runFlags(databaseFlags(migrateCmd)).action((flags: MigrateFlags) => runMigrate(flags));
 
   const planCmd = program
@@ -80,6 +85,7 @@ export async function runOptions(flags: MigrateFlags): Promise<RunOptions> {
     lockWaitMs: durationFlag('lock-wait', flags.lockWait),
     maxRetries: countFlag('max-retries', flags.maxRetries),
     applicationName: 'schema-operator migrate',
+    driftSchemas: flags.driftSchema,
   };
   options.migrations = await readMigrationDir(flags.dir!, { validate: false });
   return options;

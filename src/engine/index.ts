@@ -48,3 +48,7 @@ export {
 export { ensureDatabase } from './admin.js';
 export { hashOf, planHash, type PlanHashInput } from './plan-hash.js';
 export { tableSizes, type TableSize } from './table-size.js';
+export { checkDrift, type DriftReport } from './drift-check.js';
+export { diffFingerprints, driftMessage, type DriftItem } from './drift.js';
+export { type Fingerprint } from './fingerprint.js';
+export { fingerprintTable } from './ledger.js';

@@ -49,6 +49,11 @@ export function attemptsTable(t: LedgerTable): LedgerTable {
   };
 }
 
+/** The drift fingerprint sits next to the ledger: `x_history` pairs with `x_fingerprint`. */
+export function fingerprintTable(t: LedgerTable): LedgerTable {
+  return { schema: t.schema, name: `${t.name.replace(/_history$/, '')}_fingerprint` };
+}
+
 /** `"schema"."name"` */
 export function qualified(t: LedgerTable): string {
   return `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
@@ -199,10 +204,10 @@ export async function userRelations(c: Queryable, t: LedgerTable, limit = 5): Pr
     `SELECT format('%I.%I', n.nspname, c.relname) AS r
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname = $1
-        AND c.relname NOT IN ($2, $3, $5)
+        AND c.relname NOT IN ($2, $3, $5, $6)
         AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')
       ORDER BY 1 LIMIT $4`,
-    [t.schema, t.name, attemptsTable(t).name, limit, ownerTable(t).name],
+    [t.schema, t.name, attemptsTable(t).name, limit, ownerTable(t).name, fingerprintTable(t).name],
   );
   return rows.map((r) => r.r);
 }

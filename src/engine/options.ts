@@ -75,6 +75,8 @@ export interface RunOptions {
    * Absent: every plan runs. Not asked for an empty plan.
    */
   approve?: (p: Plan, db: ApprovalDatabase) => boolean | Promise<boolean>;
+  /** Schemas fingerprinted for drift besides the ledger's own (`spec.drift.schemas`). */
+  driftSchemas?: string[];
 }
 
 /** The options that have no default: they stay optional once resolved. */
@@ -100,6 +102,7 @@ export function resolveOptions(o: RunOptions): ResolvedOptions {
     ledger: DEFAULT_LEDGER,
     outOfOrder: false,
     adoptExisting: false,
+    driftSchemas: [],
     appliedBy: `${safeUser()}@${hostname()}`,
     applicationName: 'schema-operator',
     ...stripUndefined(o),

@@ -137,6 +137,11 @@ export class OperatorMetrics {
     'Migrations found but not yet applied',
     ['namespace', 'name'],
   );
+  readonly schemaDrift = this.gauge(
+    'schema_operator_schema_drift',
+    'Whether the live schema differs from the fingerprint recorded after the last run (1 drifted, 0 clean)',
+    ['namespace', 'name'],
+  );
   readonly contractWaiting = this.gauge(
     'schema_operator_contract_waiting',
     'Held migrations of a contract migration waiting for pods that need an older schema (0 when none waits)',

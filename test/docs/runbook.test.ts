@@ -47,6 +47,8 @@ const R = {
   podAnnotations: `kubectl -n <namespace> get pod <pod> -o jsonpath='{.metadata.annotations}{"\\n"}'`,
   getOrg: 'kubectl get org <org>',
   orgDeletion: `kubectl get org <org> -o jsonpath='{.metadata.deletionTimestamp} {.metadata.finalizers} {.status.conditions[?(@.type=="Stalled")].message}{"\\n"}'`,
+  driftStatus: `kubectl -n <namespace> get smig <name> -o jsonpath='{.status.drift}{"\\n"}'`,
+  drift: 'schema-operator drift --dir <dir>',
   dropFinalizer: `kubectl patch org <org> --type merge -p '{"metadata":{"finalizers":null}}'`,
 };
 
@@ -233,6 +235,30 @@ describe('the runbook, against the operator', function () {
   });
 
   // Last: it stops the operator.
+  it('schema drift: finds the column changed by hand, and a migration that keeps it clears it', async () => {
+    const url = await scenario('rb-drift', {
+      '001_s.sql': 'CREATE TABLE sessions (id int, org_id varchar(40));',
+    });
+    const smig = schemaMigration('rb-drift', 'api');
+    smig.spec.drift = { interval: '1s' };
+    await apply(env, smig);
+    await waitForSmig(env, 'rb-drift', 'api', hasCondition('Ready', 'True'));
+    await query(url, 'ALTER TABLE sessions ALTER COLUMN org_id TYPE text');
+    await waitForSmig(env, 'rb-drift', 'api', hasCondition('Drifted', 'True', 'SchemaDrift'));
+    expect(JSON.parse(await ok(sh, R.driftStatus))).to.deep.include({ count: 1, changed: 1 });
+    await ok(sh, R.url);
+    expect(await ok(sh, R.drift, 1)).to.contain(
+      'column public.sessions.org_id: type character varying(40) -> text',
+    );
+    writeFileSync(
+      `${sh.vars.dir}/002_org_id_text.sql`,
+      'ALTER TABLE sessions ALTER COLUMN org_id TYPE text;',
+    );
+    await ok(sh, R.recreate);
+    await waitForSmig(env, 'rb-drift', 'api', hasCondition('Drifted', 'False'));
+    expect(await ok(sh, R.drift)).to.contain('no drift');
+  });
+
   it('an Organization stuck in deletion: shows the finalizer, which is removed by hand when no operator runs', async () => {
     const url = await freshDatabase(18);
     await prepare(env, 'rb-org', 'api', url, {});

@@ -4,7 +4,7 @@
  * carries from step to step.
  */
 import type { SchemaMigration, SchemaMigrationStatus } from '../../api/index.js';
-import type { AllowedHosts, migrate } from '../../engine/index.js';
+import type { AllowedHosts, checkDrift, migrate } from '../../engine/index.js';
 import type { EventRecorder, EventSubject, ReconcileContext } from '../../kube/index.js';
 import type { OperatorMetrics } from '../../observability/index.js';
 import type { GatedPod } from '../pod-annotations.js';
@@ -38,6 +38,8 @@ export interface SchemaMigrationDeps {
   contractWaiting?(key: string, waiting: boolean): void;
   /** The engine, replaceable in tests. */
   migrate?: typeof migrate;
+  /** The drift check, replaceable in tests. */
+  checkDrift?: typeof checkDrift;
   appliedBy: string;
 }
 

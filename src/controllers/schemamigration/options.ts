@@ -40,5 +40,16 @@ export function runOptions(
     maxRetries: p.maxRetries ?? DEFAULTS.maxRetries,
     appliedBy,
     applicationName: `schema-operator ${obj.metadata?.namespace}/${obj.metadata?.name}`,
+    driftSchemas: obj.spec.drift?.schemas ?? [],
   };
+}
+
+/** The shortest drift interval: a catalog read per second per CR is the most we allow. */
+export const MIN_DRIFT_INTERVAL_MS = 1_000;
+
+/** spec.drift.interval in ms (default 10m, at least 1s); 0 turns the drift check off. */
+export function driftIntervalMs(obj: SchemaMigration): number {
+  const text = obj.spec.drift?.interval ?? '10m';
+  if (text === '0') return 0;
+  return Math.max(MIN_DRIFT_INTERVAL_MS, parseDuration(text));
 }

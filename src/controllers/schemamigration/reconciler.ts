@@ -5,7 +5,8 @@
  * stalled and unchanged → run the engine (which refuses a ledger another CR
  * owns, see claims.ts; run-step.ts; holds a contract migration while pods
  * need an older schema, contract.ts; and stops a plan that waits for
- * approval, approval.ts) → its failure, its wait for approval, or its success.
+ * approval, approval.ts) → its failure, its wait for approval, or its success
+ * (with the drift check when due, drift-step.ts).
  *
  * Deleting a SchemaMigration never touches the database: there is no
  * finalizer. Domain failures go to status: a missing or refused Secret is
@@ -38,6 +39,7 @@ import { ApprovalReporter } from './approval-step.js';
 import { claimConflict, CONFLICT_RECHECK_MS } from './claims.js';
 import { labelsOf, RetryLater, type Attempt, type SchemaMigrationDeps } from './deps.js';
 import { reportContract } from './contract-step.js';
+import { DriftChecker } from './drift-step.js';
 import { classify, operatorFailure } from './failure.js';
 import { atTarget, readyKey } from './readiness.js';
 import { reportFailure } from './report.js';
@@ -63,6 +65,7 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
   /** What each CR was last Ready with (generation, source, database), to tell a blip from new work. */
   const readyWith = new Map<string, string>();
   const approvals = new ApprovalReporter(deps);
+  const drift = new DriftChecker(deps);
 
   return async function reconcile(ctx: ReconcileContext, key: string): Promise<Result> {
     const obj = deps.get(key);
@@ -89,9 +92,12 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
     // Nothing ran: the plan waits for the approve annotation, whose change wakes the CR.
     if (run.approval)
       return approvals.report(a, run.approval, run.result, migrations).then(() => ({}));
+    // Checked after the run so a migration that made the change legitimately is never drift.
+    const force = run.result.applied.length > 0;
+    const again = await drift.check(a, { access, migrations, force });
     await applied(a, run, migrations);
     readyWith.set(key, wanted);
-    return {};
+    return again === undefined ? {} : { requeueAfterMs: again };
   };
 
   function forget(key: string): Result {
@@ -99,6 +105,7 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
     stalledOn.delete(key);
     readyWith.delete(key);
     approvals.forget(key);
+    drift.forget(key);
     return {};
   }
 

@@ -17,6 +17,7 @@ import {
   MigrationConditions as C,
   type SchemaMigrationStatus,
   type SchemaMigrationStatusContract,
+  type SchemaMigrationStatusDrift,
   type SchemaMigrationStatusPlan,
 } from '../../api/index.js';
 import { StatusBuilder, type StatusStamp } from '../status-builder.js';
@@ -168,6 +169,23 @@ export class MigrationStatus extends StatusBuilder<SchemaMigrationStatus> {
         status: 'False',
         reason: 'NoContractWaiting',
         message: 'no contract migration waits for pods',
+      });
+  }
+
+  /** The live schema differs from the fingerprint: status.drift and Drifted=True (Ready untouched). */
+  drifted(drift: SchemaMigrationStatusDrift, message: string): void {
+    this.status.drift = drift;
+    this.set(C.Drifted, { status: 'True', reason: 'SchemaDrift', message });
+  }
+
+  /** No drift: status.drift goes, and Drifted is False if it was ever set. */
+  noDrift(): void {
+    delete this.status.drift;
+    if (this.status.conditions?.some((c) => c.type === C.Drifted))
+      this.set(C.Drifted, {
+        status: 'False',
+        reason: 'NoDrift',
+        message: 'the schema matches the fingerprint recorded after the last run',
       });
   }
 

@@ -109,6 +109,8 @@ function world() {
       });
       return { plan: p, applied, baselined: null, lockWaitMs: 0 };
     },
+    // A clean schema: these tests are about the run, drift-step has its own.
+    checkDrift: async () => ({ recorded: true, takenAt: null, items: [] }),
     appliedBy: 'test',
   });
   const condition = (type: string) => obj.status?.conditions?.find((c) => c.type === type);

@@ -48,6 +48,8 @@ function world(data: Record<string, string>, extra: Partial<SchemaMigrationDeps>
       runs.push(o);
       return { plan: plan(o.migrations, []), applied: [], baselined: null, lockWaitMs: 0 };
     },
+    // A clean schema: these tests are about the run, drift-step has its own.
+    checkDrift: async () => ({ recorded: true, takenAt: null, items: [] }),
     appliedBy: 'test',
     ...extra,
   });

@@ -79,6 +79,8 @@ function world(
       runs.push(o);
       return engine(o);
     },
+    // A clean schema: these tests are about the run, drift-step has its own.
+    checkDrift: async () => ({ recorded: true, takenAt: null, items: [] }),
     appliedBy: 'test',
     now: () => clock.now,
   });
@@ -103,7 +105,7 @@ const cond = (s: SchemaMigrationStatus | undefined, type: string) =>
 describe('the SchemaMigration reconciler', () => {
   it('applies the source and reports Ready with the applied version and counts', async () => {
     const w = world([smig()], async (o) => applied(o));
-    expect(await w.reconcile(ctx, 'ns/api')).to.deep.equal({});
+    expect(await w.reconcile(ctx, 'ns/api')).to.deep.equal({ requeueAfterMs: 600_000 }); // the next drift check;
     const s = w.writes.at(-1)!.status;
     expect([s.phase, s.appliedVersion, s.targetVersion, s.observedGeneration]).to.deep.equal([
       'Applied',

@@ -117,6 +117,12 @@ const shapes: Shape[] = [
     'Migrations found but not yet applied',
   ],
   [
+    'schema_operator_schema_drift',
+    'gauge',
+    migration,
+    'Whether the live schema differs from the fingerprint recorded after the last run (1 drifted, 0 clean)',
+  ],
+  [
     'schema_operator_contract_waiting',
     'gauge',
     migration,
