@@ -10,6 +10,7 @@ import { registerDev } from './dev-command.js';
 import { registerDrift } from './drift-command.js';
 import { registerLint } from './lint-command.js';
 import { registerMigrate } from './migrate-command.js';
+import { registerNew } from './new-command.js';
 import { registerRun } from './run-command.js';
 import { registerStatus } from './status-command.js';
 import { registerWait } from './wait-command.js';
@@ -41,6 +42,7 @@ registerLint(program);
 registerDrift(program);
 registerRun(program);
 registerDev(program);
+registerNew(program);
 program.addHelpText(
   'after',
   `
