@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT, exitCodeFor } from './exit-codes.js';
+import { registerCompletion } from './completion-command.js';
 import { registerDev } from './dev-command.js';
 import { registerDrift } from './drift-command.js';
 import { registerLint } from './lint-command.js';
@@ -43,6 +44,7 @@ registerDrift(program);
 registerRun(program);
 registerDev(program);
 registerNew(program);
+registerCompletion(program);
 program.addHelpText(
   'after',
   `
