@@ -30,6 +30,8 @@ const MAIN = join(SRC, 'cli', 'main.js');
 const DEV = join(SRC, 'cli', 'dev.js');
 
 interface PackageJson {
+  bin: Record<string, string>;
+  files: string[];
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
 }
@@ -89,6 +91,52 @@ describe('the import graph of the product commands', () => {
       expect(pkg.dependencies, name).to.not.have.property(name);
       expect(pkg.devDependencies, name).to.have.property(name);
     }
+  });
+});
+
+describe('the bins of the package', () => {
+  const bins = Object.entries(pkg.bin);
+
+  it('are the CLI and the kubectl plugin', () => {
+    expect(pkg.bin).to.deep.equal({
+      'schema-operator': 'dist/src/cli/main.js',
+      'kubectl-schema': 'dist/src/cli/kubectl-schema.js',
+    });
+  });
+
+  for (const [name, path] of bins) {
+    it(`${name}: ships (package "files"), starts with a node shebang, reaches no devcluster and only dependencies`, () => {
+      const excluded = pkg.files.filter((f) => f.startsWith('!')).map((f) => f.slice(1));
+      expect(path.startsWith('dist/src/')).to.equal(true);
+      expect(
+        excluded.some(
+          (e) =>
+            path === e ||
+            path.startsWith(`${e}/`) ||
+            new RegExp(`^${e.replaceAll('.', '\\.').replaceAll('*', '.*')}$`).test(path),
+        ),
+      ).to.equal(false);
+      const file = join(ROOT, path);
+      expect(readFileSync(file, 'utf8').split('\n')[0]).to.equal('#!/usr/bin/env node');
+      const graph = importGraph(file, { skip: new Set([DEV]) });
+      const reached = [...graph.files].map((f) => relative(SRC, f).split(sep).join('/'));
+      expect(
+        reached.filter((f) => f.startsWith('devcluster/') || f.startsWith('..')),
+      ).to.deep.equal([]);
+      const missing = [...graph.packages].filter(([pkgName]) => !(pkgName in pkg.dependencies));
+      expect(missing).to.deep.equal([]);
+      expect(graph.opaque).to.deep.equal([]);
+    });
+  }
+
+  it("the plugin reaches neither the engine's database code nor the operator", () => {
+    const graph = importGraph(join(SRC, 'cli', 'kubectl-schema.js'));
+    const reached = [...graph.files].map((f) => relative(SRC, f).split(sep).join('/'));
+    expect(reached).to.include('cli/plugin/session.js');
+    expect(
+      reached.filter((f) => /^(engine|operator|controllers)\//.test(f) && f !== 'engine/errors.js'),
+    ).to.deep.equal([]);
+    expect([...graph.packages.keys()]).to.not.include('pg');
   });
 });
 
@@ -158,6 +206,13 @@ describe("the CLI run from the image's file set", function () {
       const r = await cli(command, '--help');
       expect(r.code, `${command} --help: ${r.err}`).to.equal(0);
     }
+  });
+
+  it('runs the kubectl plugin: its help lists its commands', async () => {
+    const plugin = join(dir, 'dist', 'src', 'cli', 'kubectl-schema.js');
+    const { stdout } = await run(process.execPath, [plugin, '--help'], { cwd: dir });
+    for (const command of ['status', 'retry', 'approve', 'orgs'])
+      expect(stdout).to.include(command);
   });
 
   it('lints a migration directory', async () => {
