@@ -103,13 +103,21 @@ describe('kubectl schema (the kubectl plugin) against a devcluster', function ()
   let viewerKubeconfig: string;
 
   /** `kubectl ARGS` with the plugin on PATH and KUBECONFIG set, as a user's shell has them. */
-  async function k(args: string[], kubeconfig = shopKubeconfig): Promise<KubectlResult> {
+  async function k(
+    args: string[],
+    kubeconfig = shopKubeconfig,
+    terminal?: { answer: string },
+  ): Promise<KubectlResult> {
     const kctl = await kubectlPath();
     const home = mkdtempSync(join(tmpdir(), 'kubectl-schema-home-'));
-    return new Promise((resolve) =>
-      execFile(
-        kctl,
-        args,
+    // `script` gives the plugin a terminal (the prompt only shows on one) and types the answer.
+    const [file, argv] = terminal
+      ? ['script', ['-qec', [kctl, ...args].map((a) => `'${a}'`).join(' '), '/dev/null']]
+      : [kctl, args];
+    return new Promise((resolve) => {
+      const child = execFile(
+        file,
+        argv,
         {
           timeout: 30_000,
           env: {
@@ -127,8 +135,9 @@ describe('kubectl schema (the kubectl plugin) against a devcluster', function ()
             stderr,
           });
         },
-      ).stdin?.end(),
-    );
+      );
+      child.stdin?.end(terminal ? `${terminal.answer}\n` : undefined);
+    });
   }
   const admin = (args: string[], input?: string) =>
     kubectl(args, { kubeconfigPath: f.kubeconfigPath, ...(input ? { input } : {}) });
@@ -262,7 +271,7 @@ spec: {policyName: viewer-reads-only, validationActions: [Deny]}
     expect(await annotation('broken', RETRY_ANNOTATION)).to.not.equal(value);
   });
 
-  it('approve: shows the plan, refuses without a terminal or --yes, annotates the hash with --yes', async () => {
+  it('approve: shows the plan, refuses without a terminal or --yes, asks on a terminal, annotates the hash', async () => {
     const asked = await k(['schema', 'approve', 'smig/risky']);
     expect(asked.code).to.equal(2);
     expect(asked.stdout).to.include(
@@ -274,6 +283,14 @@ spec: {policyName: viewer-reads-only, validationActions: [Deny]}
     );
     expect(asked.stderr).to.include('pass --yes');
     expect(await annotation('risky', APPROVE_ANNOTATION)).to.equal('');
+    const no = await k(['schema', 'approve', 'smig/risky'], shopKubeconfig, { answer: 'n' });
+    expect(no.code).to.equal(1);
+    expect(no.stdout).to.include(`approve plan ${HASH}? [y/N]`);
+    expect(no.stdout).to.include('not approved; nothing changed');
+    expect(await annotation('risky', APPROVE_ANNOTATION)).to.equal('');
+    const y = await k(['schema', 'approve', 'smig/risky'], shopKubeconfig, { answer: 'y' });
+    expect(y.code, y.stdout).to.equal(0);
+    expect(await annotation('risky', APPROVE_ANNOTATION)).to.equal(HASH);
     const yes = await k(['schema', 'approve', 'smig/risky', '--yes']);
     expect(yes.code, yes.stderr).to.equal(0);
     expect(await annotation('risky', APPROVE_ANNOTATION)).to.equal(HASH);
