@@ -83,20 +83,72 @@ describe('schema-operator completion', () => {
   });
 
   (hasZsh ? it : it.skip)('zsh: the script parses and registers itself with compinit', async () => {
-    const r = await runCli(['completion', 'zsh']);
-    expect(r.code, r.stderr).to.equal(0);
-    const dir = migrationDir({ '_schema-operator': r.stdout });
-    expect(spawnSync('zsh', ['-n', join(dir, '_schema-operator')]).status).to.equal(0);
+    const script = await zshScriptFile();
+    expect(spawnSync('zsh', ['-n', script]).status).to.equal(0);
     const check = spawnSync(
       'zsh',
       [
         '-f',
         '-c',
-        `autoload -U compinit && compinit -u -D && source ${dir}/_schema-operator && print -r -- $_comps[schema-operator]`,
+        `autoload -U compinit && compinit -u -D && source ${script} && print -r -- $_comps[schema-operator]`,
       ],
       { encoding: 'utf8' },
     );
     expect(check.stderr).to.equal('');
     expect(check.stdout.trim()).to.equal('_schema_operator');
   });
+
+  (hasZsh ? it : it.skip)(
+    'zsh: completes options with their help, directories and words in a real zsh',
+    async () => {
+      const [options, dirs, words] = completeZsh(await zshScriptFile(), cwd, [
+        'schema-operator new --',
+        'schema-operator migrate --dir m',
+        'schema-operator completion ',
+      ]);
+      expect(options).to.match(/--dir +-- the directory of <version>_<name>\.sql files/);
+      expect(options).to.match(/--timestamp +-- number the file with the UTC time/);
+      expect(dirs).to.match(/manifests\/ +migrations\//);
+      expect(words).to.match(/bash +zsh/);
+    },
+  );
 });
+
+let zshScript: string | undefined;
+async function zshScriptFile(): Promise<string> {
+  if (zshScript) return zshScript;
+  const r = await runCli(['completion', 'zsh']);
+  expect(r.code, r.stderr).to.equal(0);
+  zshScript = join(migrationDir({ '_schema-operator': r.stdout }), '_schema-operator');
+  return zshScript;
+}
+
+/**
+ * Types each line and a Tab into an interactive zsh (zpty: zsh's own
+ * pseudo-terminal) with compinit and the script loaded, and returns what the
+ * terminal showed after each, escape sequences removed.
+ */
+function completeZsh(script: string, cwd: string, lines: string[]): string[] {
+  const steps = lines.map((line) =>
+    [
+      // The line, a Tab, then what the terminal shows; Ctrl-U clears the line for the next.
+      `zpty -w -n z '${line}'$'\\t'`,
+      "sleep 1; out=''; while zpty -r -t z chunk; do out+=$chunk; done",
+      `print -r -- "$out"; print -r -- '<<END>>'`,
+      "zpty -w -n z $'\\x15'; sleep 0.2; while zpty -r -t z chunk; do :; done",
+    ].join('\n'),
+  );
+  const driver = [
+    'zmodload zsh/zpty',
+    "zpty z 'zsh -f -i'",
+    `zpty -w z "PS1='> '; setopt NO_BEEP; autoload -U compinit; compinit -u -D; source ${script}; cd ${cwd}"`,
+    'sleep 0.5; while zpty -r -t z chunk; do :; done',
+    ...steps,
+    'zpty -d z',
+  ].join('\n');
+  const r = spawnSync('zsh', ['-f', '-c', driver], { encoding: 'utf8', timeout: 30_000 });
+  expect(r.status, r.stderr).to.equal(0);
+  const escapes = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
+  const clean = r.stdout.replace(escapes, '').replace(/[\r\b]/g, '\n');
+  return clean.split('<<END>>').slice(0, lines.length);
+}
