@@ -14,7 +14,7 @@ import {
 import { UsageError } from '../exit-codes.js';
 import { planLines } from './approve-plan.js';
 import { clusterFlags } from './flags.js';
-import { PluginSession, type ClusterFlags } from './session.js';
+import { openSession, type ClusterFlags, type PluginSession } from './session.js';
 import { migrationName } from './target.js';
 
 /** The SchemaMigration has no plan waiting for approval. */
@@ -30,7 +30,7 @@ export function registerRetry(program: Command): void {
     .argument('<smig/NAME>', 'the SchemaMigration')
     .action(async (target: string, flags: ClusterFlags) => {
       const name = migrationName(target);
-      const session = new PluginSession(flags);
+      const session = openSession(flags);
       // Any new value is a new request; the time also tells a reader when it was asked.
       const value = new Date().toISOString();
       await annotate(session, name, { [RETRY_ANNOTATION]: value });
@@ -48,7 +48,7 @@ export function registerApprove(program: Command): void {
     .option('--yes', 'approve without asking (for scripts)')
     .action(async (target: string, flags: ClusterFlags & { yes?: boolean }) => {
       const name = migrationName(target);
-      const session = new PluginSession(flags);
+      const session = openSession(flags);
       const namespace = session.namespace;
       const obj = await session.as(
         { verb: 'get', resource: SCHEMA_MIGRATION.plural, namespace },

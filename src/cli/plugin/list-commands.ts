@@ -9,7 +9,7 @@ import {
   organizationNamespace,
   organizationRow,
 } from './organization-rows.js';
-import { PluginSession } from './session.js';
+import { openSession } from './session.js';
 import { formatTable } from './table.js';
 import { migrationName } from './target.js';
 
@@ -20,7 +20,7 @@ export function registerStatus(program: Command): void {
     .argument('[smig/NAME]', 'one SchemaMigration (then its failure and contract in full)')
     .action(async (target: string | undefined, flags: ListFlags) => {
       if (target && flags.allNamespaces) throw new UsageError('a name cannot go with -A');
-      const session = new PluginSession(flags);
+      const session = openSession(flags);
       const namespace = flags.allNamespaces ? undefined : session.namespace;
       const need = { resource: SCHEMA_MIGRATION.plural, namespace };
       const now = new Date();
@@ -56,7 +56,7 @@ export function registerOrgs(program: Command): void {
       'Organizations: phase, row, namespace and its state, class (all; -n: those whose namespace is NS)',
     )
     .action(async (flags: ListFlags) => {
-      const session = new PluginSession(flags);
+      const session = openSession(flags);
       // Organizations are cluster-scoped: -n picks the one(s) owning that namespace.
       const only = flags.allNamespaces ? undefined : flags.namespace;
       const list = await session.as({ verb: 'list', resource: ORGANIZATION.plural }, () =>

@@ -34,7 +34,16 @@ export class AccessDeniedError extends Error {
   }
 }
 
-/** One plugin run's view of the cluster. Constructing it reads the kubeconfig; no request yet. */
+/** Reads the kubeconfig as kubectl would (see the file comment); no request yet. */
+export function openSession(flags: ClusterFlags): PluginSession {
+  const cfg = kubeConfig({ kubeconfigPath: flags.kubeconfig, context: flags.context });
+  return new PluginSession({
+    transport: new KubeTransport(cfg),
+    namespace: flags.namespace ?? cfg.namespace ?? 'default',
+  });
+}
+
+/** One plugin run's view of the cluster. Constructing it does no I/O. */
 export class PluginSession {
   /** The namespace of `-n`, else the context's, else `default`. */
   readonly namespace: string;
@@ -42,10 +51,9 @@ export class PluginSession {
   readonly organizations: ResourceClient<Organization>;
   private readonly transport: Transport;
 
-  constructor(flags: ClusterFlags) {
-    const cfg = kubeConfig({ kubeconfigPath: flags.kubeconfig, context: flags.context });
-    this.transport = new KubeTransport(cfg);
-    this.namespace = flags.namespace ?? cfg.namespace ?? 'default';
+  constructor(opts: { transport: Transport; namespace: string }) {
+    this.transport = opts.transport;
+    this.namespace = opts.namespace;
     const client = clientFor(this.transport);
     const ref = { group: GROUP, version: VERSION };
     this.migrations = client.resource<SchemaMigration>({ ...ref, ...SCHEMA_MIGRATION });
