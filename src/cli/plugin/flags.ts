@@ -8,11 +8,17 @@ export interface ListFlags extends ClusterFlags {
 }
 
 /** Adds --kubeconfig, --context, -n/--namespace and, when asked, -A/--all-namespaces. */
-export function clusterFlags(cmd: Command, opts: { allNamespaces?: boolean } = {}): Command {
+export function clusterFlags(
+  cmd: Command,
+  opts: { allNamespaces?: boolean; namespaceHelp?: string } = {},
+): Command {
   cmd
     .option('--kubeconfig <path>', 'kubeconfig file (default: KUBECONFIG, else ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context (default: the current context)')
-    .option('-n, --namespace <ns>', "namespace (default: the context's namespace, else default)");
+    .option(
+      '-n, --namespace <ns>',
+      opts.namespaceHelp ?? "namespace (default: the context's namespace, else default)",
+    );
   if (opts.allNamespaces) cmd.option('-A, --all-namespaces', 'every namespace');
   return cmd;
 }

@@ -51,7 +51,10 @@ function print(items: SchemaMigration[], now: Date, withNamespace: boolean): voi
 
 /** Registers `orgs`. */
 export function registerOrgs(program: Command): void {
-  clusterFlags(program.command('orgs'), { allNamespaces: true })
+  clusterFlags(program.command('orgs'), {
+    allNamespaces: true,
+    namespaceHelp: 'only the Organization whose namespace is NS (default: all)',
+  })
     .description(
       'Organizations: phase, row, namespace and its state, class (all; -n: those whose namespace is NS)',
     )
