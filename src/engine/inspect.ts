@@ -59,6 +59,7 @@ export function virtualBaseline(version: string): LedgerRow {
     version,
     name: 'baseline',
     checksum: '',
+    statementsChecksum: null,
     kind: 'baseline',
     transactional: true,
     outOfOrder: false,
