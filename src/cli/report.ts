@@ -9,6 +9,7 @@ import {
   type LedgerRow,
   type Migration,
   type Plan,
+  type RepairRecord,
 } from '../engine/index.js';
 import { exitCodeFor } from './exit-codes.js';
 
@@ -105,6 +106,7 @@ export function ledgerJson(rows: LedgerRow[] | null) {
       version: r.version,
       name: r.name,
       checksum: r.checksum,
+      statementsChecksum: r.statementsChecksum,
       kind: r.kind,
       transactional: r.transactional,
       outOfOrder: r.outOfOrder,
@@ -113,6 +115,11 @@ export function ledgerJson(rows: LedgerRow[] | null) {
       executionMs: r.executionMs,
     })) ?? null
   );
+}
+
+/** The repair history as plain data (`status --json`). */
+export function repairsJson(repairs: RepairRecord[]) {
+  return repairs.map((r) => ({ ...r, repairedAt: r.repairedAt.toISOString() }));
 }
 
 /** An error as plain data, with the failure details when a migration failed. */

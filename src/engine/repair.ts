@@ -25,8 +25,11 @@ export interface RepairRequest {
   version: string;
   /** Why; required (an empty one is refused). */
   reason: string;
-  /** Who asked: a user@host, or the SchemaMigration and the manager that annotated it. */
-  by: string;
+  /**
+   * Who asked: a user@host, or the SchemaMigration and the manager that
+   * annotated it. `repair` defaults it to the run's appliedBy (user@host).
+   */
+  by?: string;
   /**
    * Repair only if the file has this checksum (the annotation's), so that a
    * request written for one edit never blesses a later one.
@@ -83,7 +86,7 @@ export function applyRepair(
     newChecksum: target.migration.checksum,
     oldStatementsChecksum: target.row.statementsChecksum,
     newStatementsChecksum: target.migration.statementsChecksum,
-    repairedBy: req.by,
+    repairedBy: req.by ?? 'unknown',
     reason: req.reason.trim(),
   });
 }

@@ -153,6 +153,7 @@ describe('CLI report', () => {
         version: '001',
         name: 'init',
         checksum: 'c001',
+        statementsChecksum: null,
         kind: 'migration',
         transactional: true,
         outOfOrder: false,
