@@ -98,7 +98,12 @@ export interface RepairOutcome {
   repaired: RepairRecord | null;
 }
 
-/** The CLI's repair: connects, takes the migration lock, checks, records. Only `url`, `migrations`, `ledger`, `lockWaitMs` and connection settings of `o` are used. */
+/**
+ * The CLI's repair: connects, takes the migration lock, checks, records (the
+ * ledger's missing column and repairs table added first). Of `o`, only the
+ * connection settings, `migrations`, `ledger`, `lockWaitMs` and `appliedBy`
+ * (the default `by`) are used.
+ */
 export async function repair(o: RunOptions, req: RepairRequest): Promise<RepairOutcome> {
   const opts = resolveOptions(o);
   return withConnection(opts, async (c) => {
@@ -114,10 +119,11 @@ export async function repair(o: RunOptions, req: RepairRequest): Promise<RepairO
       )!.file;
       if (!target) return { version: req.version, file, repaired: null };
       await ensureLedger(c, opts.ledger);
+      const by = req.by ?? opts.appliedBy;
       return {
         version: req.version,
         file,
-        repaired: await applyRepair(c, opts.ledger, target, req),
+        repaired: await applyRepair(c, opts.ledger, target, { ...req, by }),
       };
     } finally {
       await releaseLock(c, opts.ledger).catch(() => undefined);
