@@ -50,7 +50,10 @@ export function checkRepair(
   ledger: LedgerRow[] | null,
 ): RepairTarget | null {
   const v = req.version;
-  if (!req.reason.trim()) throw new RepairRefusedError(`repair of ${v}: a reason is required`);
+  if (!req.reason.trim())
+    throw new RepairRefusedError(
+      `repair of ${v}: a reason is required (--reason, or the repair-reason annotation)`,
+    );
   const migration = migrations.find((m) => versionKey(m.version) === versionKey(v));
   if (!migration)
     throw new RepairRefusedError(`repair of ${v}: no file of version ${v} in the source`);
