@@ -136,7 +136,7 @@ describe('CLI report', () => {
       ],
       held: [],
       changed: [{ version: '003', name: 'applied', applied: 'aaa', current: 'bbb' }],
-    commentsOnly: [],
+      commentsOnly: [],
       missing: [{ version: '005', name: 'gone' }],
       outOfOrder: ['002'],
       baseline: '001',
