@@ -101,7 +101,7 @@ describe('the runbook, against the operator', function () {
     await ok(sh, R.url);
     expect(sh.envOf('DATABASE_URL')).to.equal(url);
     expect(await ok(sh, R.status))
-      .to.contain('001_t1')
+      .to.match(/^ {2}001 +t1 /m)
       .and.contain('1 pending');
     expect(await ok(sh, R.attempts))
       .to.contain('42704')
