@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import {
   ChecksumMismatchError,
   RepairRefusedError,
+  inspect,
   migrate,
   readMigrationDir,
   repair,
@@ -162,6 +163,11 @@ describe(`comments-only edits and repair on PostgreSQL ${major}`, () => {
        VALUES ('001', 'a', '${a!.checksum}', true, 'old', now(), 1)`,
     );
     writeFiles(dir, { '001_a.sql': '-- comment\nCREATE TABLE a (id int);' });
+    // Read-only commands read the old ledger as it is: no column, no repairs table, no DDL.
+    const seen = await inspect({ url, migrations: await readMigrationDir(dir) });
+    expect(seen.ledger?.map((r) => r.statementsChecksum)).to.deep.equal([null]);
+    expect(seen.repairs).to.deep.equal([]);
+    expect(seen.plan.changed.map((c) => c.version)).to.deep.equal(['001']);
     expect(await run(dir).catch((e: unknown) => e)).to.be.instanceOf(ChecksumMismatchError);
     await fix(dir, '001');
     writeFiles(dir, { '002_b.sql': 'CREATE TABLE b (id int);' });
