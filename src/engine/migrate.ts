@@ -196,6 +196,7 @@ async function runLocked(
   try {
     // Whose ledger it is comes first: a run refused here has read nothing of it.
     const owner = opts.claim ? await checkOwner(c, opts.ledger, opts.claim) : null;
+    // The repairs asked for are the one write before the plan: it must see the ledger they leave.
     const fixes = await repairInRun(
       c,
       { ...opts, requests: opts.repairs ?? [], onRepaired: (r) => observer.onRepaired?.(r) },
@@ -206,7 +207,7 @@ async function runLocked(
     const rows = needsBaseline ? [virtualBaseline(opts.baseline!)] : (existing ?? []);
     const p = plan(opts.migrations, rows, opts);
     await observer.onPlan?.(p);
-    // Every refusal comes before the first write, the ledger's own tables included.
+    // Every refusal comes before any other write, the ledger's own tables included.
     assertSafe(p, opts, fixes.notes);
     validateMigrations(p.pending);
     // Asked under the lock: no other run can change what this plan would do before it runs.
