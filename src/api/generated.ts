@@ -6,8 +6,11 @@ import type { ObjectMeta } from './meta.js';
  * migration not yet applied is applied in order, once, under a lock, and recorded in a
  * ledger table; the result is written to status as conditions. Setting the annotation
  * schema.streamspace.io/retry to any new value asks for one more attempt of a failed
- * (Stalled) migration. `kubectl wait --for=condition=Ready smig/NAME` waits until the
- * schema is applied.
+ * (Stalled) migration. The annotation schema.streamspace.io/repair (VERSION:CHECKSUM,
+ * comma-separated for several) with the reason in schema.streamspace.io/repair-reason
+ * records an intended edit of an applied file: the ledger takes the file's checksum if the
+ * file has that checksum, and the old one is kept in the repair history. `kubectl wait
+ * --for=condition=Ready smig/NAME` waits until the schema is applied.
  */
 export interface SchemaMigration {
   apiVersion: 'schema.streamspace.io/v1alpha1';

@@ -41,6 +41,14 @@ export const DEFAULT_CLASS_ANNOTATION = `${GROUP}/is-default-class`;
 export const RETRY_ANNOTATION = `${GROUP}/retry`;
 /** On a SchemaMigration: approves the waiting plan whose status.plan.hash it carries (spec.approval). */
 export const APPROVE_ANNOTATION = `${GROUP}/approve`;
+/**
+ * On a SchemaMigration: `V:<checksum>[,V:<checksum>...]` records the edit of
+ * applied file V as intended, if the file has that checksum now (the repair
+ * of docs/runbook.md). Needs REPAIR_REASON_ANNOTATION.
+ */
+export const REPAIR_ANNOTATION = `${GROUP}/repair`;
+/** On a SchemaMigration: why the files named by REPAIR_ANNOTATION were edited (required). */
+export const REPAIR_REASON_ANNOTATION = `${GROUP}/repair-reason`;
 /** Label on a gated pod (`"true"`), so the pod-gate controller can watch only those. */
 export const GATED_LABEL = `${GROUP}/gated`;
 /** Scheduling gate name held on an API pod until its schema is applied. */

@@ -4,7 +4,7 @@
  * connect, lock busy, wait timed out).
  */
 // The error classes only: every command (and the kubectl plugin) loads this file.
-import { EngineError, InvalidSourceError } from '../engine/errors.js';
+import { EngineError, InvalidSourceError, RepairRefusedError } from '../engine/errors.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, transient: 3 } as const;
 
@@ -14,6 +14,8 @@ export class UsageError extends Error {}
 /** The exit code for an error thrown by a command. */
 export function exitCodeFor(err: unknown): number {
   if (err instanceof UsageError || err instanceof InvalidSourceError) return EXIT.usage;
+  // A repair of a version that is not there, of the baseline, or without a reason.
+  if (err instanceof RepairRefusedError) return EXIT.usage;
   if (err instanceof EngineError) return err.transient ? EXIT.transient : EXIT.failed;
   return EXIT.failed;
 }

@@ -12,6 +12,7 @@ import { registerDrift } from './drift-command.js';
 import { registerLint } from './lint-command.js';
 import { registerMigrate } from './migrate-command.js';
 import { registerNew } from './new-command.js';
+import { registerRepair } from './repair-command.js';
 import { registerRun } from './run-command.js';
 import { registerStatus } from './status-command.js';
 import { registerWait } from './wait-command.js';
@@ -38,6 +39,7 @@ const program = new Command('schema-operator')
 
 registerMigrate(program);
 registerStatus(program);
+registerRepair(program);
 registerWait(program);
 registerLint(program);
 registerDrift(program);

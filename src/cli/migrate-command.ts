@@ -134,6 +134,8 @@ async function runMigrate(flags: MigrateFlags): Promise<void> {
       );
       const held = heldLine(result.plan);
       if (held) console.log(held);
+      for (const c of result.plan.commentsOnly)
+        console.log(`${c.version}_${c.name}: edited (comments only); the ledger keeps what ran`);
     }
   } finally {
     bar.stop();

@@ -9,6 +9,7 @@ import {
   type LedgerRow,
   type Migration,
   type Plan,
+  type RepairRecord,
 } from '../engine/index.js';
 import { exitCodeFor } from './exit-codes.js';
 
@@ -24,6 +25,7 @@ export function planJson(p: Plan) {
     })),
     held: p.held.map((m) => ({ version: m.version, name: m.name, contract: m.contract })),
     changed: p.changed,
+    commentsOnly: p.commentsOnly,
     missing: p.missing.map((r) => ({ version: r.version, name: r.name })),
     outOfOrder: p.outOfOrder.map((m) => m.version),
     baseline: p.baseline?.version ?? null,
@@ -49,6 +51,7 @@ export function planLine(p: Plan): string {
     `${p.changed.length} changed`,
     `${p.missing.length} missing`,
   ];
+  if (p.commentsOnly.length) parts.push(`${p.commentsOnly.length} edited (comments only)`);
   if (p.outOfOrder.length) parts.push(`${p.outOfOrder.length} out of order`);
   if (p.baseline) parts.push(`baseline ${p.baseline.version}`);
   if (p.beyondTarget.length) parts.push(`${p.beyondTarget.length} past the target`);
@@ -67,6 +70,11 @@ export function planDetails(p: Plan): string[] {
     ...p.held.map((m) => `  held     ${m.version}_${m.name}${marks(m)}`),
     ...p.changed.map(
       (c) => `  changed  ${c.version}_${c.name}: applied ${c.applied}, file ${c.current}`,
+    ),
+    ...p.commentsOnly.map(
+      (c) =>
+        `  edited   ${c.version}_${c.name} (comments only): the ledger keeps ${c.applied}, ` +
+        `file ${c.current}`,
     ),
     ...p.missing.map((r) => `  missing  ${r.version}_${r.name} (in the ledger, not in the source)`),
   ];
@@ -98,6 +106,7 @@ export function ledgerJson(rows: LedgerRow[] | null) {
       version: r.version,
       name: r.name,
       checksum: r.checksum,
+      statementsChecksum: r.statementsChecksum,
       kind: r.kind,
       transactional: r.transactional,
       outOfOrder: r.outOfOrder,
@@ -106,6 +115,11 @@ export function ledgerJson(rows: LedgerRow[] | null) {
       executionMs: r.executionMs,
     })) ?? null
   );
+}
+
+/** The repair history as plain data (`status --json`). */
+export function repairsJson(repairs: RepairRecord[]) {
+  return repairs.map((r) => ({ ...r, repairedAt: r.repairedAt.toISOString() }));
 }
 
 /** An error as plain data, with the failure details when a migration failed. */

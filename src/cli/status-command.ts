@@ -7,15 +7,14 @@ import {
   readMigrationDir,
   redactUrl,
 } from '../engine/index.js';
-import { databaseFlags, databaseUrl, ledgerTable, type DatabaseFlags } from './flags.js';
 import {
-  contractVersions,
-  ledgerJson,
-  planDetails,
-  planJson,
-  planLine,
-  printJson,
-} from './report.js';
+  databaseFlags,
+  databaseUrl,
+  ledgerTable as ledgerFlag,
+  type DatabaseFlags,
+} from './flags.js';
+import { ledgerJson, planDetails, planJson, planLine, printJson, repairsJson } from './report.js';
+import { ledgerTable, repairsTable } from './status-table.js';
 
 /** Registers `status`. */
 export function registerStatus(program: Command): void {
@@ -27,28 +26,21 @@ export function registerStatus(program: Command): void {
   ).action(async (flags: DatabaseFlags) => {
     const url = databaseUrl(flags);
     const migrations = await readMigrationDir(flags.dir!, { validate: false });
-    const result = await inspect({ url, migrations, ledger: ledgerTable(flags.historyTable) });
+    const result = await inspect({ url, migrations, ledger: ledgerFlag(flags.historyTable) });
     const { ledger, plan } = result;
     if (flags.json) {
-      printJson({ database: redactUrl(url), ledger: ledgerJson(ledger), plan: planJson(plan) });
+      printJson({
+        database: redactUrl(url),
+        ledger: ledgerJson(ledger),
+        plan: planJson(plan),
+        repairs: repairsJson(result.repairs),
+      });
     } else {
       console.log(
         `database ${redactUrl(url)}: ${ledger === null ? 'no ledger yet' : `version ${plan.highestApplied ?? '(none)'}`}`,
       );
-      const contracts = new Set(contractVersions(plan));
-      for (const r of ledger ?? []) {
-        const flags = [
-          contracts.has(r.version) ? 'contract' : '',
-          r.kind === 'baseline' ? 'baseline' : '',
-          r.outOfOrder ? 'out of order' : '',
-          r.transactional ? '' : 'no-transaction',
-        ]
-          .filter(Boolean)
-          .join(', ');
-        console.log(
-          `  ${r.version}_${r.name}  ${r.finishedAt.toISOString()}  ${r.executionMs} ms${flags ? `  (${flags})` : ''}`,
-        );
-      }
+      if (ledger?.length) ledgerTable(ledger, plan, result.repairs).forEach((l) => console.log(l));
+      repairsTable(result.repairs).forEach((l) => console.log(l));
       [planLine(plan), ...planDetails(plan)].forEach((l) => console.log(l));
     }
     if (result.unmanagedRelations.length > 0)

@@ -94,6 +94,7 @@ async function runStatementByStatement(ctx: ApplyContext, m: Migration): Promise
         version: m.version,
         name: m.name,
         checksum: m.checksum,
+        statementsChecksum: m.statementsChecksum,
         kind: 'migration',
         transactional: false,
         outOfOrder: ctx.outOfOrder,

@@ -86,19 +86,46 @@ export interface ChecksumChange {
   current: string;
 }
 
-/** Applied migrations were edited: nothing runs until the files are restored or repaired. */
+/**
+ * Applied migrations were edited (beyond comments and whitespace): nothing
+ * runs until the files are restored or repaired. `notes` say why a repair
+ * that was asked for did not happen (e.g. the annotation names another checksum).
+ */
 export class ChecksumMismatchError extends EngineError {
-  constructor(readonly changes: ChecksumChange[]) {
+  constructor(
+    readonly changes: ChecksumChange[],
+    readonly notes: string[] = [],
+  ) {
     super(
       'ChecksumMismatch',
-      changes
-        .map(
+      [
+        ...changes.map(
           (c) =>
             `applied migration ${c.version}_${c.name} was changed: ` +
             `the database recorded ${c.applied}, the file now has ${c.current}`,
-        )
-        .join('; '),
+        ),
+        ...notes,
+      ].join('; ') + `; ${repairHint(changes[0])}`,
     );
+  }
+}
+
+/** How to get past a mismatch: restore the file, or record the edit as intended. */
+function repairHint(c: ChecksumChange | undefined): string {
+  const v = c?.version ?? 'V';
+  const sum = c?.current ?? '<checksum>';
+  return (
+    'restore the file, or if the edit is intended run ' +
+    `"schema-operator repair --version ${v} --reason TEXT --dir DIR" or annotate the ` +
+    `SchemaMigration schema.streamspace.io/repair=${v}:${sum} with ` +
+    'schema.streamspace.io/repair-reason=TEXT'
+  );
+}
+
+/** A repair that cannot be made (unknown version, baseline row, no reason...); nothing was written. */
+export class RepairRefusedError extends EngineError {
+  constructor(message: string) {
+    super('InvalidSource', message);
   }
 }
 

@@ -3,7 +3,10 @@ export { checksum, normalizeSql } from './checksum.js';
 export { parseDuration, DURATION_PATTERN } from './duration.js';
 export * from './errors.js';
 export { inspect, type InspectOptions, type Inspection } from './inspect.js';
-export { DEFAULT_LEDGER, type LedgerRow, type LedgerTable } from './ledger.js';
+export { DEFAULT_LEDGER, repairsTable, type LedgerRow, type LedgerTable } from './ledger.js';
+export { repair, type RepairOutcome, type RepairRequest } from './repair.js';
+export { type RepairRecord } from './repairs.js';
+export { statementsChecksum, STATEMENTS_CHECKSUM_FORM } from './statements-checksum.js';
 export {
   migrate,
   type AppliedMigration,

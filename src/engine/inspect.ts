@@ -8,6 +8,7 @@ import { readLedger, userRelations, type LedgerRow } from './ledger.js';
 import { pendingFindings, type LintFinding } from './lint.js';
 import { resolveOptions, type RunOptions } from './options.js';
 import { plan, type Plan } from './plan.js';
+import { readRepairs, type RepairRecord } from './repairs.js';
 import { validateMigrations } from './source.js';
 import { tableSizes, type TableSize } from './table-size.js';
 
@@ -22,6 +23,8 @@ export interface Inspection {
   findings: LintFinding[];
   /** Estimates of the tables those findings name (those that exist). */
   tableSizes: Map<string, TableSize>;
+  /** The repair history, oldest first (empty when there is none). */
+  repairs: RepairRecord[];
 }
 
 /** What else to read while connected. */
@@ -47,7 +50,15 @@ export async function inspect(o: RunOptions, io: InspectOptions = {}): Promise<I
       c,
       findings.flatMap((f) => (f.table ? [f.table] : [])),
     );
-    return { ledger, plan: p, unmanagedRelations: unmanaged, findings, tableSizes: sizes };
+    const repairs = ledger === null ? [] : await readRepairs(c, opts.ledger);
+    return {
+      ledger,
+      plan: p,
+      unmanagedRelations: unmanaged,
+      findings,
+      tableSizes: sizes,
+      repairs,
+    };
   });
 }
 
@@ -59,6 +70,7 @@ export function virtualBaseline(version: string): LedgerRow {
     version,
     name: 'baseline',
     checksum: '',
+    statementsChecksum: null,
     kind: 'baseline',
     transactional: true,
     outOfOrder: false,

@@ -22,6 +22,11 @@ export interface LedgerRow {
   version: string;
   name: string;
   checksum: string;
+  /**
+   * The statements checksum of the file when it ran (statements-checksum.ts);
+   * null for rows written before the ledger had it, and for the baseline.
+   */
+  statementsChecksum: string | null;
   kind: 'migration' | 'baseline';
   transactional: boolean;
   outOfOrder: boolean;
@@ -54,12 +59,26 @@ export function fingerprintTable(t: LedgerTable): LedgerTable {
   return { schema: t.schema, name: `${t.name.replace(/_history$/, '')}_fingerprint` };
 }
 
+/** The repair history sits next to the ledger: `x_history` pairs with `x_repairs`. */
+export function repairsTable(t: LedgerTable): LedgerTable {
+  return {
+    schema: t.schema,
+    name: t.name.endsWith('_history')
+      ? t.name.replace(/_history$/, '_repairs')
+      : `${t.name}_repairs`,
+  };
+}
+
 /** `"schema"."name"` */
 export function qualified(t: LedgerTable): string {
   return `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
 }
 
-/** Creates the schema (if missing), the ledger and the attempts table. Runs under the migration lock. */
+/**
+ * Creates the schema (if missing), the ledger, the attempts and the repairs
+ * table, and adds the statements checksum column to a ledger made before it
+ * existed. Runs under the migration lock.
+ */
 export async function ensureLedger(c: Queryable, t: LedgerTable): Promise<void> {
   const a = qualified(attemptsTable(t));
   await c.query(`
@@ -69,6 +88,7 @@ export async function ensureLedger(c: Queryable, t: LedgerTable): Promise<void> 
       version        text        NOT NULL UNIQUE,
       name           text        NOT NULL,
       checksum       text        NOT NULL,
+      statements_checksum text,
       kind           text        NOT NULL DEFAULT 'migration' CHECK (kind IN ('migration', 'baseline')),
       transactional  boolean     NOT NULL,
       out_of_order   boolean     NOT NULL DEFAULT false,
@@ -90,23 +110,36 @@ export async function ensureLedger(c: Queryable, t: LedgerTable): Promise<void> 
       line            integer,
       applied_by      text        NOT NULL,
       at              timestamptz NOT NULL DEFAULT clock_timestamp()
+    );
+    ALTER TABLE ${qualified(t)} ADD COLUMN IF NOT EXISTS statements_checksum text;
+    CREATE TABLE IF NOT EXISTS ${qualified(repairsTable(t))} (
+      id                      bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      version                 text        NOT NULL,
+      old_checksum            text        NOT NULL,
+      new_checksum            text        NOT NULL,
+      old_statements_checksum text,
+      new_statements_checksum text,
+      repaired_by             text        NOT NULL,
+      reason                  text        NOT NULL,
+      repaired_at             timestamptz NOT NULL DEFAULT clock_timestamp()
     )`);
 }
 
-/** The ledger's rows in installation order, or null when there is no ledger yet. */
+/**
+ * The ledger's rows in installation order, or null when there is no ledger
+ * yet. `SELECT *`: a ledger made before the statements checksum column
+ * existed reads with null there, without DDL (read-only commands use this).
+ */
 export async function readLedger(c: Queryable, t: LedgerTable): Promise<LedgerRow[] | null> {
   const exists = await c.query<{ r: string | null }>('SELECT to_regclass($1) AS r', [qualified(t)]);
   if (!exists.rows[0]?.r) return null;
-  const { rows } = await c.query(
-    `SELECT installed_rank, version, name, checksum, kind, transactional, out_of_order, applied_by,
-            started_at, finished_at, execution_ms
-       FROM ${qualified(t)} ORDER BY installed_rank`,
-  );
+  const { rows } = await c.query(`SELECT * FROM ${qualified(t)} ORDER BY installed_rank`);
   return rows.map((r) => ({
     installedRank: r.installed_rank,
     version: r.version,
     name: r.name,
     checksum: r.checksum,
+    statementsChecksum: r.statements_checksum ?? null,
     kind: r.kind,
     transactional: r.transactional,
     outOfOrder: r.out_of_order,
@@ -128,9 +161,10 @@ export async function insertLedgerRow(
 ): Promise<void> {
   await c.query(
     `INSERT INTO ${qualified(t)}
-       (version, name, checksum, kind, transactional, out_of_order, applied_by, started_at, execution_ms)
+       (version, name, checksum, kind, transactional, out_of_order, applied_by, started_at, execution_ms,
+        statements_checksum)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz,
-             greatest(0, round(extract(epoch FROM clock_timestamp() - $8::timestamptz) * 1000))::int)`,
+             greatest(0, round(extract(epoch FROM clock_timestamp() - $8::timestamptz) * 1000))::int, $9)`,
     [
       row.version,
       row.name,
@@ -140,6 +174,7 @@ export async function insertLedgerRow(
       row.outOfOrder,
       row.appliedBy,
       row.startedAt,
+      row.statementsChecksum,
     ],
   );
 }
@@ -204,10 +239,18 @@ export async function userRelations(c: Queryable, t: LedgerTable, limit = 5): Pr
     `SELECT format('%I.%I', n.nspname, c.relname) AS r
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname = $1
-        AND c.relname NOT IN ($2, $3, $5, $6)
+        AND c.relname NOT IN ($2, $3, $5, $6, $7)
         AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')
       ORDER BY 1 LIMIT $4`,
-    [t.schema, t.name, attemptsTable(t).name, limit, ownerTable(t).name, fingerprintTable(t).name],
+    [
+      t.schema,
+      t.name,
+      attemptsTable(t).name,
+      limit,
+      ownerTable(t).name,
+      fingerprintTable(t).name,
+      repairsTable(t).name,
+    ],
   );
   return rows.map((r) => r.r);
 }

@@ -28,6 +28,8 @@ import {
   type RunOptions,
 } from './options.js';
 import { assertSafe, plan, type Plan } from './plan.js';
+import { repairInRun } from './repair-run.js';
+import type { RepairRecord } from './repairs.js';
 import { backoffDelay, realSleep } from './retry.js';
 import { validateMigrations, type Migration } from './source.js';
 import { tableSizes } from './table-size.js';
@@ -52,6 +54,8 @@ export interface MigrateObserver {
   onApplied?(m: Migration, durationMs: number): HookResult;
   onStatement?(m: Migration, index: number, total: number): HookResult;
   onRetry?(m: Migration | null, error: EngineError, attempt: number, delayMs: number): HookResult;
+  /** A repair asked for in RunOptions.repairs was recorded. */
+  onRepaired?(r: RepairRecord): HookResult;
 }
 
 /** Hook calls made from synchronous callbacks (the lock's, a statement's), awaited at the run's next step. */
@@ -89,6 +93,8 @@ export interface MigrateResult {
   lockWaitMs: number;
   /** Set when RunOptions.approve said no: nothing was written, not even the ledger. */
   awaitingApproval?: true;
+  /** The repairs this run made (RunOptions.repairs), before it planned; absent means none. */
+  repaired?: RepairRecord[];
 }
 
 function isThenable(x: unknown): x is PromiseLike<unknown> {
@@ -190,13 +196,19 @@ async function runLocked(
   try {
     // Whose ledger it is comes first: a run refused here has read nothing of it.
     const owner = opts.claim ? await checkOwner(c, opts.ledger, opts.claim) : null;
-    const existing = await readLedger(c, opts.ledger);
+    // The repairs asked for are the one write before the plan: it must see the ledger they leave.
+    const fixes = await repairInRun(
+      c,
+      { ...opts, requests: opts.repairs ?? [], onRepaired: (r) => observer.onRepaired?.(r) },
+      await readLedger(c, opts.ledger),
+    );
+    const existing = fixes.ledger;
     const needsBaseline = !!opts.baseline && (existing === null || existing.length === 0);
     const rows = needsBaseline ? [virtualBaseline(opts.baseline!)] : (existing ?? []);
     const p = plan(opts.migrations, rows, opts);
     await observer.onPlan?.(p);
-    // Every refusal comes before the first write, the ledger's own tables included.
-    assertSafe(p, opts);
+    // Every refusal comes before any other write, the ledger's own tables included.
+    assertSafe(p, opts, fixes.notes);
     validateMigrations(p.pending);
     // Asked under the lock: no other run can change what this plan would do before it runs.
     if (
@@ -204,8 +216,14 @@ async function runLocked(
       opts.approve &&
       !(await opts.approve(p, approvalDatabase(c, opts.migrations)))
     )
-      return { plan: p, baselined: null, lockWaitMs, awaitingApproval: true };
-    const baselined = await prepareLedger(c, opts, existing, needsBaseline);
+      return {
+        plan: p,
+        baselined: null,
+        lockWaitMs,
+        awaitingApproval: true,
+        repaired: fixes.repaired,
+      };
+    const baselined = await prepareLedger(c, opts, existing, needsBaseline, p.pending.length > 0);
     if (opts.claim) await recordOwner(c, opts.ledger, opts.claim, owner);
     const ctx: ApplyContext = {
       client: c,
@@ -247,7 +265,7 @@ async function runLocked(
     // must not absorb a hand-made change that drift should report.
     if (p.pending.length > 0 || !(await readStoredFingerprint(c, opts.ledger)))
       await recordFingerprint(c, opts.ledger, opts.driftSchemas);
-    return { plan: p, baselined, lockWaitMs };
+    return { plan: p, baselined, lockWaitMs, repaired: fixes.repaired };
   } finally {
     await releaseLock(c, opts.ledger).catch(() => undefined);
   }
@@ -262,8 +280,13 @@ async function prepareLedger(
   opts: ResolvedOptions,
   existing: LedgerRow[] | null,
   needsBaseline: boolean,
+  writesRows: boolean,
 ): Promise<string | null> {
-  if (existing !== null && !needsBaseline) return null;
+  if (existing !== null && !needsBaseline) {
+    // A ledger made before the statements checksum gets its column before a row needs it.
+    if (writesRows) await ensureLedger(c, opts.ledger);
+    return null;
+  }
   if (existing === null && !opts.baseline && !opts.adoptExisting) {
     const relations = await userRelations(c, opts.ledger);
     if (relations.length > 0) throw new ExistingSchemaError(relations);

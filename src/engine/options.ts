@@ -10,6 +10,7 @@ import type { TlsMaterial } from './pg-config.js';
 import type { LedgerClaim } from './owner.js';
 import type { Sleep } from './retry.js';
 import type { HoldContract, Plan } from './plan.js';
+import type { RepairRequest } from './repair.js';
 import type { Migration } from './source.js';
 import type { TableSize } from './table-size.js';
 
@@ -77,6 +78,12 @@ export interface RunOptions {
   approve?: (p: Plan, db: ApprovalDatabase) => boolean | Promise<boolean>;
   /** Schemas fingerprinted for drift besides the ledger's own (`spec.drift.schemas`). */
   driftSchemas?: string[];
+  /**
+   * Repairs to make under the run's lock before it plans (the operator's
+   * repair annotation). One that cannot be made is named in the
+   * ChecksumMismatch of its version, not thrown.
+   */
+  repairs?: RepairRequest[];
 }
 
 /** The options that have no default: they stay optional once resolved. */
@@ -90,7 +97,8 @@ type Unresolved =
   | 'claim'
   | 'signal'
   | 'holdContract'
-  | 'approve';
+  | 'approve'
+  | 'repairs';
 
 /** The options with every default filled in. */
 export type ResolvedOptions = Required<Omit<RunOptions, Unresolved>> & Pick<RunOptions, Unresolved>;

@@ -36,6 +36,11 @@ export interface Plan {
   /** To run, in version order (within the target). */
   pending: Migration[];
   changed: ChecksumChange[];
+  /**
+   * Applied files edited in comments or whitespace only (same statements
+   * checksum as the ledger row): shown, never refused; the ledger keeps what ran.
+   */
+  commentsOnly: ChecksumChange[];
   /** Ledger rows whose file is no longer in the source: reported, not fatal. */
   missing: LedgerRow[];
   /** The pending ones below the highest applied version. */
@@ -72,6 +77,7 @@ export function plan(migrations: Migration[], ledger: LedgerRow[], opts: PlanOpt
     applied: [],
     pending: [],
     changed: [],
+    commentsOnly: [],
     missing: [],
     outOfOrder: [],
     baseline,
@@ -86,12 +92,15 @@ export function plan(migrations: Migration[], ledger: LedgerRow[], opts: PlanOpt
     if (row) {
       result.applied.push({ migration: m, row });
       if (row.checksum !== m.checksum) {
-        result.changed.push({
+        const change = {
           version: m.version,
           name: m.name,
           applied: row.checksum,
           current: m.checksum,
-        });
+        };
+        // Only an edited file is split for this: the no-op path reads checksums alone.
+        if (sameStatements(row, m)) result.commentsOnly.push(change);
+        else result.changed.push(change);
       }
     } else if (baseline && compareVersions(m.version, baseline.version) <= 0) {
       result.belowBaseline.push(m);
@@ -106,6 +115,11 @@ export function plan(migrations: Migration[], ledger: LedgerRow[], opts: PlanOpt
   holdContracts(result, migrations, opts.holdContract);
   result.missing = [...rows.values()].sort((a, b) => compareVersions(a.version, b.version));
   return result;
+}
+
+/** The ledger row records the file's statements: an edit of comments only. Rows without one never match. */
+function sameStatements(row: LedgerRow, m: Migration): boolean {
+  return row.statementsChecksum !== null && row.statementsChecksum === m.statementsChecksum;
 }
 
 /** Moves the first held contract migration and everything pending after it to `held`. */
@@ -124,9 +138,24 @@ function versionBefore(migrations: Migration[], m: Migration): string | null {
   return i > 0 ? migrations[i - 1]!.version : null;
 }
 
-/** Throws when the plan must not run: edited applied files, or out-of-order files not allowed. */
-export function assertSafe(p: Plan, opts: PlanOptions = {}): void {
-  if (p.changed.length > 0) throw new ChecksumMismatchError(p.changed);
+/**
+ * Throws when the plan must not run: edited applied files, or out-of-order
+ * files not allowed. `notes` (why a requested repair was not made) go with
+ * the mismatch of their version.
+ */
+export function assertSafe(
+  p: Plan,
+  opts: PlanOptions = {},
+  notes: Array<{ version: string; message: string }> = [],
+): void {
+  if (p.changed.length > 0) {
+    const changed = new Set(p.changed.map((c) => versionKey(c.version)));
+    const relevant = notes.filter((n) => changed.has(versionKey(n.version)));
+    throw new ChecksumMismatchError(
+      p.changed,
+      relevant.map((n) => n.message),
+    );
+  }
   if (p.outOfOrder.length > 0 && !opts.outOfOrder) {
     throw new OutOfOrderError(
       p.outOfOrder.map((m) => m.version),

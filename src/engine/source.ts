@@ -10,6 +10,7 @@ import { checksum, normalizeSql } from './checksum.js';
 import { parseDirectives, type Directives } from './directives.js';
 import { InvalidSourceError } from './errors.js';
 import { splitStatements, type Statement } from './splitter.js';
+import { statementsChecksum } from './statements-checksum.js';
 import { isTransientCursor } from './session-state.js';
 import { isTransactionControl, nonTransactionalReason } from './statement-kind.js';
 import { compareVersions, versionKey } from './version.js';
@@ -31,8 +32,15 @@ export interface Migration extends Directives {
   file: string;
   /** The normalized SQL text that is checksummed and run. */
   sql: string;
+  /** sha256 of the normalized file (checksum.ts): any edit changes it. */
   checksum: string;
   statements: Statement[];
+  /**
+   * The statements checksum (statements-checksum.ts): unchanged by an edit of
+   * comments and whitespace only. Computed on first read, so files that
+   * match the ledger by `checksum` are never split for it.
+   */
+  readonly statementsChecksum: string;
 }
 
 const FILE_NAME = /^(\d+(?:\.\d+)*)_([A-Za-z0-9][A-Za-z0-9_.-]*)\.sql$/;
@@ -87,6 +95,7 @@ export function parseMigration(raw: RawFile, opts: ParseOptions = {}): Migration
   const sql = normalizeSql(text);
   const directives = parseDirectives(sql, file);
   let statements: Statement[] | undefined;
+  let statementsSum: string | undefined;
   const m: Migration = {
     ...directives,
     version: match[1]!,
@@ -96,6 +105,9 @@ export function parseMigration(raw: RawFile, opts: ParseOptions = {}): Migration
     checksum: checksum(sql),
     get statements() {
       return (statements ??= splitStatements(sql));
+    },
+    get statementsChecksum() {
+      return (statementsSum ??= statementsChecksum(this.statements, directives));
     },
   };
   if (opts.validate ?? true) validateMigration(m);

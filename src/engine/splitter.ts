@@ -426,3 +426,33 @@ function number(sql: string, i: number): Lexeme {
   if (isIdentStart(sql[j])) while (isIdentChar(sql[j])) j++;
   return { kind: 'number', start: i, end: j, open: false };
 }
+
+/** A token as written, for comparing two texts token for token (statements-checksum.ts). */
+export interface WrittenToken {
+  kind: Token['kind'];
+  /**
+   * The token's text as written, except a quote-delimited string: its prefix
+   * (`E`, `B`, `X`, `U&`) and characters (as in `Token.value`), so a string
+   * continued over lines reads the same however the lines are laid out.
+   */
+  text: string;
+}
+
+/** The tokens of `text` as written (comments and whitespace skipped). */
+export function writtenTokens(text: string, options: SplitOptions = {}): WrittenToken[] {
+  const scs = options.standardConformingStrings ?? true;
+  const out: WrittenToken[] = [];
+  let pos = 0;
+  while (pos < text.length) {
+    const lx = lex(text, pos, scs);
+    pos = lx.end;
+    if (lx.kind === 'space' || lx.kind === 'comment') continue;
+    const raw = text.slice(lx.start, lx.end);
+    const quoted = lx.kind === 'string' && lx.quote !== undefined && !lx.open;
+    out.push({
+      kind: lx.kind,
+      text: quoted ? `${text.slice(lx.start, lx.quote)}'${stringValue(text, lx)}'` : raw,
+    });
+  }
+  return out;
+}

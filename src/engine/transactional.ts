@@ -50,9 +50,9 @@ function build(o: OneShot, m: Migration): { prefix: string; suffix: string; quer
   // The newline first: a file ending in a `--` comment must not swallow the `;`.
   // The ledger row is the run's, whatever role the file switched to (undone at COMMIT).
   const suffix =
-    `\n;\nSET LOCAL SESSION AUTHORIZATION DEFAULT; SET LOCAL ROLE NONE;\nINSERT INTO ${qualified(o.ledger)} (version, name, checksum, kind, transactional, out_of_order, applied_by, started_at, execution_ms)` +
+    `\n;\nSET LOCAL SESSION AUTHORIZATION DEFAULT; SET LOCAL ROLE NONE;\nINSERT INTO ${qualified(o.ledger)} (version, name, checksum, kind, transactional, out_of_order, applied_by, started_at, execution_ms, statements_checksum)` +
     ` VALUES (${lit(m.version)}, ${lit(m.name)}, ${lit(m.checksum)}, 'migration', true, ${o.outOfOrder}, ${lit(o.appliedBy)},` +
-    ` now(), greatest(0, round(extract(epoch FROM clock_timestamp() - now()) * 1000))::int);\nCOMMIT`;
+    ` now(), greatest(0, round(extract(epoch FROM clock_timestamp() - now()) * 1000))::int, ${lit(m.statementsChecksum)});\nCOMMIT`;
   return { prefix, suffix, query: prefix + m.sql + suffix };
 }
 

@@ -38,7 +38,8 @@ const R = {
   failedMessage: `kubectl -n <namespace> get smig <name> -o jsonpath='{.status.conditions[?(@.type=="Failed")].message}{"\\n"}'`,
   plan: 'schema-operator plan --dir <dir>',
   history: `psql "$DATABASE_URL" -c "SELECT version, name, checksum, applied_by, finished_at FROM schema_operator_history ORDER BY installed_rank"`,
-  repair: `psql "$DATABASE_URL" -c "UPDATE schema_operator_history SET checksum = '<checksum>' WHERE version = '<version>'"`,
+  repairAnnotation: `kubectl -n <namespace> annotate smig <name> schema.streamspace.io/repair=<version>:<checksum> schema.streamspace.io/repair-reason="<reason>" --overwrite`,
+  repair: 'schema-operator repair --dir <dir> --version <version> --reason "<reason>"',
   migrateLockWait: 'schema-operator migrate --dir <dir> --lock-wait 2s',
   holder: `psql "$DATABASE_URL" -c "SELECT a.pid, a.application_name, a.state, now() - a.query_start AS running_for, left(a.query, 200) AS query FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory'"`,
   terminate: `psql "$DATABASE_URL" -c "SELECT pg_terminate_backend(<pid>)"`,
@@ -100,7 +101,7 @@ describe('the runbook, against the operator', function () {
     await ok(sh, R.url);
     expect(sh.envOf('DATABASE_URL')).to.equal(url);
     expect(await ok(sh, R.status))
-      .to.contain('001_t1')
+      .to.match(/^ {2}001 +t1 /m)
       .and.contain('1 pending');
     expect(await ok(sh, R.attempts))
       .to.contain('42704')
@@ -122,7 +123,7 @@ describe('the runbook, against the operator', function () {
     expect(await query(url, 'SELECT * FROM made_by_hand')).to.have.length(1);
   });
 
-  it('a checksum mismatch: shows both checksums, and takes the new one for a comment-only edit', async () => {
+  it('a checksum mismatch: passes a comments-only edit, shows both checksums of a real one, and repairs by annotation and by CLI', async () => {
     await scenario('rb-checksum', {
       '001_t1.sql': 'CREATE TABLE t1 (id int);',
       '002_t2.sql': 'CREATE TABLE t2 (id int);',
@@ -132,6 +133,10 @@ describe('the runbook, against the operator', function () {
       `${sh.vars.dir}/002_t2.sql`,
       '-- t2 holds the widgets\nCREATE TABLE t2 (id int);',
     );
+    await ok(sh, R.url);
+    expect(await ok(sh, R.plan)).to.match(/edited +002_t2 \(comments only\)/);
+
+    writeFileSync(`${sh.vars.dir}/002_t2.sql`, 'CREATE TABLE t2 (id bigint);');
     await ok(sh, R.recreate);
     await waitForSmig(
       env,
@@ -141,18 +146,34 @@ describe('the runbook, against the operator', function () {
     );
     const message = await ok(sh, R.failedMessage);
     const sums = [...message.matchAll(/sha256:[0-9a-f]{64}/g)].map((m) => m[0]);
-    expect(message).to.contain('002_t2 was changed');
-    expect(sums).to.have.length(2);
-    await ok(sh, R.url);
+    expect(message).to.contain('002_t2 was changed').and.contain('schema-operator repair');
+    expect(sums[0]).to.not.equal(sums[1]);
     expect(await ok(sh, R.plan, 1)).to.match(/changed\s+002_t2: applied sha256:/);
     expect(await ok(sh, R.history)).to.contain(sums[0]);
 
     sh.vars.checksum = sums[1]!;
     sh.vars.version = '002';
-    expect(await ok(sh, R.repair)).to.contain('UPDATE 1');
-    await ok(sh, R.retry);
+    sh.vars.reason = 'widened by hand during the incident';
+    expect(await ok(sh, R.repairAnnotation)).to.contain('annotated');
     expect(await ok(sh, R.wait)).to.contain('condition met');
     expect(await ok(sh, R.plan)).to.contain('0 changed');
+
+    writeFileSync(`${sh.vars.dir}/001_t1.sql`, 'CREATE TABLE t1 (id bigint);');
+    await ok(sh, R.recreate);
+    await waitForSmig(
+      env,
+      'rb-checksum',
+      'api',
+      hasCondition('Stalled', 'True', 'ChecksumMismatch'),
+    );
+    sh.vars.version = '001';
+    expect(await ok(sh, R.repair)).to.match(/^repaired 001: sha256:\w+ -> sha256:\w+/);
+    await ok(sh, R.retry);
+    expect(await ok(sh, R.wait)).to.contain('condition met');
+    expect(await ok(sh, R.status))
+      .to.match(/^repairs:$/m)
+      .and.match(/^ {2}002 .* widened by hand during the incident$/m)
+      .and.match(/^ {2}001 .* widened by hand during the incident$/m);
   });
 
   it('a stuck lock: names the holder, and terminating it lets the operator finish', async () => {

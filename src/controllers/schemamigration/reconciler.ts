@@ -19,6 +19,8 @@ import { createHash } from 'node:crypto';
 import {
   isConditionTrue,
   MigrationConditions,
+  REPAIR_ANNOTATION,
+  REPAIR_REASON_ANNOTATION,
   RETRY_ANNOTATION,
   type SchemaMigration,
 } from '../../api/index.js';
@@ -202,8 +204,11 @@ function isStalled(obj: SchemaMigration): boolean {
 }
 
 function attemptKey(obj: SchemaMigration, url: string, source: string): string {
-  const retry = obj.metadata?.annotations?.[RETRY_ANNOTATION] ?? '';
-  return [obj.metadata?.generation, source, retry, digestText(url)].join('|');
+  const a = obj.metadata?.annotations ?? {};
+  const retry = a[RETRY_ANNOTATION] ?? '';
+  // A repair annotation (or its reason) added to a stalled CR is a new attempt.
+  const repair = `${a[REPAIR_ANNOTATION] ?? ''}|${a[REPAIR_REASON_ANNOTATION] ?? ''}`;
+  return [obj.metadata?.generation, source, retry, repair, digestText(url)].join('|');
 }
 
 function digest(migrations: Migration[]): string {

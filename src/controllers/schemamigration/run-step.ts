@@ -21,6 +21,8 @@ import { labelsOf, subject, type Attempt, type SchemaMigrationDeps } from './dep
 import { contractWait, type ContractWait } from './contract.js';
 import { approveHook, type ApprovalWait } from './approval.js';
 import { classify } from './failure.js';
+import { repairAnnotation } from './repair-annotation.js';
+import { repairEvents } from './repair-events.js';
 import { runOptions } from './options.js';
 import { reportFailure } from './report.js';
 import { planSummary } from './summary.js';
@@ -51,6 +53,8 @@ export async function runEngine(
   const seen: { planned?: Plan; appliedNow: AppliedMigration[] } = { appliedNow: [] };
   const observer = hooks(deps, a, i, seen);
   const approve = approveHook(a.obj, (w) => (approval = w));
+  const repairs = repairAnnotation(a.obj);
+  await repairEvents(deps, a.obj).malformed(repairs.malformed);
   const options: RunOptions = {
     ...runOptions(a.obj, i.access.url, i.migrations, deps.appliedBy),
     tls: i.access.tls,
@@ -58,6 +62,7 @@ export async function runEngine(
     claim: claimFor(a.obj, i.exists),
     signal: a.ctx.signal,
     holdContract: deps.podsNaming && holdContract(deps, a, (w) => (wait = w)),
+    repairs: repairs.requests,
     // Under spec.approval the status says Applying only once the plan is approved.
     approve: async (p, db) => {
       if (!(await approve(p, db))) return false;
@@ -141,6 +146,7 @@ function hooks(
         (writeErr: unknown) => a.ctx.log.warn('retry status not written', { error: writeErr }),
       );
     },
+    onRepaired: (r) => repairEvents(deps, a.obj).repaired(r),
     onLockBusy: async (holder) => {
       await deps.events.record(
         subject(a.obj),

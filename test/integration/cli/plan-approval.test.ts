@@ -31,6 +31,7 @@ describe('plan: the hash an approval names, and the findings', () => {
             version: m.version,
             name: m.name,
             checksum: m.checksum,
+            statementsChecksum: null,
             kind: 'migration' as const,
             transactional: true,
             outOfOrder: false,

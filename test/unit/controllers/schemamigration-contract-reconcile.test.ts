@@ -56,6 +56,7 @@ const row = (version: string): LedgerRow => ({
   version,
   name: 'x',
   checksum: '',
+  statementsChecksum: null,
   kind: 'migration',
   transactional: true,
   outOfOrder: false,

@@ -11,6 +11,7 @@ const row = (mig: Migration): LedgerRow => ({
   version: mig.version,
   name: mig.name,
   checksum: mig.checksum,
+  statementsChecksum: null,
   kind: 'migration',
   transactional: true,
   outOfOrder: false,

@@ -15,6 +15,7 @@ const row = (mig: Migration, over: Partial<LedgerRow> = {}): LedgerRow => ({
   version: mig.version,
   name: mig.name,
   checksum: mig.checksum,
+  statementsChecksum: null,
   kind: 'migration',
   transactional: true,
   outOfOrder: false,
@@ -54,6 +55,67 @@ describe('the plan', () => {
       { version: '1', name: 'm', applied: 'sha256:old', current: a.checksum },
     ]);
     expect(() => assertSafe(p)).to.throw(ChecksumMismatchError, /sha256:old.*sha256:[0-9a-f]{64}/);
+  });
+
+  it('takes an applied file edited in comments only as applied, not changed', () => {
+    const ran = m('1', 'SELECT 1;');
+    const edited = m('1', '-- why we select one\nSELECT   1;');
+    const p = plan([edited], [row(ran, { statementsChecksum: ran.statementsChecksum })]);
+    expect(p.changed).to.deep.equal([]);
+    expect(p.commentsOnly).to.deep.equal([
+      { version: '1', name: 'm', applied: ran.checksum, current: edited.checksum },
+    ]);
+    expect(() => assertSafe(p)).to.not.throw();
+  });
+
+  it('still refuses a real edit when the ledger has the statements checksum', () => {
+    const ran = m('1', 'SELECT 1;');
+    const edited = m('1', 'SELECT 2;');
+    const p = plan([edited], [row(ran, { statementsChecksum: ran.statementsChecksum })]);
+    expect(p.commentsOnly).to.deep.equal([]);
+    expect(() => assertSafe(p)).to.throw(
+      ChecksumMismatchError,
+      /schema-operator repair --version 1/,
+    );
+  });
+
+  it('refuses a comments-only edit of a row written before the statements checksum existed', () => {
+    const ran = m('1', 'SELECT 1;');
+    const p = plan([m('1', '-- note\nSELECT 1;')], [row(ran)]);
+    expect(p.changed.map((c) => c.version)).to.deep.equal(['1']);
+  });
+
+  it('never splits an applied file whose checksum matches the ledger', () => {
+    const a1 = m('1', 'SELECT 1;');
+    let split = false;
+    const watched = Object.defineProperty({ ...a1 }, 'statementsChecksum', {
+      get: () => {
+        split = true;
+        return '';
+      },
+    });
+    plan([watched as Migration], [row(a1)]);
+    expect(split).to.equal(false);
+  });
+
+  it('names a repair that was not made beside the mismatch of its version only', () => {
+    const p = plan([m('1', 'SELECT 2;')], [row(m('1', 'SELECT 1;'))]);
+    const notes = [
+      { version: '1', message: 'repair of 1 not done: it names checksum x' },
+      { version: '7', message: 'repair of 7 not done' },
+    ];
+    const err = (() => {
+      try {
+        assertSafe(p, {}, notes);
+      } catch (e) {
+        return e as Error;
+      }
+      return null;
+    })();
+    expect(err).to.be.instanceOf(ChecksumMismatchError);
+    expect(err!.message)
+      .to.match(/repair of 1 not done/)
+      .and.not.match(/repair of 7/);
   });
 
   it('reports ledger rows without a file as missing, which is not fatal', () => {
