@@ -79,7 +79,7 @@ function checkReadable(fileName: string, content: string, name: string): void {
   if (Buffer.byteLength(fileName) > MAX_FILE_NAME)
     throw new UsageError(`name "${name}" is too long for a file name`);
   try {
-    parseMigration({ name: fileName, content });
+    parseMigration({ name: fileName, content }, { validate: false });
   } catch (err) {
     if (!(err instanceof InvalidSourceError)) throw err;
     throw new UsageError(

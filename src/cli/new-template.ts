@@ -1,14 +1,12 @@
 /**
  * What a file made by `schema-operator new` holds: a header that lists every
  * directive commented out (the author deletes the leading `-- ` of the ones
- * needed), and one statement that does nothing. The engine refuses a file
- * without statements, so that an unfinished empty file is never recorded as
- * applied; the placeholder keeps the fresh file readable by `lint` and
- * `migrate` until the author replaces it.
+ * needed), and no statement. The engine refuses a file without statements,
+ * so a file nobody has written yet fails `lint` and `migrate` with its name
+ * in the error, instead of being recorded as applied: a placeholder that ran
+ * would leave the author's later statements unapplied, behind a checksum
+ * mismatch.
  */
-
-/** The statement a fresh file carries until its author replaces it. */
-export const PLACEHOLDER = 'SELECT 1;';
 
 /** The directives of src/engine/directives.ts, each with what it is for. */
 const DIRECTIVES: ReadonlyArray<[string, string]> = [
@@ -26,8 +24,8 @@ export function newMigrationText(opts: { version: string; name: string }): strin
     '-- delete the "-- " in front of its line:',
     ...DIRECTIVES.flatMap(([word, why]) => [`-- -- schema-operator: ${word}`, `--      ${why}`]),
     '',
-    '-- Replace the placeholder below with the statements of the migration.',
-    PLACEHOLDER,
+    '-- Write the statements of the migration below. Until there is one,',
+    '-- lint and migrate refuse this file (it is never recorded as applied empty).',
     '',
   ];
   return lines.join('\n');
