@@ -16,6 +16,11 @@ export interface ReleaseOptions {
    * flight, not aborted. False destroys the connection instead of reusing it.
    */
   reusable: boolean;
+  /**
+   * Only the engine's own reads ran (a ledger stamp, a drift check): nothing
+   * changed the session, so it needs no reset before the next run.
+   */
+  untouched?: boolean;
 }
 
 /** Lends a run a connection of its own and takes it back. */
@@ -37,6 +42,8 @@ export const NEW_CONNECTION_PER_RUN: ConnectionSource = {
 /**
  * Runs `fn` on a session from `source` (a new connection when absent) and
  * gives it back: reusable unless the run was aborted or the session lost.
+ * For the engine's own reads only: `fn` must leave the session as it found
+ * it (no SET, no transaction left open), since it is given back without a reset.
  */
 export async function withSession<T>(
   source: ConnectionSource | undefined,
@@ -57,6 +64,6 @@ export async function withSession<T>(
     throw err;
   } finally {
     stop();
-    await s.release(client, { reusable: reusable && !opts.signal?.aborted });
+    await s.release(client, { reusable: reusable && !opts.signal?.aborted, untouched: true });
   }
 }

@@ -106,9 +106,13 @@ export class SessionPool implements ConnectionSource {
     }
   }
 
-  /** Takes `c` back: reset and kept when reusable, otherwise closed. Never rejects. */
+  /**
+   * Takes `c` back: reset (unless untouched and outside a transaction) and
+   * kept when reusable, otherwise closed. Never rejects.
+   */
   async release(c: pg.Client, o: ReleaseOptions): Promise<void> {
-    if (!o.reusable || this.closed || this.lost.has(c) || !(await reset(c))) {
+    const fresh = o.untouched && idleOutsideTransaction(c);
+    if (!o.reusable || this.closed || this.lost.has(c) || !(fresh || (await reset(c)))) {
       await this.destroy(c);
       return;
     }
@@ -195,6 +199,11 @@ export class SessionPool implements ConnectionSource {
     this.open--;
     this.waiters.shift()?.({});
   }
+}
+
+/** No transaction open (ReadyForQuery said idle): a session given back untouched needs no reset. */
+function idleOutsideTransaction(c: pg.Client): boolean {
+  return (c as unknown as { _txStatus?: string | null })._txStatus === 'I';
 }
 
 /**

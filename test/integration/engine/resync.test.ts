@@ -17,9 +17,12 @@ const b = parseMigration({ name: '002_b.sql', content: 'CREATE TABLE b (id int);
 /** Counts the queries its sessions run. */
 function counting(base: ConnectionSource = NEW_CONNECTION_PER_RUN) {
   const texts: string[] = [];
+  const wrapped = new WeakSet<pg.Client>();
   const source: ConnectionSource = {
     async acquire(o) {
       const c = await base.acquire(o);
+      if (wrapped.has(c)) return c;
+      wrapped.add(c);
       const original = c.query.bind(c) as (...args: unknown[]) => unknown;
       (c as unknown as { query: unknown }).query = (
         q: string | pg.QueryConfig,
@@ -57,6 +60,21 @@ describe('the ledger stamp of a resync (PostgreSQL 18)', () => {
     expect(next).to.equal(null); // the checksum mismatch stops it; the stamp changed anyway
     await query(url, 'DELETE FROM schema_operator_history');
     expect(await readLedgerStamp({ url, migrations: [a] })).not.to.equal(repaired);
+  });
+
+  it('costs one query on a pooled session, the session given back included', async () => {
+    const pool = new SessionPool();
+    try {
+      const c = counting(pool);
+      await migrate({ url, migrations: [a], sleep: noSleep, connection: c.source, stamp: true });
+      const before = c.texts.length;
+      await readLedgerStamp({ url, migrations: [a], connection: c.source });
+      await readLedgerStamp({ url, migrations: [a], connection: c.source });
+      expect(c.texts.length - before).to.equal(2);
+      expect(pool.size).to.equal(1);
+    } finally {
+      await pool.end();
+    }
   });
 
   it('is null when there is no ledger yet', async () => {
