@@ -49,7 +49,7 @@ describe('resyncs of a Ready SchemaMigration (PostgreSQL 18)', function () {
       expect(after.writes).to.equal(before.writes);
       const pooled = await c.query(
         `SELECT count(*)::int AS n FROM pg_stat_activity
-          WHERE datname = current_database() AND application_name = 'schema-operator'`,
+          WHERE datname = current_database() AND application_name = 'schema-operator resync/api'`,
       );
       expect(pooled.rows[0].n).to.be.within(1, 2);
     } finally {
