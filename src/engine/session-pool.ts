@@ -29,9 +29,9 @@ export interface SessionPoolOptions {
 }
 
 /**
- * Two: a database normally has one SchemaMigration (one run at a time, the
- * migration lock serializes more anyway) plus a drift check or a resync
- * query beside it. More sessions would only hold backends idle on the server.
+ * Two: one start-up is one SchemaMigration (the operator's application name
+ * names it), whose runs the migration lock serializes anyway, plus a drift
+ * check or a resync query beside a run. More would only hold idle backends.
  */
 export const DEFAULT_POOL_SIZE = 2;
 /** Long enough to span the resyncs and drift checks of an active CR, short enough to free the backend soon after. */
