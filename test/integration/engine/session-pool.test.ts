@@ -4,6 +4,7 @@ import {
   DEFAULTS,
   migrate,
   parseMigration,
+  RunAbortedError,
   SessionPool,
   type ConnectionSource,
 } from '../../../src/engine/index.js';
@@ -178,6 +179,26 @@ describe('the session pool of migration runs (PostgreSQL 18)', () => {
     other.username = 'someone_else';
     const err = await pool.acquire({ url: other.toString() }).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(Error);
+  });
+
+  it('closes the session of an aborted run instead of lending it again', async () => {
+    const ac = new AbortController();
+    const slow = file('001_slow.sql', 'SELECT pg_sleep(30);');
+    const run = migrate({
+      url,
+      migrations: [slow],
+      adoptExisting: true,
+      sleep: noSleep,
+      connection: pool,
+      signal: ac.signal,
+    }).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 500));
+    ac.abort();
+    expect(await run).to.be.instanceOf(RunAbortedError);
+    expect(pool.size).to.equal(0);
+    const next = await pool.acquire({ url, ...RUN });
+    expect((await one(next, 'SELECT 1 AS one')).one).to.equal(1);
+    await pool.release(next, { reusable: true });
   });
 
   it('retries a run whose session was lost on a new session, closing the lost one', async () => {
