@@ -26,6 +26,8 @@ export interface SessionPoolOptions {
   idleTimeoutMs?: number;
   /** Opens a session (default `connect`); replaceable in tests. */
   connect?: (opts: ConnectOptions) => Promise<pg.Client>;
+  /** The clock, in ms (default `Date.now`); replaceable in tests. */
+  now?: () => number;
 }
 
 /**
@@ -34,8 +36,13 @@ export interface SessionPoolOptions {
  * check or a resync query beside a run. More would only hold idle backends.
  */
 export const DEFAULT_POOL_SIZE = 2;
-/** Long enough to span the resyncs and drift checks of an active CR, short enough to free the backend soon after. */
-export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+/**
+ * Fifteen minutes: longer than the default drift interval and the
+ * informers' re-list (10 min each), so the periodic look at a Ready CR
+ * finds its session still open instead of paying a new connection; a
+ * database nobody looks at for longer keeps no backend.
+ */
+export const DEFAULT_IDLE_TIMEOUT_MS = 15 * 60_000;
 
 /**
  * What a session's start-up fixes, so sessions that differ in it are never
@@ -55,7 +62,18 @@ export function sessionKey(opts: ConnectOptions): string {
 interface Idle {
   client: pg.Client;
   timer: NodeJS.Timeout;
+  since: number;
 }
+
+/**
+ * A session idle longer than this may have gone half-open unnoticed (a NAT
+ * or a failover drops it silently; TCP keepalive takes minutes to tell): it
+ * answers a bounded `SELECT 1` before it is lent, unless the borrower's own
+ * first query is bounded as tightly (the resync's stamp read).
+ */
+const CHECK_AFTER_IDLE_MS = 60_000;
+/** How long that check may take. */
+const CHECK_TIMEOUT_MS = 5_000;
 
 type Waiter = (turn: { client?: pg.Client }) => void;
 
@@ -70,11 +88,13 @@ export class SessionPool implements ConnectionSource {
   private readonly max: number;
   private readonly idleTimeoutMs: number;
   private readonly connect: (opts: ConnectOptions) => Promise<pg.Client>;
+  private readonly now: () => number;
 
   constructor(opts: SessionPoolOptions = {}) {
     this.max = Math.max(1, opts.max ?? DEFAULT_POOL_SIZE);
     this.idleTimeoutMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.connect = opts.connect ?? connect;
+    this.now = opts.now ?? Date.now;
   }
 
   /** Sessions open now, lent or idle (for tests and metrics). */
@@ -99,7 +119,8 @@ export class SessionPool implements ConnectionSource {
     if ((this.key ??= key) !== key) throw new Error('a session pool serves one start-up only');
     for (;;) {
       const reused = this.takeIdle();
-      if (reused) return this.lend(reused, opts);
+      if (reused && (await this.answers(reused, opts))) return this.lend(reused.client, opts);
+      if (reused) continue;
       if (this.open < this.max) return this.lend(await this.openOne(opts), opts);
       const turn = await this.waitForTurn(opts.signal);
       if (turn.client) return this.lend(turn.client, opts);
@@ -129,12 +150,25 @@ export class SessionPool implements ConnectionSource {
     await Promise.all(idle.map((i) => (clearTimeout(i.timer), this.destroy(i.client))));
   }
 
-  private takeIdle(): pg.Client | undefined {
+  /** True when `i` may be lent as it is; a session that does not answer is closed. */
+  private async answers(i: Idle, opts: ConnectOptions): Promise<boolean> {
+    if (this.now() - i.since <= CHECK_AFTER_IDLE_MS) return true;
+    if (opts.queryTimeoutMs !== undefined && opts.queryTimeoutMs <= CHECK_TIMEOUT_MS) return true;
+    try {
+      await i.client.query({ text: 'SELECT 1', query_timeout: CHECK_TIMEOUT_MS } as pg.QueryConfig);
+      return true;
+    } catch {
+      await this.destroy(i.client);
+      return false;
+    }
+  }
+
+  private takeIdle(): Idle | undefined {
     // Last in, first out: the sessions beyond what the load needs go idle and time out.
     for (let i = this.idle.pop(); i; i = this.idle.pop()) {
       clearTimeout(i.timer);
       // A session the server ended while idle is closed, not lent.
-      if (!this.lost.has(i.client)) return i.client;
+      if (!this.lost.has(i.client)) return i;
       void this.destroy(i.client);
     }
     return undefined;
@@ -169,7 +203,7 @@ export class SessionPool implements ConnectionSource {
       void this.destroy(c);
     }, this.idleTimeoutMs);
     timer.unref();
-    this.idle.push({ client: c, timer });
+    this.idle.push({ client: c, timer, since: this.now() });
   }
 
   private waitForTurn(signal: AbortSignal | undefined): Promise<{ client?: pg.Client }> {

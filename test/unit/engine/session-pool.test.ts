@@ -8,7 +8,8 @@ function fakeClient(log: string[], fail = false) {
   const c = Object.assign(new EventEmitter(), {
     _txStatus: 'I',
     connectionParameters: {} as { query_timeout?: number },
-    query: async (sql: string) => {
+    query: async (q: string | { text: string }) => {
+      const sql = typeof q === 'string' ? q : q.text;
       log.push(sql);
       if (fail) throw new Error('connection gone');
       return { rows: [] };
@@ -95,6 +96,47 @@ describe('SessionPool', () => {
       (a as unknown as { connectionParameters: { query_timeout: number } }).connectionParameters
         .query_timeout,
     ).to.equal(1234);
+  });
+
+  it('checks a session idle over a minute before lending it, and replaces one that does not answer', async () => {
+    const log: string[] = [];
+    const clock = { ms: 0 };
+    const clients: pg.Client[] = [];
+    const p = new SessionPool({
+      now: () => clock.ms,
+      connect: async () => {
+        const c = fakeClient(log, clients.length === 0 && log.length > 0);
+        clients.push(c);
+        return c;
+      },
+    });
+    const a = await p.acquire(opts);
+    await p.release(a, { reusable: true, untouched: true });
+    clock.ms += 30_000;
+    expect(await p.acquire(opts)).to.equal(a);
+    expect(log).not.to.include('SELECT 1');
+    await p.release(a, { reusable: true, untouched: true });
+    clock.ms += 61_000;
+    // The session went half-open meanwhile: its check fails, a new one is lent.
+    (a as unknown as { query: () => Promise<never> }).query = async () => {
+      log.push('SELECT 1');
+      throw new Error('Query read timeout');
+    };
+    const b = await p.acquire(opts);
+    expect(log).to.include('SELECT 1');
+    expect(b).not.to.equal(a);
+    expect(p.size).to.equal(1);
+  });
+
+  it('lends a long-idle session unchecked to a borrower whose own query is bounded as tightly', async () => {
+    const log: string[] = [];
+    const clock = { ms: 0 };
+    const p = new SessionPool({ now: () => clock.ms, connect: async () => fakeClient(log) });
+    const a = await p.acquire(opts);
+    await p.release(a, { reusable: true, untouched: true });
+    clock.ms += 10 * 60_000;
+    expect(await p.acquire({ ...opts, queryTimeoutMs: 5_000 })).to.equal(a);
+    expect(log).to.deep.equal([]);
   });
 
   it('keys sessions by everything their start-up fixes', () => {
