@@ -1,8 +1,8 @@
 /**
- * The drift check: one connection, the stored fingerprint and one catalog
+ * The drift check: one session (RunOptions.connection, or a new connection), the stored fingerprint and one catalog
  * read. Takes no lock and writes nothing, like `inspect`.
  */
-import { withConnection } from './connection.js';
+import { withSession } from './connection-source.js';
 import { diffFingerprints, type DriftItem } from './drift.js';
 import { readFingerprint, readStoredFingerprint } from './fingerprint.js';
 import { resolveOptions, type RunOptions } from './options.js';
@@ -19,7 +19,7 @@ export interface DriftReport {
 /** Compares the live schema with the fingerprint recorded after the last run. */
 export async function checkDrift(o: RunOptions): Promise<DriftReport> {
   const opts = resolveOptions(o);
-  return withConnection(opts, async (c) => {
+  return withSession(opts.connection, opts, async (c) => {
     const stored = await readStoredFingerprint(c, opts.ledger);
     if (!stored) return { recorded: false, takenAt: null, items: [] };
     const live = await readFingerprint(c, opts.ledger, opts.driftSchemas);

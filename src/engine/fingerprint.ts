@@ -3,13 +3,7 @@
  * mapped to a normalized definition, read in one catalog query. Stored beside
  * the ledger after each run, it is what drift is measured against.
  */
-import {
-  fingerprintTable,
-  qualified,
-  quoteIdent,
-  type LedgerTable,
-  type Queryable,
-} from './ledger.js';
+import { fingerprintTable, qualified, type LedgerTable, type Queryable } from './ledger.js';
 
 /** Object key (`column app.users.email`) -> normalized definition text. */
 export type Fingerprint = Record<string, string>;
@@ -89,7 +83,11 @@ export interface StoredFingerprint {
   takenAt: Date;
 }
 
-/** Records the live fingerprint (one row, replaced each time). Call under the migration lock. */
+/**
+ * Records the live fingerprint (one row, replaced each time) in the table
+ * `ensureLedger` creates beside the ledger: call that first. Call under the
+ * migration lock.
+ */
 export async function recordFingerprint(
   c: Queryable,
   ledger: LedgerTable,
@@ -97,10 +95,6 @@ export async function recordFingerprint(
 ): Promise<Fingerprint> {
   const fp = await readFingerprint(c, ledger, schemas);
   const t = qualified(fingerprintTable(ledger));
-  await c.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(ledger.schema)}`);
-  await c.query(
-    `CREATE TABLE IF NOT EXISTS ${t} (id int PRIMARY KEY DEFAULT 1 CHECK (id = 1), objects jsonb NOT NULL, taken_at timestamptz NOT NULL DEFAULT now())`,
-  );
   await c.query(
     `INSERT INTO ${t} (id, objects, taken_at) VALUES (1, $1, now())
      ON CONFLICT (id) DO UPDATE SET objects = EXCLUDED.objects, taken_at = EXCLUDED.taken_at`,

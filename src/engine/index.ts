@@ -55,3 +55,19 @@ export { checkDrift, type DriftReport } from './drift-check.js';
 export { diffFingerprints, driftMessage, type DriftItem } from './drift.js';
 export { type Fingerprint } from './fingerprint.js';
 export { fingerprintTable } from './ledger.js';
+export {
+  NEW_CONNECTION_PER_RUN,
+  withSession,
+  type ConnectionSource,
+  type ReleaseOptions,
+} from './connection-source.js';
+export {
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_POOL_SIZE,
+  SessionPool,
+  SessionPools,
+  sessionKey,
+  type SessionPoolOptions,
+} from './session-pool.js';
+export { ledgerStamp } from './ledger-stamp.js';
+export { readLedgerStamp } from './resync.js';

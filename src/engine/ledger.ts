@@ -1,6 +1,7 @@
 /**
  * The ledger (`schema_operator_history`) and the append-only attempts table
- * (`schema_operator_attempts`): their DDL and every query on them. Failures
+ * (`schema_operator_attempts`): their DDL (with the repairs, owner and
+ * fingerprint tables beside them) and every query on them. Failures
  * are rows in the attempts table, never a "dirty" flag on the ledger, so a
  * failed run never blocks the next one.
  */
@@ -59,7 +60,10 @@ export function fingerprintTable(t: LedgerTable): LedgerTable {
   return { schema: t.schema, name: `${t.name.replace(/_history$/, '')}_fingerprint` };
 }
 
-/** The repair history sits next to the ledger: `x_history` pairs with `x_repairs`. */
+/**
+ * The repairs table sits next to the ledger: `x_history` pairs with
+ * `x_repairs`. One row per repaired checksum (old, new, who, when, why).
+ */
 export function repairsTable(t: LedgerTable): LedgerTable {
   return {
     schema: t.schema,
@@ -75,29 +79,67 @@ export function qualified(t: LedgerTable): string {
 }
 
 /**
- * Creates the schema (if missing), the ledger, the attempts and the repairs
- * table, and adds the statements checksum column to a ledger made before it
- * existed. Runs under the migration lock.
+ * Creates what is missing of the ledger's tables (the ledger, attempts,
+ * repairs, owner and fingerprint tables, the schema) and adds the columns
+ * an older ledger lacks. Runs under the migration lock, before a run's first
+ * write. One catalog query first: when everything is there at the current
+ * shape, no DDL runs at all (DDL takes ACCESS EXCLUSIVE locks on catalog
+ * entries, and would queue a run behind readers of these tables); otherwise
+ * one round trip of idempotent DDL.
  */
 export async function ensureLedger(c: Queryable, t: LedgerTable): Promise<void> {
-  const a = qualified(attemptsTable(t));
-  await c.query(`
+  if (await ledgerShapeIsCurrent(c, t)) return;
+  await c.query(ledgerDdl(t));
+}
+
+/** Every table of the ledger and every column added since, in one catalog query. */
+export async function ledgerShapeIsCurrent(c: Queryable, t: LedgerTable): Promise<boolean> {
+  const tables = ledgerTables(t).map((x) => x.name);
+  const { rows } = await c.query<{ ok: boolean }>(
+    `SELECT (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE n.nspname = $1 AND c.relname = ANY($2::text[]) AND c.relkind IN ('r', 'p'))
+              = cardinality($2::text[])
+        AND EXISTS (SELECT 1 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+                      JOIN pg_namespace n ON n.oid = c.relnamespace
+                     WHERE n.nspname = $1 AND c.relname = $3 AND c.relkind IN ('r', 'p')
+                       AND a.attname = ANY($4::text[]) AND a.attnum > 0 AND NOT a.attisdropped
+                    HAVING count(*) = cardinality($4::text[])) AS ok`,
+    [t.schema, tables, t.name, ADDED_COLUMNS],
+  );
+  return rows[0]?.ok === true;
+}
+
+/** Columns of the ledger added after its first release: an older ledger gets them by ALTER TABLE. */
+const ADDED_COLUMNS = ['statements_checksum'];
+
+/** The ledger and the tables beside it. */
+function ledgerTables(t: LedgerTable): LedgerTable[] {
+  return [t, attemptsTable(t), repairsTable(t), ownerTable(t), fingerprintTable(t)];
+}
+
+/**
+ * The DDL of the ledger's tables, idempotent: CREATE ... IF NOT EXISTS and
+ * ADD COLUMN IF NOT EXISTS, so it turns any earlier shape into the current one.
+ */
+export function ledgerDdl(t: LedgerTable): string {
+  return `
     CREATE SCHEMA IF NOT EXISTS ${quoteIdent(t.schema)};
     CREATE TABLE IF NOT EXISTS ${qualified(t)} (
-      installed_rank integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-      version        text        NOT NULL UNIQUE,
-      name           text        NOT NULL,
-      checksum       text        NOT NULL,
-      statements_checksum text,
-      kind           text        NOT NULL DEFAULT 'migration' CHECK (kind IN ('migration', 'baseline')),
-      transactional  boolean     NOT NULL,
-      out_of_order   boolean     NOT NULL DEFAULT false,
-      applied_by     text        NOT NULL,
-      started_at     timestamptz NOT NULL,
-      finished_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
-      execution_ms   integer     NOT NULL
+      installed_rank      integer     GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      version             text        NOT NULL UNIQUE,
+      name                text        NOT NULL,
+      checksum            text        NOT NULL,
+      kind                text        NOT NULL DEFAULT 'migration' CHECK (kind IN ('migration', 'baseline')),
+      transactional       boolean     NOT NULL,
+      out_of_order        boolean     NOT NULL DEFAULT false,
+      applied_by          text        NOT NULL,
+      started_at          timestamptz NOT NULL,
+      finished_at         timestamptz NOT NULL DEFAULT clock_timestamp(),
+      execution_ms        integer     NOT NULL,
+      statements_checksum text
     );
-    CREATE TABLE IF NOT EXISTS ${a} (
+    ALTER TABLE ${qualified(t)} ADD COLUMN IF NOT EXISTS statements_checksum text;
+    CREATE TABLE IF NOT EXISTS ${qualified(attemptsTable(t))} (
       id              bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
       version         text        NOT NULL,
       name            text        NOT NULL,
@@ -111,7 +153,6 @@ export async function ensureLedger(c: Queryable, t: LedgerTable): Promise<void> 
       applied_by      text        NOT NULL,
       at              timestamptz NOT NULL DEFAULT clock_timestamp()
     );
-    ALTER TABLE ${qualified(t)} ADD COLUMN IF NOT EXISTS statements_checksum text;
     CREATE TABLE IF NOT EXISTS ${qualified(repairsTable(t))} (
       id                      bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
       version                 text        NOT NULL,
@@ -122,7 +163,17 @@ export async function ensureLedger(c: Queryable, t: LedgerTable): Promise<void> 
       repaired_by             text        NOT NULL,
       reason                  text        NOT NULL,
       repaired_at             timestamptz NOT NULL DEFAULT clock_timestamp()
-    )`);
+    );
+    CREATE TABLE IF NOT EXISTS ${qualified(ownerTable(t))} (
+      singleton  boolean     PRIMARY KEY DEFAULT true CHECK (singleton),
+      owner      text        NOT NULL,
+      claimed_at timestamptz NOT NULL DEFAULT clock_timestamp()
+    );
+    CREATE TABLE IF NOT EXISTS ${qualified(fingerprintTable(t))} (
+      id       int         PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+      objects  jsonb       NOT NULL,
+      taken_at timestamptz NOT NULL DEFAULT now()
+    )`;
 }
 
 /**

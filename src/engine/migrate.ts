@@ -8,6 +8,8 @@ import type pg from 'pg';
 import { abortedError, cancelOnAbort, checkAborted, sleepUnlessAborted } from './abort.js';
 import { applyMigration, type ApplyContext } from './apply.js';
 import { connect, type ConnectOptions } from './connection.js';
+import { NEW_CONNECTION_PER_RUN } from './connection-source.js';
+import { ledgerStamp } from './ledger-stamp.js';
 import { EngineError, ExistingSchemaError, type MigrationFailedError } from './errors.js';
 import { virtualBaseline } from './inspect.js';
 import {
@@ -95,6 +97,8 @@ export interface MigrateResult {
   awaitingApproval?: true;
   /** The repairs this run made (RunOptions.repairs), before it planned; absent means none. */
   repaired?: RepairRecord[];
+  /** The ledger's stamp as the run left it (see ledger-stamp.ts); only when RunOptions.stamp asked. */
+  stamp?: string | null;
 }
 
 function isThenable(x: unknown): x is PromiseLike<unknown> {
@@ -110,20 +114,24 @@ export async function migrate(
   const done: AppliedMigration[] = [];
   let connectedOnce = false;
   const connectOpts = connectOptions(opts);
+  const source = opts.connection ?? NEW_CONNECTION_PER_RUN;
   for (let attempt = 1; ; attempt++) {
     // An aborted run never reconnects: its CR may be gone, and its files must not run again.
     checkAborted(opts.signal);
     let client: pg.Client | null = null;
     let release = () => undefined as void;
+    // Only a session that ended cleanly (lock released, not lost, not aborted) is reused.
+    const session = { clean: false };
     try {
-      client = await connect(connectOpts);
+      client = await source.acquire(connectOpts);
       release = cancelOnAbort(client, opts.signal, () =>
         connect({ ...connectOpts, signal: undefined }),
       );
       connectedOnce = true;
-      const result = await runLocked(client, opts, observer, done);
+      const result = await runLocked(client, opts, observer, done, session);
       return { ...result, applied: done };
     } catch (err) {
+      if (isLostConnection(err)) session.clean = false;
       if (opts.signal?.aborted) throw abortedError(opts.signal);
       // A database that was never reached is the caller's to retry; one lost mid-run is ours.
       if (!connectedOnce || !isLostConnection(err) || attempt > opts.maxRetries) throw err;
@@ -132,7 +140,9 @@ export async function migrate(
       await sleepUnlessAborted(opts.sleep ?? realSleep, delay, opts.signal);
     } finally {
       release();
-      await client?.end().catch(() => undefined);
+      // A lost session is closed here, so the retry above takes a new one.
+      const reusable = session.clean && !opts.signal?.aborted;
+      if (client) await source.release(client, { reusable });
     }
   }
 }
@@ -176,6 +186,7 @@ async function runLocked(
   opts: ResolvedOptions,
   observer: MigrateObserver,
   done: AppliedMigration[],
+  session: { clean: boolean },
 ): Promise<Omit<MigrateResult, 'applied'>> {
   const pending = new PendingHooks();
   const lockWaitMs = await acquireLock(c, opts.ledger, {
@@ -223,7 +234,11 @@ async function runLocked(
         awaitingApproval: true,
         repaired: fixes.repaired,
       };
-    const baselined = await prepareLedger(c, opts, existing, needsBaseline, p.pending.length > 0);
+    // The ledger's tables at their current shape before anything is written: one catalog
+    // query, and DDL only when one is missing or old. A run that writes nothing runs neither.
+    const ensure = once(() => ensureLedger(c, opts.ledger));
+    const baselined = await prepareLedger(c, opts, { existing, needsBaseline, ensure });
+    if (p.pending.length > 0 || (opts.claim && owner !== opts.claim.owner)) await ensure();
     if (opts.claim) await recordOwner(c, opts.ledger, opts.claim, owner);
     const ctx: ApplyContext = {
       client: c,
@@ -263,11 +278,17 @@ async function runLocked(
     }
     // Re-recorded only when files ran (or none is stored yet): a no-op run
     // must not absorb a hand-made change that drift should report.
-    if (p.pending.length > 0 || !(await readStoredFingerprint(c, opts.ledger)))
+    if (p.pending.length > 0 || !(await readStoredFingerprint(c, opts.ledger))) {
+      await ensure();
       await recordFingerprint(c, opts.ledger, opts.driftSchemas);
-    return { plan: p, baselined, lockWaitMs, repaired: fixes.repaired };
+    }
+    const stamp = opts.stamp ? { stamp: await ledgerStamp(c, opts.ledger) } : {};
+    return { plan: p, baselined, lockWaitMs, repaired: fixes.repaired, ...stamp };
   } finally {
-    await releaseLock(c, opts.ledger).catch(() => undefined);
+    session.clean = await releaseLock(c, opts.ledger).then(
+      () => true,
+      () => false,
+    );
   }
 }
 
@@ -278,26 +299,31 @@ async function runLocked(
 async function prepareLedger(
   c: pg.Client,
   opts: ResolvedOptions,
-  existing: LedgerRow[] | null,
-  needsBaseline: boolean,
-  writesRows: boolean,
+  o: { existing: LedgerRow[] | null; needsBaseline: boolean; ensure: () => Promise<void> },
 ): Promise<string | null> {
-  if (existing !== null && !needsBaseline) {
-    // A ledger made before the statements checksum gets its column before a row needs it.
-    if (writesRows) await ensureLedger(c, opts.ledger);
-    return null;
-  }
+  const { existing, needsBaseline } = o;
+  if (existing !== null && !needsBaseline) return null;
   if (existing === null && !opts.baseline && !opts.adoptExisting) {
     const relations = await userRelations(c, opts.ledger);
     if (relations.length > 0) throw new ExistingSchemaError(relations);
   }
-  await ensureLedger(c, opts.ledger);
+  await o.ensure();
   if (!needsBaseline) return null;
   await insertLedgerRow(c, opts.ledger, {
     ...virtualBaseline(opts.baseline!),
     startedAt: new Date(),
   });
   return opts.baseline!;
+}
+
+/** `fn` run at most once; later calls share its promise (a failure is not remembered). */
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () =>
+    (done ??= fn().catch((err: unknown) => {
+      done = undefined;
+      throw err;
+    }));
 }
 
 function semicolons(sql: string): number {

@@ -3,6 +3,7 @@
  * defaults of DESIGN section 2.
  */
 import { hostname, userInfo } from 'node:os';
+import type { ConnectionSource } from './connection-source.js';
 import type { AllowedHosts } from './database-hosts.js';
 import { DEFAULT_LEDGER, type LedgerTable } from './ledger.js';
 import type { LintFinding } from './lint.js';
@@ -84,6 +85,14 @@ export interface RunOptions {
    * ChecksumMismatch of its version, not thrown.
    */
   repairs?: RepairRequest[];
+  /**
+   * Where the run's session comes from (the operator's per-database pool,
+   * session-pool.ts). Absent: a new connection per run, closed at its end.
+   * Either way a lost session is closed and the retry takes a new one.
+   */
+  connection?: ConnectionSource;
+  /** Read the ledger's stamp at the end of the run (MigrateResult.stamp), for a cheap resync later. */
+  stamp?: boolean;
 }
 
 /** The options that have no default: they stay optional once resolved. */
@@ -98,7 +107,9 @@ type Unresolved =
   | 'signal'
   | 'holdContract'
   | 'approve'
-  | 'repairs';
+  | 'repairs'
+  | 'connection'
+  | 'stamp';
 
 /** The options with every default filled in. */
 export type ResolvedOptions = Required<Omit<RunOptions, Unresolved>> & Pick<RunOptions, Unresolved>;

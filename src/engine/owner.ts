@@ -56,9 +56,9 @@ export async function checkOwner(
 }
 
 /**
- * Records `claim.owner` once the ledger exists (a single row; the table is
- * created beside the ledger when missing). Writes nothing when the owner is
- * already recorded.
+ * Records `claim.owner` (a single row) in the owner table, which
+ * `ensureLedger` creates with the ledger: call that first. Writes nothing
+ * when the owner is already recorded.
  */
 export async function recordOwner(
   c: Queryable,
@@ -68,12 +68,6 @@ export async function recordOwner(
 ): Promise<void> {
   if (current === claim.owner) return;
   const o = qualified(ownerTable(t));
-  await c.query(`
-    CREATE TABLE IF NOT EXISTS ${o} (
-      singleton  boolean     PRIMARY KEY DEFAULT true CHECK (singleton),
-      owner      text        NOT NULL,
-      claimed_at timestamptz NOT NULL DEFAULT clock_timestamp()
-    )`);
   await c.query(
     `INSERT INTO ${o} (owner) VALUES ($1)
      ON CONFLICT (singleton) DO UPDATE SET owner = EXCLUDED.owner, claimed_at = clock_timestamp()`,

@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { podInformer } from '../controllers/pod-informer.js';
 import { setupPodGate } from '../controllers/podgate/setup.js';
 import { setupSchemaMigrations } from '../controllers/schemamigration/setup.js';
+import { databasePools } from '../controllers/database-pools.js';
 import { schemaMigrations } from '../controllers/resources.js';
 import { setupOrganizations } from '../controllers/organization/setup.js';
 import { setupOrganizationClasses } from '../controllers/organizationclass/setup.js';
@@ -123,8 +124,11 @@ export async function runOperator(
   // One cache of gated pods: the gate releases them, contract migrations wait for them.
   const pods = podInformer({ ...shared, namespace: o.namespace, labelSelector: o.selector });
   manager.addInformer(pods);
+  // One set of pools per database and credential, shared by SchemaMigrations and Organizations.
+  const databases = databasePools();
   const migrations = setupSchemaMigrations({
     ...shared,
+    databases,
     pods,
     namespace: o.namespace,
     labelSelector: o.selector,
@@ -140,6 +144,7 @@ export async function runOperator(
   const organizations = setupOrganizations({
     ...shared,
     schemaMigrations: allMigrations,
+    databases,
     defaultDatabaseRef: o.defaultDatabaseRef,
     allowedDatabaseHosts: o.allowedDatabaseHosts,
     operatorNamespace,
@@ -179,6 +184,7 @@ export async function runOperator(
   });
   const cause = await running;
   await organizations.close();
+  await databases.closeAll();
   logger.info('schema-operator stopped', { cause });
   return cause;
 }

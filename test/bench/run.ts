@@ -1,5 +1,5 @@
 /**
- * The benchmark runner: `node dist/test/bench/run.js [apply|noop|lock|backfill|gate|orgs|orgs-class|ready|fleet|configmaps ...]`
+ * The benchmark runner: `node dist/test/bench/run.js [apply|noop|lock|backfill|gate|orgs|orgs-class|ready|fleet|configmaps|pool ...]`
  * (`npm run bench -- noop`); without names it runs apply, noop and lock. It
  * starts one throwaway PostgreSQL 18 server for all of them, prints the
  * machine and each benchmark's Markdown table on stdout (progress goes to
@@ -21,6 +21,7 @@ import { lockBenchmark } from './lock.js';
 import { noopBenchmark } from './noop.js';
 import { orgsBenchmark } from './orgs.js';
 import { orgsClassBenchmark } from './orgs-class.js';
+import { poolBenchmark } from './pool.js';
 import { readyBenchmark } from './ready.js';
 import { DBMATE, PSQL } from './tools.js';
 
@@ -36,6 +37,7 @@ const BENCHMARKS: Record<string, (ctx: BenchContext) => Promise<string>> = {
   ready: readyBenchmark,
   fleet: fleetBenchmark,
   configmaps: configMapsBenchmark,
+  pool: poolBenchmark,
 };
 /** What a run without names takes: issue 2's three, a few minutes together. */
 const DEFAULT = ['apply', 'noop', 'lock'];

@@ -1,7 +1,8 @@
 /**
  * Wires the Organization controller: informers for Organizations and
  * Namespaces, the SchemaMigration informer shared with that controller, the
- * database registry, and the watches that wake an org when something it
+ * database pools (shared with the SchemaMigration controller when the operator
+ * passes them), and the watches that wake an org when something it
  * waits for changes (no polling):
  *
  * - a SchemaMigration that changes wakes the orgs that reference it (an
@@ -34,7 +35,6 @@ import {
 import type { Logger, OperatorMetrics } from '../../observability/index.js';
 import type { AllowedHosts, DatabaseAccess } from '../../engine/index.js';
 import { classKeyOf } from '../class-of.js';
-import { accessKeyOf } from '../database-secret.js';
 import {
   annotationChanged,
   annotationsChanged,
@@ -53,7 +53,7 @@ import {
 import { schemaReady } from '../schema-ready.js';
 import { secretKeyReader } from '../secret-reader.js';
 import { statusWriter } from '../status-writer.js';
-import { DatabaseRegistry } from './databases.js';
+import { databasePools, holderKey, type DatabasePools } from '../database-pools.js';
 import { finalizerWriter } from './finalizer-writer.js';
 import { countedDatabase, phaseCounts } from './metrics.js';
 import { SHARED_NAMESPACE } from './namespace.js';
@@ -61,7 +61,7 @@ import type { NamespacePolicy } from './namespace-policy.js';
 import { namespaceWriter } from './namespace-writer.js';
 import { setupPolicy } from './policy-setup.js';
 import { organizationReconciler } from './reconciler.js';
-import { openOrgDatabase, type OrgDatabase } from './sql.js';
+import { openOrgDatabase } from './sql.js';
 
 /** What the controller needs from the process. */
 export interface OrganizationSetup {
@@ -91,6 +91,12 @@ export interface OrganizationSetup {
   organizationClasses?: Informer<OrganizationClass>;
   /** Concurrent reconciles (default 16: they mostly wait, and concurrent upserts share a batch). */
   workers?: number;
+  /**
+   * The operator's database pools, shared with the SchemaMigration
+   * controller (an org holds its database under its own key). Without them
+   * the controller keeps its own, closed by `close()`.
+   */
+  databases?: DatabasePools;
 }
 
 /** A database URL read from a Secret is reused this long (Secrets are read on demand, not watched). */
@@ -152,11 +158,11 @@ export function setupOrganizations(s: OrganizationSetup): OrganizationWiring {
   if (!s.schemaMigrations) s.manager.addInformer(smigs);
   s.metrics?.registerOrganizationPhases(() => phaseCounts(orgs.cache.list()));
 
-  const registry = new DatabaseRegistry<OrgDatabase, DatabaseAccess>({
-    open: (access) => countedDatabase(openOrgDatabase(access), s.metrics),
-    // A changed CA or client certificate is another connection: a new pool.
-    keyOf: accessKeyOf,
-  });
+  const registry = s.databases ?? databasePools();
+  const orgDatabase = (holder: string, access: DatabaseAccess) =>
+    registry
+      .acquire(holderKey('Organization', holder), access)
+      .part('organizations', () => countedDatabase(openOrgDatabase(access), s.metrics));
   const finalizers = finalizerWriter(orgClient);
   const statuses = statusWriter<NonNullable<Organization['status']>>({
     patch: (key, body) => orgClient.patchStatus(key, body),
@@ -181,8 +187,8 @@ export function setupOrganizations(s: OrganizationSetup): OrganizationWiring {
     // Orgs woken together by one SchemaMigration share one read of its Secret.
     readSecretKey: secretKeyReader({ secrets, ttlMs: SECRET_TTL_MS }),
     allowedDatabaseHosts: s.allowedDatabaseHosts,
-    database: (holder, access) => registry.acquire(holder, access),
-    releaseDatabase: (holder) => registry.release(holder),
+    database: orgDatabase,
+    releaseDatabase: (holder) => registry.release(holderKey('Organization', holder)),
     writeStatus: (org, status) => statuses.write(org, status),
     events: s.events,
     defaultDatabaseRef: s.defaultDatabaseRef,
@@ -205,7 +211,8 @@ export function setupOrganizations(s: OrganizationSetup): OrganizationWiring {
   s.manager.addInformer(namespaces);
   s.manager.addController(controller);
   return {
-    close: () => registry.closeAll(),
+    // Shared pools are the operator's to close.
+    close: () => (s.databases ? Promise.resolve() : registry.closeAll()),
     organizations: orgs,
     organizationClasses: policy.classes,
   };

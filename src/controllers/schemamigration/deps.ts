@@ -4,7 +4,14 @@
  * carries from step to step.
  */
 import type { SchemaMigration, SchemaMigrationStatus } from '../../api/index.js';
-import type { AllowedHosts, checkDrift, migrate } from '../../engine/index.js';
+import type {
+  AllowedHosts,
+  checkDrift,
+  ConnectionSource,
+  DatabaseAccess,
+  migrate,
+  readLedgerStamp,
+} from '../../engine/index.js';
 import type { EventRecorder, EventSubject, ReconcileContext } from '../../kube/index.js';
 import type { OperatorMetrics } from '../../observability/index.js';
 import type { GatedPod } from '../pod-annotations.js';
@@ -40,6 +47,16 @@ export interface SchemaMigrationDeps {
   migrate?: typeof migrate;
   /** The drift check, replaceable in tests. */
   checkDrift?: typeof checkDrift;
+  /** The resync's ledger stamp read, replaceable in tests. */
+  readLedgerStamp?: typeof readLedgerStamp;
+  /**
+   * The pooled sessions of the database `access` names, held by CR `key`
+   * (the operator's shared pools, database-pools.ts). Absent: a new
+   * connection per run, check and resync.
+   */
+  sessions?(key: string, access: DatabaseAccess): ConnectionSource;
+  /** Lets CR `key`'s database go (deleted): its pools close when no CR holds it. Never rejects. */
+  releaseSessions?(key: string): Promise<void>;
   appliedBy: string;
 }
 

@@ -11,6 +11,7 @@
 import {
   checkDrift,
   driftMessage,
+  type ConnectionSource,
   type DatabaseAccess,
   type DriftItem,
   type Migration,
@@ -27,6 +28,8 @@ export interface DriftInput {
   migrations: Migration[];
   /** A run just applied files: check now, whatever the interval. */
   force: boolean;
+  /** Where the check's session comes from (the pool); absent: a new connection. */
+  connection?: ConnectionSource;
 }
 
 /** Runs drift checks when due and remembers when each CR was last checked. */
@@ -79,6 +82,7 @@ export class DriftChecker {
       tls: i.access.tls,
       allowedHosts: this.deps.allowedDatabaseHosts,
       signal: a.ctx.signal,
+      connection: i.connection,
     });
     return report.items;
   }

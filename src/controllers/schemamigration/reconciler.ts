@@ -2,7 +2,7 @@
  * The SchemaMigration reconciler: the database follows the CR, and the CR's
  * status tells the truth. A flat run of steps, each returning early:
  * gone or deleting → suspended → database access (Secret) → source →
- * stalled and unchanged → run the engine (which refuses a ledger another CR
+ * stalled and unchanged → Ready with nothing changed (one query, resync-step.ts) → run the engine (which refuses a ledger another CR
  * owns, see claims.ts; run-step.ts; holds a contract migration while pods
  * need an older schema, contract.ts; and stops a plan that waits for
  * approval, approval.ts) → its failure, its wait for approval, or its success
@@ -16,6 +16,7 @@
  * deadline, a deletion or a spec change cancels its statement on the server.
  */
 import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import {
   isConditionTrue,
   MigrationConditions,
@@ -27,6 +28,7 @@ import {
 import {
   InvalidSourceError,
   RunAbortedError,
+  type ConnectionSource,
   type DatabaseAccess,
   type Migration,
 } from '../../engine/index.js';
@@ -43,8 +45,10 @@ import { labelsOf, RetryLater, type Attempt, type SchemaMigrationDeps } from './
 import { reportContract } from './contract-step.js';
 import { DriftChecker } from './drift-step.js';
 import { classify, operatorFailure } from './failure.js';
+import { runOptions } from './options.js';
 import { atTarget, readyKey } from './readiness.js';
 import { reportFailure } from './report.js';
+import { ResyncMemory } from './resync-step.js';
 import { runEngine, type RunOutcome } from './run-step.js';
 import { statusFor } from './status.js';
 import { loadSource } from './source.js';
@@ -68,6 +72,7 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
   const readyWith = new Map<string, string>();
   const approvals = new ApprovalReporter(deps);
   const drift = new DriftChecker(deps);
+  const resync = new ResyncMemory(deps);
 
   return async function reconcile(ctx: ReconcileContext, key: string): Promise<Result> {
     const obj = deps.get(key);
@@ -83,20 +88,26 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
     const attempt = attemptKey(obj, accessKeyOf(access), digest(migrations));
     if (stalledOn.get(key) === attempt && isStalled(obj)) return {};
     stalledOn.delete(key);
+    // Runs, drift checks and resyncs of this CR share its database's pooled sessions.
+    const connection = deps.sessions?.(key, access);
+    if (await resync.unchanged(a, attempt, stampOptions(a, access, migrations, connection)))
+      return quiet(a, { access, migrations, connection });
 
     // Ready stays through a transient error only if nothing it was Ready for has changed.
     const wanted = readyKey(obj, accessKeyOf(access), migrations);
     const unchanged = readyWith.has(key)
       ? readyWith.get(key) === wanted
       : atTarget(obj, migrations);
-    const run = await runEngine(deps, a, { access, migrations, unchanged, exists });
+    const run = await runEngine(deps, a, { access, migrations, unchanged, exists, connection });
+    if (run.ok) resync.remember(a, attempt, run.result);
+    else resync.forget(key);
     if (!run.ok) return runFailed(a, run, { migrations, attempt, unchanged });
     // Nothing ran: the plan waits for the approve annotation, whose change wakes the CR.
     if (run.approval)
       return approvals.report(a, run.approval, run.result, migrations).then(() => ({}));
     // Checked after the run so a migration that made the change legitimately is never drift.
     const force = run.result.applied.length > 0;
-    const again = await drift.check(a, { access, migrations, force });
+    const again = await drift.check(a, { access, migrations, force, connection });
     await applied(a, run, migrations);
     readyWith.set(key, wanted);
     return again === undefined ? {} : { requeueAfterMs: again };
@@ -108,7 +119,39 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
     readyWith.delete(key);
     approvals.forget(key);
     drift.forget(key);
+    resync.forget(key);
+    void deps.releaseSessions?.(key);
     return {};
+  }
+
+  /**
+   * Nothing to run: only the drift check when it is due (on the pool), and
+   * the status written only if that check changed it.
+   */
+  async function quiet(
+    a: Attempt,
+    i: { access: DatabaseAccess; migrations: Migration[]; connection?: ConnectionSource },
+  ): Promise<Result> {
+    const again = await drift.check(a, { ...i, force: false });
+    if (!isDeepStrictEqual(a.st.status, a.obj.status))
+      await deps.statusWriter.write(a.obj, a.st.status);
+    return again === undefined ? {} : { requeueAfterMs: again };
+  }
+
+  /** What the stamp read needs: the run's own database and session start-up, so it shares its pool. */
+  function stampOptions(
+    a: Attempt,
+    access: DatabaseAccess,
+    migrations: Migration[],
+    connection: ConnectionSource | undefined,
+  ) {
+    return {
+      ...runOptions(a.obj, access.url, migrations, deps.appliedBy),
+      tls: access.tls,
+      allowedHosts: deps.allowedDatabaseHosts,
+      signal: a.ctx.signal,
+      connection,
+    };
   }
 
   async function suspend(a: Attempt): Promise<Result> {

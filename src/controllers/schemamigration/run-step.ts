@@ -8,6 +8,7 @@
 import {
   migrate,
   type AppliedMigration,
+  type ConnectionSource,
   type HoldContract,
   type DatabaseAccess,
   type MigrateObserver,
@@ -34,6 +35,8 @@ export interface RunInput {
   /** Nothing the CR was Ready for has changed (a retried connection may leave it Ready). */
   unchanged: boolean;
   exists: SchemaMigrationExists;
+  /** Where the run's session comes from (the pool); absent: a new connection. */
+  connection?: ConnectionSource;
 }
 
 /** How a run ended: its result, or its error with what it planned and applied before. */
@@ -61,6 +64,9 @@ export async function runEngine(
     allowedHosts: deps.allowedDatabaseHosts,
     claim: claimFor(a.obj, i.exists),
     signal: a.ctx.signal,
+    connection: i.connection,
+    // The ledger's stamp as the run leaves it, for the cheap resync (resync-step.ts).
+    stamp: true,
     holdContract: deps.podsNaming && holdContract(deps, a, (w) => (wait = w)),
     repairs: repairs.requests,
     // Under spec.approval the status says Applying only once the plan is approved.

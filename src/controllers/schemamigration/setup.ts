@@ -30,6 +30,7 @@ import {
 } from '../../kube/index.js';
 import type { AllowedHosts } from '../../engine/index.js';
 import type { Logger, OperatorMetrics } from '../../observability/index.js';
+import { holderKey, type DatabasePools } from '../database-pools.js';
 import { annotationsChanged, anyOf, deletionChanged, generationChanged } from '../event-filters.js';
 import { schemaMigrations, secrets as secretsRef } from '../resources.js';
 import { secretKeyReader } from '../secret-reader.js';
@@ -63,6 +64,12 @@ export interface SchemaMigrationSetup {
    * contract migrations wait for the pods it sees. Without it none waits.
    */
   pods?: Informer<GatedPod>;
+  /**
+   * The operator's database pools, shared with the Organization controller:
+   * runs, drift checks and resyncs take a pooled session (a CR holds its
+   * database under its own key). Absent: a new connection each time.
+   */
+  databases?: DatabasePools;
 }
 
 /** The default of `run --reconcile-timeout`. */
@@ -112,6 +119,7 @@ export function setupSchemaMigrations(s: SchemaMigrationSetup): Informer<SchemaM
       return found !== undefined;
     },
     appliedBy: s.appliedBy,
+    ...(s.databases && pooled(s.databases)),
   });
   const controller = new Controller({
     name: 'schemamigration',
@@ -152,6 +160,16 @@ export function setupSchemaMigrations(s: SchemaMigrationSetup): Informer<SchemaM
   for (const informer of references) s.manager.addInformer(informer);
   s.manager.addController(controller);
   return smigs;
+}
+
+/** The reconciler's access to the shared pools: a CR holds its database under its own key. */
+function pooled(databases: DatabasePools) {
+  const holder = (key: string) => holderKey('SchemaMigration', key);
+  return {
+    sessions: (key: string, access: Parameters<DatabasePools['acquire']>[1]) =>
+      databases.acquire(holder(key), access).sessions,
+    releaseSessions: (key: string) => databases.release(holder(key)),
+  };
 }
 
 /** The CRs whose last reconcile was refused because an older CR held their database. */

@@ -56,9 +56,8 @@ describe('the owner recorded beside a ledger (PostgreSQL 18)', () => {
 
   it('claims a ledger written before owners were recorded', async () => {
     await run();
-    expect(
-      await query(url, "SELECT 1 FROM pg_tables WHERE tablename = 'schema_operator_owner'"),
-    ).to.have.length(0);
+    // The owner table is made with the ledger now: an older ledger had none.
+    await query(url, 'DROP TABLE schema_operator_owner');
     await run({ owner: 'platform/api', mayReplace: () => false });
     expect(await owner()).to.equal('platform/api');
   });

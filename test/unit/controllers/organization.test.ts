@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DatabaseRegistry } from '../../../src/controllers/organization/databases.js';
+import { DatabaseRegistry } from '../../../src/controllers/database-pools.js';
 import {
   ADOPTED_ANNOTATION,
   CREATED_LABEL,

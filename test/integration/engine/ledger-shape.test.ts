@@ -1,0 +1,131 @@
+import { expect } from 'chai';
+import type pg from 'pg';
+import {
+  migrate,
+  NEW_CONNECTION_PER_RUN,
+  parseMigration,
+  type ConnectionSource,
+} from '../../../src/engine/index.js';
+import { freshDatabase, query } from '../../support/pg.js';
+
+const noSleep = async () => undefined;
+const a = parseMigration({ name: '001_a.sql', content: 'CREATE TABLE a (id int);' });
+const b = parseMigration({ name: '002_b.sql', content: 'CREATE TABLE b (id int);' });
+
+/** The ledger as releases before the statements checksum and the repairs table made it. */
+const OLD_LEDGER = `
+  CREATE TABLE schema_operator_history (
+    installed_rank integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    version text NOT NULL UNIQUE, name text NOT NULL, checksum text NOT NULL,
+    kind text NOT NULL DEFAULT 'migration' CHECK (kind IN ('migration', 'baseline')),
+    transactional boolean NOT NULL, out_of_order boolean NOT NULL DEFAULT false,
+    applied_by text NOT NULL, started_at timestamptz NOT NULL,
+    finished_at timestamptz NOT NULL DEFAULT clock_timestamp(), execution_ms integer NOT NULL);
+  CREATE TABLE schema_operator_attempts (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, version text NOT NULL, name text NOT NULL,
+    checksum text NOT NULL, status text NOT NULL, statement_index integer, sqlstate text,
+    message text, statement text, line integer, applied_by text NOT NULL,
+    at timestamptz NOT NULL DEFAULT clock_timestamp());`;
+
+/** A connection source that records every query text its sessions run. */
+function recording(): ConnectionSource & { texts: string[] } {
+  const texts: string[] = [];
+  return {
+    texts,
+    async acquire(o) {
+      const c = await NEW_CONNECTION_PER_RUN.acquire(o);
+      const original = c.query.bind(c) as (...args: unknown[]) => unknown;
+      (c as unknown as { query: unknown }).query = (
+        q: string | pg.QueryConfig,
+        ...rest: unknown[]
+      ) => {
+        texts.push(typeof q === 'string' ? q : q.text);
+        return original(q, ...rest);
+      };
+      return c;
+    },
+    release: (c, o) => NEW_CONNECTION_PER_RUN.release(c, o),
+  };
+}
+
+/** DDL on the ledger's own tables, whose names the engine always quotes (the files' DDL is theirs). */
+const ledgerDdl = (t: string) =>
+  /(CREATE\s+(TABLE|SCHEMA)\s+IF\s+NOT\s+EXISTS|ALTER\s+TABLE)\s+"/i.test(t);
+
+describe('the ledger tables and when their DDL runs (PostgreSQL 18)', () => {
+  let url: string;
+  beforeEach(async () => (url = await freshDatabase(18)));
+
+  it('gives an old ledger the statements checksum column and the repairs table on its next write', async () => {
+    await query(url, OLD_LEDGER);
+    await query(
+      url,
+      `INSERT INTO schema_operator_history (version, name, checksum, transactional, applied_by, started_at, execution_ms)
+       VALUES ('001', 'a', $1, true, 'old', now(), 1)`,
+      [a.checksum],
+    );
+    await query(url, 'CREATE TABLE a (id int)');
+    const r = await migrate({ url, migrations: [a, b], sleep: noSleep });
+    expect(r.applied.map((m) => m.version)).to.deep.equal(['002']);
+    const rows = await query<{ version: string; statements_checksum: string | null }>(
+      url,
+      'SELECT version, statements_checksum FROM schema_operator_history ORDER BY installed_rank',
+    );
+    expect(rows[0]).to.deep.equal({ version: '001', statements_checksum: null });
+    const repairs = await query(
+      url,
+      `SELECT column_name FROM information_schema.columns
+        WHERE table_name = 'schema_operator_repairs' ORDER BY ordinal_position`,
+    );
+    expect(repairs.map((c) => c.column_name)).to.deep.equal([
+      'id',
+      'version',
+      'old_checksum',
+      'new_checksum',
+      'old_statements_checksum',
+      'new_statements_checksum',
+      'repaired_by',
+      'reason',
+      'repaired_at',
+    ]);
+  });
+
+  it('runs no DDL when the ledger is at the current shape, even when it applies a file', async () => {
+    await migrate({ url, migrations: [a], sleep: noSleep, claim: { owner: 'x/y' } });
+    const rec = recording();
+    await migrate({
+      url,
+      migrations: [a, b],
+      sleep: noSleep,
+      claim: { owner: 'x/y' },
+      connection: rec,
+    });
+    expect(rec.texts.filter(ledgerDdl).map((t) => t.slice(0, 300))).to.deep.equal([]);
+    expect(rec.texts.filter((t) => /cardinality\(/.test(t))).to.have.length(1);
+  });
+
+  it('runs neither DDL nor the shape query on a run with nothing to do', async () => {
+    await migrate({ url, migrations: [a], sleep: noSleep, claim: { owner: 'x/y' } });
+    const rec = recording();
+    await migrate({
+      url,
+      migrations: [a],
+      sleep: noSleep,
+      claim: { owner: 'x/y' },
+      connection: rec,
+    });
+    expect(rec.texts.filter((t) => ledgerDdl(t) || /cardinality\(/.test(t))).to.deep.equal([]);
+  });
+
+  it('runs the DDL in one round trip for a new ledger', async () => {
+    const rec = recording();
+    await migrate({
+      url,
+      migrations: [a],
+      sleep: noSleep,
+      claim: { owner: 'x/y' },
+      connection: rec,
+    });
+    expect(rec.texts.filter(ledgerDdl)).to.have.length(1);
+  });
+});
