@@ -51,7 +51,11 @@ describe('the ledger stamp of a resync (PostgreSQL 18)', () => {
     );
     expect(c.texts).to.have.length(1);
     // A repair (or a hand edit) of a checksum is a change.
-    await query(url, "UPDATE schema_operator_history SET checksum = 'x'");
+    // Both checksums: with the statements checksum intact it would be a comments-only edit.
+    await query(
+      url,
+      "UPDATE schema_operator_history SET checksum = 'x', statements_checksum = 'y'",
+    );
     const repaired = await readLedgerStamp({ url, migrations: [a] });
     expect(repaired).not.to.equal(run.stamp);
     const next = await migrate({ url, migrations: [a, b], sleep: noSleep, stamp: true }).catch(
