@@ -22,17 +22,21 @@
  * the benchmark's watches, under any "all Ready".
  *
  * BENCH_FLEET_SIZES (default 500,1000,2500,5000), BENCH_FLEET_SMIGS (200),
- * BENCH_FLEET_ONLY (label fragments, e.g. `workers 1,shards`) and
+ * BENCH_FLEET_ONLY (label fragments, e.g. `workers 1,shards`, or split on
+ * `;` when it holds one: `5000 orgs, workers 4;no operator`) and
  * BENCH_FLEET_PLOT (the PNG's path; the raw results go next to it as .json)
- * override the defaults. BENCH_FLEET_BASELINE names another checkout with a
+ * override the defaults. BENCH_FLEET_BASELINE (or BENCH_BASELINE) names another checkout with a
  * built `dist/`: each configuration then runs with that build's operator
  * too, just before this one's, and a table of ratios (this / baseline) is
  * printed. BENCH_FLEET_NODE_ARGS (space-separated) go to the operator
- * processes' node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+ * processes' node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`;
+ * BENCH_FLEET_THIS_NODE_ARGS to this build's only (with BENCH_FLEET_BASELINE
+ * naming this same checkout: a V8 flag against none, in one run).
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { buildOf } from './baseline.js';
 import { lineChartPng } from './plot.js';
 import { runFleet, type FleetConfig, type FleetResult } from './fleet-run.js';
 import { createDatabase, dropDatabase, withClient, type BenchContext } from './context.js';
@@ -47,20 +51,41 @@ const PLOT =
   process.env.BENCH_FLEET_PLOT ??
   resolve(import.meta.dirname, '..', '..', '..', 'docs', 'img', 'fleet-convergence.png');
 
-/** Only configurations whose label contains one of these (comma-separated); all when unset. */
-const ONLY = process.env.BENCH_FLEET_ONLY?.split(',').map((s) => s.trim());
+/** Only configurations whose label contains one of these fragments; all when unset. */
+const ONLY = onlyFragments(process.env.BENCH_FLEET_ONLY);
+/**
+ * BENCH_FLEET_ONLY's fragments: split on `;` when it has one (labels hold
+ * commas: `5000 orgs, workers 4;no operator`), else on commas as before.
+ */
+export function onlyFragments(text: string | undefined): string[] | undefined {
+  if (!text) return undefined;
+  return text
+    .split(text.includes(';') ? ';' : ',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 /** Another checkout whose build runs each configuration too. */
-const BASELINE = process.env.BENCH_FLEET_BASELINE;
-const NODE_ARGS = process.env.BENCH_FLEET_NODE_ARGS?.split(' ').filter(Boolean);
+const BASELINE = process.env.BENCH_FLEET_BASELINE ?? process.env.BENCH_BASELINE;
+const words = (text: string | undefined) => text?.split(' ').filter(Boolean) ?? [];
+const NODE_ARGS = words(process.env.BENCH_FLEET_NODE_ARGS);
+const THIS_NODE_ARGS = words(process.env.BENCH_FLEET_THIS_NODE_ARGS);
 const THIS = 'this';
 
 /** Every configuration (or those BENCH_FLEET_ONLY names), in the order run. */
 export function configurations(
-  o: { sizes: number[]; only?: string[]; baseline?: string; nodeArgs?: string[] } = {
+  o: {
+    sizes: number[];
+    only?: string[];
+    baseline?: string;
+    nodeArgs?: string[];
+    thisNodeArgs?: string[];
+  } = {
     sizes: SIZES,
     only: ONLY,
     baseline: BASELINE,
     nodeArgs: NODE_ARGS,
+    thisNodeArgs: THIS_NODE_ARGS,
   },
 ): FleetConfig[] {
   const max = Math.max(...o.sizes);
@@ -72,9 +97,7 @@ export function configurations(
     { label: `${max} orgs, 2 shards, workers 4`, orgs: max, workers: 4, shards: 2 },
   ];
   const chosen = o.only ? all.filter((c) => o.only!.some((f) => c.label.includes(f))) : all;
-  const builds = o.baseline
-    ? [{ name: 'baseline', cli: join(o.baseline, 'dist', 'src', 'cli', 'main.js') }, { name: THIS }]
-    : [{ name: THIS }];
+  const builds = o.baseline ? [buildOf(o.baseline), { name: THIS }] : [{ name: THIS }];
   return chosen.flatMap((c) =>
     c.shards === 0
       ? [c]
@@ -82,7 +105,7 @@ export function configurations(
           ...c,
           label: o.baseline ? `${c.label} [${build.name}]` : c.label,
           build,
-          nodeArgs: o.nodeArgs,
+          nodeArgs: [...(o.nodeArgs ?? []), ...(build.name === THIS ? (o.thisNodeArgs ?? []) : [])],
         })),
   );
 }
