@@ -5,7 +5,9 @@
  * too, just before this one's, on the same machine in the same minutes. On a
  * shared, noisy machine only such a ratio means anything.
  */
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parse } from 'yaml';
 import { CLI } from '../support/cli.js';
 import { markdownTable, ratio } from './table.js';
 
@@ -56,4 +58,39 @@ export function sideBySide(baseline: string[][], current: string[][]): string {
     return [measure, bv, cv, Number.isFinite(r) ? ratio(r) : '', c?.[2] ?? b?.[2] ?? ''];
   });
   return markdownTable(['measure', 'baseline', 'this', 'ratio', 'goal'], rows);
+}
+
+/** The checkout a build's entry point belongs to (`<checkout>/dist/src/cli/main.js`). */
+export function checkoutOf(cli: string): string {
+  return resolve(dirname(cli), '..', '..', '..');
+}
+
+/**
+ * The node flags the checkout's Deployment (`manifests/deployment.yaml`)
+ * runs the operator with, from its `NODE_OPTIONS`: the benchmarks run each
+ * build's operator the way that build is deployed, so a V8 flag measured
+ * here is the one the image gets. None when the file or variable is absent.
+ */
+export function deploymentNodeFlags(checkout: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(join(checkout, 'manifests', 'deployment.yaml'), 'utf8');
+  } catch {
+    return [];
+  }
+  const deployment = parse(text) as {
+    spec?: {
+      template?: {
+        spec?: { containers?: Array<{ env?: Array<{ name: string; value?: string }> }> };
+      };
+    };
+  };
+  const env = deployment.spec?.template?.spec?.containers?.[0]?.env ?? [];
+  const value = env.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
+  return value.split(' ').filter(Boolean);
+}
+
+/** The node flags of `build`'s operator: its Deployment's. */
+export function buildNodeFlags(build: Build): string[] {
+  return deploymentNodeFlags(checkoutOf(build.cli));
 }

@@ -36,7 +36,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { buildOf } from './baseline.js';
+import { buildNodeFlags, buildOf, THIS_BUILD } from './baseline.js';
 import { lineChartPng } from './plot.js';
 import { runFleet, type FleetConfig, type FleetResult } from './fleet-run.js';
 import { createDatabase, dropDatabase, withClient, type BenchContext } from './context.js';
@@ -70,7 +70,7 @@ const BASELINE = process.env.BENCH_FLEET_BASELINE ?? process.env.BENCH_BASELINE;
 const words = (text: string | undefined) => text?.split(' ').filter(Boolean) ?? [];
 const NODE_ARGS = words(process.env.BENCH_FLEET_NODE_ARGS);
 const THIS_NODE_ARGS = words(process.env.BENCH_FLEET_THIS_NODE_ARGS);
-const THIS = 'this';
+const THIS = THIS_BUILD.name;
 
 /** Every configuration (or those BENCH_FLEET_ONLY names), in the order run. */
 export function configurations(
@@ -97,7 +97,7 @@ export function configurations(
     { label: `${max} orgs, 2 shards, workers 4`, orgs: max, workers: 4, shards: 2 },
   ];
   const chosen = o.only ? all.filter((c) => o.only!.some((f) => c.label.includes(f))) : all;
-  const builds = o.baseline ? [buildOf(o.baseline), { name: THIS }] : [{ name: THIS }];
+  const builds = o.baseline ? [buildOf(o.baseline), THIS_BUILD] : [THIS_BUILD];
   return chosen.flatMap((c) =>
     c.shards === 0
       ? [c]
@@ -105,7 +105,12 @@ export function configurations(
           ...c,
           label: o.baseline ? `${c.label} [${build.name}]` : c.label,
           build,
-          nodeArgs: [...(o.nodeArgs ?? []), ...(build.name === THIS ? (o.thisNodeArgs ?? []) : [])],
+          // Each build runs as its Deployment runs it (NODE_OPTIONS), then the variables' flags.
+          nodeArgs: [
+            ...buildNodeFlags(build),
+            ...(o.nodeArgs ?? []),
+            ...(build.name === THIS ? (o.thisNodeArgs ?? []) : []),
+          ],
         })),
   );
 }

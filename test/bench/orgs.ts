@@ -14,7 +14,7 @@ import { CLI } from '../support/cli.js';
 import { withDatabase, type BenchContext } from './context.js';
 import { isReady, until } from '../support/poll.js';
 import { withBenchCluster, type BenchCluster } from './harness.js';
-import { builds, sideBySide, type Build } from './baseline.js';
+import { builds, checkoutOf, deploymentNodeFlags, sideBySide, type Build } from './baseline.js';
 import { markdownTable } from './table.js';
 
 /** Organizations applied at once. */
@@ -114,7 +114,11 @@ export function spawnOperator(
   const operator = spawn(
     process.execPath,
     [
+      // As its Deployment runs it (NODE_OPTIONS); BENCH_OPERATOR_HEAP_MB's cap overrides.
+      ...deploymentNodeFlags(checkoutOf(cli)),
       ...(heapMb ? [`--max-old-space-size=${heapMb}`] : []),
+      // E.g. `--heap-prof --heap-prof-dir=DIR` to see where the memory goes.
+      ...(process.env.BENCH_OPERATOR_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
       cli,
       'run',
       '--kubeconfig',

@@ -1,6 +1,12 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { builds, sideBySide, THIS_BUILD } from '../../bench/baseline.js';
+import {
+  builds,
+  checkoutOf,
+  deploymentNodeFlags,
+  sideBySide,
+  THIS_BUILD,
+} from '../../bench/baseline.js';
 import { configurations, onlyFragments } from '../../bench/fleet.js';
 
 describe('benchmark baselines', () => {
@@ -53,7 +59,14 @@ describe('benchmark baselines', () => {
     expect(labels).to.deep.equal([
       '5000 orgs, no operator -',
       `5000 orgs, workers 4 [baseline] ${join('/src/main', 'dist', 'src', 'cli', 'main.js')}`,
-      '5000 orgs, workers 4 [this] -',
+      `5000 orgs, workers 4 [this] ${THIS_BUILD.cli}`,
     ]);
+  });
+
+  it("runs each build's operator with its Deployment's NODE_OPTIONS flags", () => {
+    const checkout = checkoutOf(THIS_BUILD.cli);
+    expect(checkoutOf(join('/src/main', 'dist', 'src', 'cli', 'main.js'))).to.equal('/src/main');
+    expect(deploymentNodeFlags(checkout)).to.include('--max-semi-space-size=2');
+    expect(deploymentNodeFlags('/no/such/checkout')).to.deep.equal([]);
   });
 });
