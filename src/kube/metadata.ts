@@ -70,6 +70,6 @@ export function withoutBookkeeping<T extends KubeObject>(o: T): T {
  * labels and annotations too (Namespaces: their owner and class policy live
  * there): kind, apiVersion and the metadata without its bookkeeping.
  */
-export function metadataOnly(o: PartialObjectMetadata): PartialObjectMetadata {
+export function metadataWithoutBookkeeping(o: PartialObjectMetadata): PartialObjectMetadata {
   return { apiVersion: o.apiVersion, kind: o.kind, metadata: leanMetadata(o.metadata) };
 }

@@ -26,7 +26,7 @@ import {
   Controller,
   Informer,
   metadataClient,
-  metadataOnly,
+  metadataWithoutBookkeeping,
   objectKey,
   withoutBookkeeping,
   type EventRecorder,
@@ -147,7 +147,7 @@ export function setupOrganizations(s: OrganizationSetup): OrganizationWiring {
   // status never cross the wire, and every tenant namespace costs its metadata alone.
   const namespaces = new Informer<KubeObject>({
     client: nsMetadata,
-    transform: metadataOnly,
+    transform: metadataWithoutBookkeeping,
     logger: s.logger,
     metrics: s.metrics,
   });

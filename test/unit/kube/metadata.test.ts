@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import {
   identityOnly,
   LAST_APPLIED_ANNOTATION,
-  metadataOnly,
+  metadataWithoutBookkeeping,
   withoutBookkeeping,
 } from '../../../src/kube/metadata.js';
 import type { KubeObject } from '../../../src/kube/resource-client.js';
@@ -64,9 +64,9 @@ describe('informer transforms (kube/metadata)', () => {
     expect(withoutBookkeeping(o).metadata).to.deep.equal({ name: 'x', annotations: {} });
   });
 
-  it('metadataOnly keeps the metadata a namespace owner check reads, and nothing else', () => {
+  it('metadataWithoutBookkeeping keeps the metadata a namespace owner check reads, and nothing else', () => {
     const ns = { ...served(), kind: 'PartialObjectMetadata' };
-    const lean = metadataOnly(ns);
+    const lean = metadataWithoutBookkeeping(ns);
     expect(lean).to.deep.equal({
       apiVersion: ns.apiVersion,
       kind: 'PartialObjectMetadata',
