@@ -29,7 +29,7 @@
  * built `dist/`: each configuration then runs with that build's operator
  * too, just before this one's, and a table of ratios (this / baseline) is
  * printed. BENCH_FLEET_NODE_ARGS (space-separated) go to the operator
- * processes' node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`;
+ * processes' node, e.g. `--cpu-prof --cpu-prof-dir=DIR`;
  * BENCH_FLEET_THIS_NODE_ARGS to this build's only (with BENCH_FLEET_BASELINE
  * naming this same checkout: a V8 flag against none, in one run).
  */
@@ -296,7 +296,10 @@ export async function fleetBenchmark(ctx: BenchContext): Promise<string> {
       // Kept as it comes, so an interrupted run still leaves its curves (BENCH_FLEET_PLOT + .json).
       writeFileSync(
         `${PLOT}.json`,
-        JSON.stringify(results.map((x) => ({ ...x, config: x.config }))),
+        // The build by name only: its entry point is a path of the machine that ran it.
+        JSON.stringify(
+          results.map((x) => ({ ...x, config: { ...x.config, build: x.config.build?.name } })),
+        ),
       );
       await eachLimited(dbs, 8, (db) => resetDatabase(ctx, db));
     }
