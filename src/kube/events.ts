@@ -117,11 +117,11 @@ export class KubeEventRecorder implements EventRecorder {
     this.prune(now);
     try {
       const prior = this.seen.get(key);
-      if (prior && (await this.bump(prior, now))) return;
+      if (prior && (await this.bump(prior, now))) return this.touch(key, prior);
       const created = await this.opts.client.create(
         this.event(obj, namespace, type, reason, note, now),
       );
-      this.seen.set(key, { name: created.metadata.name ?? '', namespace, count: 1, last: now });
+      this.touch(key, { name: created.metadata.name ?? '', namespace, count: 1, last: now });
     } catch (err) {
       this.log.warn('could not record an event', {
         error: err,
@@ -148,9 +148,24 @@ export class KubeEventRecorder implements EventRecorder {
     return true;
   }
 
+  /**
+   * Remembers `s` under `key` as the most recent: `seen` is kept in the
+   * order of last use (a Map iterates in insertion order), so pruning stops
+   * at the first entry still inside the window instead of scanning them all
+   * on every event (thousands of orgs, each with its own key, made every
+   * record a full scan).
+   */
+  private touch(key: string, s: Seen): void {
+    this.seen.delete(key);
+    this.seen.set(key, s);
+  }
+
   private prune(now: number): void {
     const window = this.opts.aggregateWindowMs ?? 600_000;
-    for (const [k, s] of this.seen) if (now - s.last > window) this.seen.delete(k);
+    for (const [k, s] of this.seen) {
+      if (now - s.last <= window) break;
+      this.seen.delete(k);
+    }
   }
 
   private event(

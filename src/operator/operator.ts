@@ -27,6 +27,7 @@ import {
   type KubeClient,
   type KubeObject,
   type LeaseObject,
+  withoutBookkeeping,
   type SignalSource,
   type StopCause,
 } from '../kube/index.js';
@@ -197,6 +198,8 @@ function unselectedMigrations(
   const informer = new Informer<SchemaMigration>({
     client: s.client.resource<SchemaMigration>(schemaMigrations),
     namespace,
+    // Both controllers read spec, status and metadata; never managedFields or last-applied.
+    transform: withoutBookkeeping,
     logger: s.logger,
     metrics: s.metrics,
   });

@@ -38,8 +38,12 @@ export interface FleetConfig {
   orgs: number;
   /** `--workers`: concurrent SchemaMigration reconciles, so concurrent migrations. */
   workers: number;
-  /** 1, or 2 for `--selector shard=a` and `shard=b`. */
+  /** 1, or 2 for `--selector shard=a` and `shard=b`; 0 runs no operator (the API's floor). */
   shards: number;
+  /** The build measured: `this`, or `baseline` with the entry point of that build. */
+  build?: { name: string; cli?: string };
+  /** Flags for the operator processes' node (`BENCH_FLEET_NODE_ARGS`, e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
 }
 
 /** What one shard wrote. */
@@ -108,6 +112,33 @@ function curve(times: Iterable<number>, t0: number): Array<[number, number]> {
   return out;
 }
 
+/**
+ * A run with no operator: the time the benchmark needs to create every
+ * object and hear of it on its watches, the floor under any "all Ready".
+ */
+function floorResult(
+  config: FleetConfig,
+  objects: number,
+  t0: number,
+  cpu0: NodeJS.CpuUsage,
+): FleetResult {
+  const readyMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    config,
+    objects,
+    readyMs,
+    smigReadyMs: readyMs,
+    requests: 0,
+    writes: 0,
+    byRequest: {},
+    usage: [],
+    devclusterCpuSeconds: (cpu.user + cpu.system) / 1e6,
+    series: [],
+    writtenByBoth: 0,
+  };
+}
+
 const shardName = (i: number) => String.fromCharCode(97 + i);
 
 /** Runs one configuration against the databases `dbs` (one per SchemaMigration). */
@@ -140,6 +171,8 @@ async function startShards(cluster: BenchCluster, config: FleetConfig): Promise<
       kubeconfigPath: path,
       leaderElect: true,
       logLevel: 'info',
+      cli: config.build?.cli,
+      nodeArgs: config.nodeArgs,
       extraArgs: [
         '--workers',
         String(config.workers),
@@ -249,6 +282,7 @@ async function measure(
       createAll(client.resource(schemaMigrations), smigs, CONCURRENCY / 4),
       createAll(client.resource(organizations), orgs, CONCURRENCY),
     ]);
+    if (config.shards === 0) return floorResult(config, orgs.length + smigs.length, t0, cpu0);
     await until(
       `${config.label}: all Ready`,
       TIMEOUT_MS,

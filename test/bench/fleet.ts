@@ -17,14 +17,26 @@
  * sharded run the orgs written by both shards (must be none). The
  * convergence curves go to docs/img/fleet-convergence.png.
  *
+ * The floor: the same objects created with no operator running (`no
+ * operator`), the time the API (the devcluster) needs to take them and tell
+ * the benchmark's watches, under any "all Ready".
+ *
  * BENCH_FLEET_SIZES (default 500,1000,2500,5000), BENCH_FLEET_SMIGS (200),
- * BENCH_FLEET_ONLY (label fragments, e.g. `workers 1,shards`) and
+ * BENCH_FLEET_ONLY (label fragments, e.g. `workers 1,shards`, or split on
+ * `;` when it holds one: `5000 orgs, workers 4;no operator`) and
  * BENCH_FLEET_PLOT (the PNG's path; the raw results go next to it as .json)
- * override the defaults.
+ * override the defaults. BENCH_FLEET_BASELINE (or BENCH_BASELINE) names another checkout with a
+ * built `dist/`: each configuration then runs with that build's operator
+ * too, just before this one's, and a table of ratios (this / baseline) is
+ * printed. BENCH_FLEET_NODE_ARGS (space-separated) go to the operator
+ * processes' node, e.g. `--cpu-prof --cpu-prof-dir=DIR`;
+ * BENCH_FLEET_THIS_NODE_ARGS to this build's only (with BENCH_FLEET_BASELINE
+ * naming this same checkout: a V8 flag against none, in one run).
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { buildNodeFlags, buildOf, THIS_BUILD } from './baseline.js';
 import { lineChartPng } from './plot.js';
 import { runFleet, type FleetConfig, type FleetResult } from './fleet-run.js';
 import { createDatabase, dropDatabase, withClient, type BenchContext } from './context.js';
@@ -39,19 +51,68 @@ const PLOT =
   process.env.BENCH_FLEET_PLOT ??
   resolve(import.meta.dirname, '..', '..', '..', 'docs', 'img', 'fleet-convergence.png');
 
-/** Only configurations whose label contains one of these (comma-separated); all when unset. */
-const ONLY = process.env.BENCH_FLEET_ONLY?.split(',').map((s) => s.trim());
+/** Only configurations whose label contains one of these fragments; all when unset. */
+const ONLY = onlyFragments(process.env.BENCH_FLEET_ONLY);
+/**
+ * BENCH_FLEET_ONLY's fragments: split on `;` when it has one (labels hold
+ * commas: `5000 orgs, workers 4;no operator`), else on commas as before.
+ */
+export function onlyFragments(text: string | undefined): string[] | undefined {
+  if (!text) return undefined;
+  return text
+    .split(text.includes(';') ? ';' : ',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** Another checkout whose build runs each configuration too. */
+const BASELINE = process.env.BENCH_FLEET_BASELINE ?? process.env.BENCH_BASELINE;
+const words = (text: string | undefined) => text?.split(' ').filter(Boolean) ?? [];
+const NODE_ARGS = words(process.env.BENCH_FLEET_NODE_ARGS);
+const THIS_NODE_ARGS = words(process.env.BENCH_FLEET_THIS_NODE_ARGS);
+const THIS = THIS_BUILD.name;
 
 /** Every configuration (or those BENCH_FLEET_ONLY names), in the order run. */
-function configurations(): FleetConfig[] {
-  const max = Math.max(...SIZES);
+export function configurations(
+  o: {
+    sizes: number[];
+    only?: string[];
+    baseline?: string;
+    nodeArgs?: string[];
+    thisNodeArgs?: string[];
+  } = {
+    sizes: SIZES,
+    only: ONLY,
+    baseline: BASELINE,
+    nodeArgs: NODE_ARGS,
+    thisNodeArgs: THIS_NODE_ARGS,
+  },
+): FleetConfig[] {
+  const max = Math.max(...o.sizes);
   const all: FleetConfig[] = [
-    ...SIZES.map((orgs) => ({ label: `${orgs} orgs, workers 4`, orgs, workers: 4, shards: 1 })),
+    { label: `${max} orgs, no operator`, orgs: max, workers: 0, shards: 0 },
+    ...o.sizes.map((orgs) => ({ label: `${orgs} orgs, workers 4`, orgs, workers: 4, shards: 1 })),
     { label: `${max} orgs, workers 2`, orgs: max, workers: 2, shards: 1 },
     { label: `${max} orgs, workers 1`, orgs: max, workers: 1, shards: 1 },
     { label: `${max} orgs, 2 shards, workers 4`, orgs: max, workers: 4, shards: 2 },
   ];
-  return ONLY ? all.filter((c) => ONLY.some((o) => c.label.includes(o))) : all;
+  const chosen = o.only ? all.filter((c) => o.only!.some((f) => c.label.includes(f))) : all;
+  const builds = o.baseline ? [buildOf(o.baseline), THIS_BUILD] : [THIS_BUILD];
+  return chosen.flatMap((c) =>
+    c.shards === 0
+      ? [c]
+      : builds.map((build) => ({
+          ...c,
+          label: o.baseline ? `${c.label} [${build.name}]` : c.label,
+          build,
+          // Each build runs as its Deployment runs it (NODE_OPTIONS), then the variables' flags.
+          nodeArgs: [
+            ...buildNodeFlags(build),
+            ...(o.nodeArgs ?? []),
+            ...(build.name === THIS ? (o.thisNodeArgs ?? []) : []),
+          ],
+        })),
+  );
 }
 
 /** Empties a database between runs (faster than a new one). */
@@ -118,7 +179,10 @@ function resultsTable(results: FleetResult[]): string {
 
 /** How cost grows with the fleet: per-object figures and their ratio to the smallest run. */
 function scalingTable(results: FleetResult[]): string {
-  const runs = results.filter((r) => r.config.shards === 1 && r.config.workers === 4);
+  const runs = results.filter(
+    (r) =>
+      r.config.shards === 1 && r.config.workers === 4 && (r.config.build?.name ?? THIS) === THIS,
+  );
   const base = runs[0];
   if (!base) return '';
   const per = (r: FleetResult) => ({
@@ -157,6 +221,50 @@ function scalingTable(results: FleetResult[]): string {
   );
 }
 
+/** This build against the baseline, per configuration run with both: this / baseline. */
+function baselineTable(results: FleetResult[]): string {
+  const base = new Map(
+    results
+      .filter((r) => r.config.build?.name === 'baseline')
+      .map((r) => [r.config.label.replace(' [baseline]', ''), r]),
+  );
+  const rows = results.flatMap((r) => {
+    const label = r.config.label.replace(` [${THIS}]`, '');
+    const b = base.get(label);
+    if (!b || r === b) return [];
+    const rss = (x: FleetResult) => Math.max(...x.usage.map((u) => u.peakRssMiB));
+    const cpu = (x: FleetResult) => sum(x.usage.map((u) => u.cpuSeconds));
+    return [
+      [
+        label,
+        `${sec(b.readyMs)} -> ${sec(r.readyMs)}`,
+        ratio(r.readyMs / b.readyMs),
+        `${rss(b).toFixed(0)} -> ${rss(r).toFixed(0)}`,
+        ratio(rss(r) / rss(b)),
+        `${cpu(b).toFixed(1)} -> ${cpu(r).toFixed(1)}`,
+        ratio(cpu(r) / cpu(b)),
+        `${(b.requests / b.objects).toFixed(2)} -> ${(r.requests / r.objects).toFixed(2)}`,
+        ratio(r.requests / b.requests),
+      ],
+    ];
+  });
+  if (rows.length === 0) return '';
+  return markdownTable(
+    [
+      'configuration',
+      'all Ready s',
+      'ratio',
+      'peak RSS MiB (largest process)',
+      'ratio',
+      'operator CPU s',
+      'ratio',
+      'API req/object',
+      'ratio',
+    ],
+    rows,
+  );
+}
+
 /** The sharded run: who wrote what. */
 function shardTable(results: FleetResult[]): string {
   return markdownTable(
@@ -188,7 +296,10 @@ export async function fleetBenchmark(ctx: BenchContext): Promise<string> {
       // Kept as it comes, so an interrupted run still leaves its curves (BENCH_FLEET_PLOT + .json).
       writeFileSync(
         `${PLOT}.json`,
-        JSON.stringify(results.map((x) => ({ ...x, config: x.config }))),
+        // The build by name only: its entry point is a path of the machine that ran it.
+        JSON.stringify(
+          results.map((x) => ({ ...x, config: { ...x.config, build: x.config.build?.name } })),
+        ),
       );
       await eachLimited(dbs, 8, (db) => resetDatabase(ctx, db));
     }
@@ -198,7 +309,9 @@ export async function fleetBenchmark(ctx: BenchContext): Promise<string> {
         title: `Organizations Ready over time (${SMIGS} SchemaMigrations, 2-core machine)`,
         xLabel: 'seconds since the first create',
         yLabel: 'Organizations Ready',
-        series: results.map((r) => ({ label: r.config.label, points: r.series })),
+        series: results
+          .filter((r) => r.series.length > 0)
+          .map((r) => ({ label: r.config.label, points: r.series })),
       }),
     );
     console.error(`fleet: plot written to ${PLOT}`);
@@ -207,6 +320,8 @@ export async function fleetBenchmark(ctx: BenchContext): Promise<string> {
       `${SMIGS} SchemaMigrations (one database each, 3 inline migrations), orgs created at once.`,
       '',
       resultsTable(results),
+      '',
+      baselineTable(results),
       '',
       scalingTable(results),
       '',

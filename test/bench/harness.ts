@@ -21,6 +21,8 @@ import {
   type ResourceClient,
 } from '../../src/kube/index.js';
 import { OperatorProcess, type OperatorProcessOptions } from '../support/operator.js';
+import { CLI } from '../support/cli.js';
+import { checkoutOf, deploymentNodeFlags } from './baseline.js';
 import { scratchDir, type BenchContext } from './context.js';
 
 /** How to start an operator of a bench cluster: its kubeconfig defaults to the cluster's. */
@@ -91,7 +93,12 @@ export async function withBenchCluster<T>(
         namespaced: plural !== 'namespaces',
       });
     const operator = (o: BenchOperatorOptions = {}) => {
-      const op = new OperatorProcess({ kubeconfigPath, ...o });
+      // As the Deployment runs it: its NODE_OPTIONS flags (baseline.ts), unless given others.
+      const op = new OperatorProcess({
+        kubeconfigPath,
+        nodeArgs: deploymentNodeFlags(checkoutOf(CLI)),
+        ...o,
+      });
       operators.push(op);
       return op;
     };

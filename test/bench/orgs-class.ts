@@ -12,6 +12,7 @@ import { withDatabase, type BenchContext } from './context.js';
 import { withBenchCluster, type BenchCluster } from './harness.js';
 import { forcedRelist, peakRssMb, seed, spawnOperator, sum, writes } from './orgs.js';
 import { isReady, until } from '../support/poll.js';
+import { builds, sideBySide, type Build } from './baseline.js';
 import { markdownTable } from './table.js';
 
 const COUNT = Number(process.env.BENCH_ORGS ?? 2000);
@@ -52,8 +53,17 @@ const policyApplied = (o: Obj, generation?: number) =>
   o.status?.conditions?.some((c) => c.type === 'PolicyApplied' && c.status === 'True') === true &&
   (generation === undefined || o.status.classGeneration === generation);
 
-/** Runs the benchmark and returns its table. */
+/** Runs the benchmark (once per build: `BENCH_BASELINE`, baseline.ts) and returns its table. */
 export async function orgsClassBenchmark(ctx: BenchContext): Promise<string> {
+  const runs: string[][][] = [];
+  for (const build of builds()) runs.push(await orgsClassRun(ctx, build));
+  return runs.length === 2
+    ? sideBySide(runs[0]!, runs[1]!)
+    : markdownTable(['measure', 'value', 'goal'], runs[0]!);
+}
+
+/** One run of the benchmark with the operator of `build`: the table's rows. */
+async function orgsClassRun(ctx: BenchContext, build: Build): Promise<string[][]> {
   return withDatabase(ctx, 'orgs_class', (db) =>
     withBenchCluster(ctx, { name: 'orgs-class' }, async (cluster) => {
       await seed(cluster, ctx.server.url(db));
@@ -66,17 +76,21 @@ export async function orgsClassBenchmark(ctx: BenchContext): Promise<string> {
         },
         spec: classSpec('20'),
       } as Obj);
-      const operator = spawnOperator(cluster.kubeconfigPath, undefined, [
-        '--bindable-cluster-roles',
-        'edit,view',
-      ]);
+      const operator = spawnOperator(
+        cluster.kubeconfigPath,
+        undefined,
+        ['--bindable-cluster-roles', 'edit,view'],
+        build.cli,
+      );
       try {
         const applied = await applyOrgs(cluster);
         const relist = await forcedRelist(cluster);
         const change = await classChange(cluster);
         const rss = peakRssMb(operator.pid);
-        console.error(`orgs-class: ${JSON.stringify({ ...applied, ...relist, ...change, rss })}`);
-        return table(applied, relist, change, rss);
+        console.error(
+          `orgs-class [${build.name}]: ${JSON.stringify({ ...applied, ...relist, ...change, rss })}`,
+        );
+        return rows(applied, relist, change, rss);
       } catch (err) {
         console.error(`orgs-class: operator stderr tail:\n${operator.stderrTail()}`);
         throw err;
@@ -160,7 +174,7 @@ async function classChange({ client, dc }: BenchCluster) {
   return { changeMs, classStatusMs, changeWrites };
 }
 
-function table(
+function rows(
   {
     appliedMs,
     readyMs,
@@ -173,12 +187,12 @@ function table(
     changeWrites,
   }: { changeMs: number; classStatusMs: number; changeWrites: Record<string, number> },
   rss: number,
-): string {
+): string[][] {
   const perOrg = (counts: Record<string, number>) =>
     Object.entries(counts)
       .sort()
       .map(([k, n]) => [`  ${k}`, (n / COUNT).toFixed(2), '']);
-  const rows = [
+  return [
     ['organizations applied (own namespace each, default class)', String(COUNT), ''],
     ['all created (client side)', `${(appliedMs / 1000).toFixed(1)} s`, ''],
     ['all Ready with the policy applied', `${(readyMs / 1000).toFixed(1)} s`, ''],
@@ -192,5 +206,4 @@ function table(
     ...perOrg(changeWrites),
     ['operator peak RSS (VmHWM)', `${rss.toFixed(0)} MB`, ''],
   ];
-  return markdownTable(['measure', 'value', 'goal'], rows);
 }

@@ -14,6 +14,7 @@ import { CLI } from '../support/cli.js';
 import { withDatabase, type BenchContext } from './context.js';
 import { isReady, until } from '../support/poll.js';
 import { withBenchCluster, type BenchCluster } from './harness.js';
+import { builds, checkoutOf, deploymentNodeFlags, sideBySide, type Build } from './baseline.js';
 import { markdownTable } from './table.js';
 
 /** Organizations applied at once. */
@@ -50,20 +51,29 @@ export function peakRssMb(pid: number): number {
   return Number(line?.replace(/\D+/g, '') ?? 0) / 1024;
 }
 
-/** Runs the benchmark and returns its table. */
+/** Runs the benchmark (once per build: `BENCH_BASELINE`, baseline.ts) and returns its table. */
 export async function orgsBenchmark(ctx: BenchContext): Promise<string> {
+  const runs: string[][][] = [];
+  for (const build of builds()) runs.push(await orgsRun(ctx, build));
+  return runs.length === 2 ? sideBySide(runs[0]!, runs[1]!) : markdownTable(HEADER, runs[0]!);
+}
+
+/** One run of the benchmark with the operator of `build`: the table's rows. */
+async function orgsRun(ctx: BenchContext, build: Build): Promise<string[][]> {
   return withDatabase(ctx, 'orgs', (db) =>
     withBenchCluster(ctx, { name: 'orgs' }, async (cluster) => {
       await seed(cluster, ctx.server.url(db));
       const heapMb = process.env.BENCH_OPERATOR_HEAP_MB;
-      const operator = spawnOperator(cluster.kubeconfigPath, heapMb);
+      const operator = spawnOperator(cluster.kubeconfigPath, heapMb, [], build.cli);
       try {
         const applied = await applyOrgs(cluster);
         const relist = await forcedRelist(cluster);
         const rss = peakRssMb(operator.pid);
         const { byOperator, readyMs } = applied;
-        console.error(`orgs: ${JSON.stringify({ byOperator, ...relist, rss, readyMs })}`);
-        return table(applied, relist, rss, heapMb);
+        console.error(
+          `orgs [${build.name}]: ${JSON.stringify({ byOperator, ...relist, rss, readyMs })}`,
+        );
+        return rows(applied, relist, rss, heapMb);
       } catch (err) {
         console.error(`orgs: operator stderr tail:\n${operator.stderrTail()}`);
         throw err;
@@ -99,12 +109,17 @@ export function spawnOperator(
   kubeconfigPath: string,
   heapMb: string | undefined,
   extraArgs: readonly string[] = [],
+  cli = CLI,
 ) {
   const operator = spawn(
     process.execPath,
     [
+      // As its Deployment runs it (NODE_OPTIONS); BENCH_OPERATOR_HEAP_MB's cap overrides.
+      ...deploymentNodeFlags(checkoutOf(cli)),
       ...(heapMb ? [`--max-old-space-size=${heapMb}`] : []),
-      CLI,
+      // E.g. `--heap-prof --heap-prof-dir=DIR` to see where the memory goes.
+      ...(process.env.BENCH_OPERATOR_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      cli,
       'run',
       '--kubeconfig',
       kubeconfigPath,
@@ -197,13 +212,15 @@ export async function forcedRelist({ dc, core }: BenchCluster) {
   return { relists, relistWrites: sum(writes(all)) };
 }
 
-function table(
+const HEADER = ['measure', 'value', 'goal'];
+
+function rows(
   { appliedMs, readyMs, byOperator }: Applied,
   { relists, relistWrites }: { relists: number; relistWrites: number },
   rss: number,
   heapMb: string | undefined,
-): string {
-  const rows = [
+): string[][] {
+  return [
     ['organizations applied (own namespace each)', String(COUNT), ''],
     ['all created (client side)', `${(appliedMs / 1000).toFixed(1)} s`, ''],
     ['all Ready', `${(readyMs / 1000).toFixed(1)} s`, 'at most 30 s'],
@@ -220,5 +237,4 @@ function table(
       'at most 200 MB',
     ],
   ];
-  return markdownTable(['measure', 'value', 'goal'], rows);
 }

@@ -105,7 +105,9 @@ describe('the Helm chart', function () {
     expect(env.get('POD_NAME')?.valueFrom.fieldRef.fieldPath).to.equal('metadata.name');
     expect(env.get('POD_NAMESPACE')?.valueFrom.fieldRef.fieldPath).to.equal('metadata.namespace');
     expect(env.get('LOG_LEVEL')?.value).to.equal('info');
-    expect(env.get('NODE_OPTIONS')?.value).to.equal('--max-old-space-size=192');
+    expect(env.get('NODE_OPTIONS')?.value).to.equal(
+      '--max-old-space-size=192 --max-semi-space-size=2',
+    );
     expect(env.has('WATCH_NAMESPACE')).to.equal(false);
     expect(env.has('DEFAULT_DATABASE_REF')).to.equal(false);
     expect(env.has('ALLOWED_DATABASE_HOSTS')).to.equal(false);

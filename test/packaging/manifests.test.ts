@@ -293,6 +293,11 @@ describe('manifests/ (kubectl apply -k)', function () {
       expect(bytes(r!.requests!.memory!)).to.be.at.most(bytes(r!.limits!.memory!));
     });
 
+    it('caps the V8 young generation, as the fleet benchmark measured (docs/benchmarks.md)', () => {
+      const nodeOptions = container.env?.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
+      expect(nodeOptions.split(' ')).to.include('--max-semi-space-size=2');
+    });
+
     it('spreads its replicas over nodes', () => {
       const keys = (deployment.spec.template.spec.topologySpreadConstraints ?? []).map(
         (c) => c.topologyKey,

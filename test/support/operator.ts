@@ -52,6 +52,14 @@ export interface OperatorProcessOptions {
   /** Default `debug`: the tests read every line. */
   logLevel?: string;
   extraArgs?: string[];
+  /**
+   * The CLI entry point to run (default this checkout's build): the fleet
+   * benchmark points it at another checkout's `dist/src/cli/main.js` to
+   * measure a baseline build in the same run.
+   */
+  cli?: string;
+  /** Flags for node itself, before the entry point (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
 }
 
 /** One parsed JSON log line. */
@@ -82,7 +90,8 @@ export class OperatorProcess {
       ? this.opts.kubeconfigPath
       : (operatorKubeconfigs.get(this.opts.kubeconfigPath) ?? this.opts.kubeconfigPath);
     const args = [
-      CLI,
+      ...(this.opts.nodeArgs ?? []),
+      this.opts.cli ?? CLI,
       'run',
       '--kubeconfig',
       kubeconfig,

@@ -83,7 +83,7 @@ export function conflictMessage(id: string, cur?: KubeObject): string {
 }
 
 /** The fields a class owns, by kind: spec, or roleRef and subjects. */
-const OWNED = ['spec', 'roleRef', 'subjects'] as const;
+export const OWNED = ['spec', 'roleRef', 'subjects'] as const;
 
 function field(o: KubeObject, k: string): unknown {
   return (o as unknown as Record<string, unknown>)[k];

@@ -33,6 +33,7 @@ import {
 } from '../resources.js';
 import type { PolicyDeps } from './deps.js';
 import { MANAGED_SELECTOR, ORG_LABEL } from './policy-objects.js';
+import { OWNED } from './policy-plan.js';
 import { policyWriter, type PolicyClients } from './policy-writer.js';
 
 /** Options of {@link setupPolicy}. */
@@ -53,6 +54,24 @@ export interface PolicyWiring {
   classes: Informer<OrganizationClass>;
   /** Connects the wakes: `enqueue(orgName)`; `orgs` indexed by `class` (class-of.ts classKeyOf). */
   watch(o: { enqueue(name: string): void; orgs: Indexer<Organization> }): void;
+}
+
+/**
+ * What the policy reads of a managed object, as cached: kind, metadata
+ * without managedFields, and the fields a class owns (policy-plan.ts OWNED).
+ * Status (a ResourceQuota's usage, rewritten by the quota controller) and
+ * anything else is left out. Annotations stay whole: a write carries the
+ * cached metadata over (policy-plan.ts merged), so nothing of it may be lost.
+ */
+export function policyObject(kind: string, o: KubeObject): KubeObject {
+  const metadata = { ...o.metadata };
+  delete metadata.managedFields;
+  const out: Record<string, unknown> = { apiVersion: o.apiVersion, kind, metadata };
+  for (const k of OWNED) {
+    const v = (o as unknown as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out as unknown as KubeObject;
 }
 
 /** A class changed in a way its orgs must see. */
@@ -91,8 +110,7 @@ export function setupPolicy(s: PolicySetup): PolicyWiring {
       logger: s.logger,
       metrics: s.metrics,
       indexers: { namespace: (o) => [o.metadata.namespace ?? ''] },
-      // Only kind, metadata without managedFields and the owned fields are read.
-      transform: (o) => ({ ...o, kind, metadata: { ...o.metadata, managedFields: undefined } }),
+      transform: (o) => policyObject(kind, o),
     });
     informers.push(inf);
     s.manager.addInformer(inf);

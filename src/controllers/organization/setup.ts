@@ -26,7 +26,10 @@ import {
 import {
   Controller,
   Informer,
+  metadataClient,
+  metadataWithoutBookkeeping,
   objectKey,
+  withoutBookkeeping,
   type EventRecorder,
   type KubeClient,
   type KubeObject,
@@ -127,6 +130,7 @@ export interface OrganizationWiring {
 export function setupOrganizations(s: OrganizationSetup): OrganizationWiring {
   const orgClient = s.client.resource<Organization>(organizations);
   const nsClient = s.client.resource<KubeObject>(namespacesRef);
+  const nsMetadata = metadataClient(s.client, namespacesRef);
   const secrets = s.client.resource<KubeObject & { data?: Record<string, string> }>(secretsRef);
   const refKey = (o: Organization) => {
     const ref = o.spec.databaseRef ?? s.defaultDatabaseRef;
@@ -137,14 +141,19 @@ export function setupOrganizations(s: OrganizationSetup): OrganizationWiring {
     labelSelector: s.labelSelector,
     logger: s.logger,
     metrics: s.metrics,
+    // Spec, status and metadata are read; the API's and kubectl's bookkeeping never is.
+    transform: withoutBookkeeping,
     indexers: {
       database: refKey,
       namespace: (o) => [o.spec.namespace ?? SHARED_NAMESPACE],
       class: (o) => [classKeyOf(o)],
     },
   });
+  // Only a namespace's metadata is read (owner annotations, labels, deletion): the spec and
+  // status never cross the wire, and every tenant namespace costs its metadata alone.
   const namespaces = new Informer<KubeObject>({
-    client: nsClient,
+    client: nsMetadata,
+    transform: metadataWithoutBookkeeping,
     logger: s.logger,
     metrics: s.metrics,
   });
@@ -152,6 +161,7 @@ export function setupOrganizations(s: OrganizationSetup): OrganizationWiring {
     s.schemaMigrations ??
     new Informer<SchemaMigration>({
       client: s.client.resource<SchemaMigration>(schemaMigrations),
+      transform: withoutBookkeeping,
       logger: s.logger,
       metrics: s.metrics,
     });

@@ -17,6 +17,7 @@ import {
   type Unstructured,
 } from '../../../src/kube/index.js';
 import { useDevCluster, kubeconfigFile } from '../../support/devcluster.js';
+import { kubectl } from '../../support/kubectl.js';
 import { OperatorProcess, sleep } from '../../support/operator.js';
 import { freshDatabase, query } from '../../support/pg.js';
 
@@ -135,6 +136,41 @@ describe('the Organization controller (devcluster, PostgreSQL 18, operator proce
     expect(nsObj.metadata!.annotations![ORG_ANNOTATION]).to.equal('claim-a');
     expect(nsObj.metadata).not.to.have.property('ownerReferences');
     expect(await rowOf('claim-b')).to.equal(undefined);
+  });
+
+  it('reads what its lean caches keep: orgs and namespaces applied with kubectl (managedFields, last-applied)', async () => {
+    const kubeconfigPath = await kubeconfigFile(cluster.dc);
+    const apply = async (yaml: string) => {
+      const r = await kubectl(['apply', '-f', '-'], { kubeconfigPath, input: yaml });
+      expect(r.code, r.stderr).to.equal(0);
+    };
+    // A namespace someone applied, owned by no org: its annotations arrive over a metadata-only watch.
+    await apply(
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: applied-ns\n  labels: {team: t}\n',
+    );
+    const org = (adopt: boolean) =>
+      [
+        'apiVersion: schema.streamspace.io/v1alpha1',
+        'kind: Organization',
+        'metadata: {name: applied}',
+        `spec: {displayName: Applied, namespace: applied-ns, adoptNamespace: ${adopt}}`,
+      ].join('\n');
+    await apply(org(false));
+    const refused = await waitForOrg('applied', (o) => o?.status?.phase === 'Conflict');
+    expect(refused.status!.conditions!.find((c) => c.type === 'NamespaceReady')!.message).to.match(
+      /belongs to no organization; set spec.adoptNamespace/,
+    );
+    // A new generation applied with kubectl (the cache holds it without the last-applied copy) wakes it.
+    await apply(org(true));
+    await waitForOrg('applied', cond('Ready', 'True'));
+    const stored = await orgs().get({ name: 'applied' });
+    expect(stored.metadata.annotations).to.have.property(
+      'kubectl.kubernetes.io/last-applied-configuration',
+    );
+    expect(stored.metadata.managedFields?.length).to.be.above(0);
+    const nsObj = await client.resource<KubeObject>(ns).get({ name: 'applied-ns' });
+    expect(nsObj.metadata.annotations![ORG_ANNOTATION]).to.equal('applied');
+    expect(nsObj.metadata.labels).to.include({ team: 't' });
   });
 
   it('has the CRD refuse an org in kube-system with 422', async () => {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Organization, OrganizationClass } from '../../../src/api/index.js';
 import type { OrganizationDeps } from '../../../src/controllers/organization/deps.js';
+import { policyObject } from '../../../src/controllers/organization/policy-setup.js';
 import { withClassMetadata } from '../../../src/controllers/organization/policy-step.js';
 import type { ClassChoice } from '../../../src/controllers/class-of.js';
 import { decidePolicy, type PolicyDecision } from '../../../src/controllers/organization/policy.js';
@@ -347,5 +348,50 @@ describe('organization/policy-step: a namespace created with its class', () => {
     expect(withClassMetadata(deps({ kind: 'class', class: full }), acme, shared)).to.equal(shared);
     const own = ns('acme');
     expect(withClassMetadata(deps({ kind: 'none' }), acme, own)).to.equal(own);
+  });
+
+  it('caches managed objects with what the policy reads: owned fields and whole metadata, no status', () => {
+    const metadata = {
+      name: 'quota',
+      namespace: 'acme',
+      resourceVersion: '9',
+      labels: { ...MANAGED, [ORG_LABEL]: 'acme' },
+      annotations: { keep: 'every annotation: a write carries them over' },
+    };
+    const served = {
+      apiVersion: 'v1',
+      metadata: {
+        ...metadata,
+        managedFields: [
+          {
+            manager: 'schema-operator',
+            operation: 'Update',
+            apiVersion: 'v1',
+            fieldsType: 'FieldsV1',
+            fieldsV1: {},
+          },
+        ],
+      },
+      spec: { hard: { pods: '20' } },
+      status: { hard: { pods: '20' }, used: { pods: '3' } },
+    } as KubeObject;
+    expect(policyObject('ResourceQuota', served)).to.deep.equal({
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      metadata,
+      spec: { hard: { pods: '20' } },
+    });
+    const binding = {
+      metadata,
+      roleRef: { kind: 'ClusterRole', name: 'view' },
+      subjects: [{ kind: 'Group', name: 'g' }],
+    } as KubeObject;
+    expect(policyObject('RoleBinding', binding)).to.deep.equal({
+      apiVersion: undefined,
+      kind: 'RoleBinding',
+      metadata,
+      roleRef: { kind: 'ClusterRole', name: 'view' },
+      subjects: [{ kind: 'Group', name: 'g' }],
+    });
   });
 });

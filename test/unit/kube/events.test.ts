@@ -4,6 +4,7 @@ import { KubeEventRecorder, eventResource, type EventObject } from '../../../src
 import { ResourceClient } from '../../../src/kube/resource-client.js';
 import type { KubeRequest, Transport } from '../../../src/kube/transport.js';
 import type { Logger } from '../../../src/observability/logger.js';
+import { FakeClock } from '../../support/fake-clock.js';
 
 /** A transport for the events API: creates echo the body; patches fail with `patchError` if set. */
 function eventsApi() {
@@ -69,5 +70,28 @@ describe('KubeEventRecorder', () => {
     await rec.record(subject, 'Normal', 'Applied', 'done');
     expect(api.sent.map((r) => r.method)).to.deep.equal(['POST', 'PATCH']);
     expect(warnings).to.deep.equal(['could not record an event']);
+  });
+
+  it('forgets an event once the window passed since its last repeat, whatever the order of first use', async () => {
+    const api = eventsApi();
+    const clock = new FakeClock();
+    const rec = new KubeEventRecorder({
+      client: new ResourceClient(api.transport, eventResource),
+      instance: 'pod-1',
+      aggregateWindowMs: 1000,
+      clock,
+    });
+    const other = { ...subject, metadata: { ...subject.metadata, name: 'cm-2', uid: 'u-2' } };
+    await rec.record(subject, 'Normal', 'Applied', 'done'); // t=0: POST (A)
+    await clock.advance(500);
+    await rec.record(other, 'Normal', 'Applied', 'done'); // t=500: POST (B)
+    await clock.advance(400);
+    await rec.record(subject, 'Normal', 'Applied', 'done'); // t=900: PATCH (A repeats)
+    await clock.advance(700);
+    // t=1600: B was last seen 1100 ms ago (a new event); A 700 ms ago (a repeat). A was first
+    // used before B, yet B must be forgotten: pruning goes by last use, not by first.
+    await rec.record(other, 'Normal', 'Applied', 'done');
+    await rec.record(subject, 'Normal', 'Applied', 'done');
+    expect(api.sent.map((r) => r.method)).to.deep.equal(['POST', 'POST', 'PATCH', 'POST', 'PATCH']);
   });
 });
