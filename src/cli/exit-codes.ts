@@ -3,7 +3,7 @@
  * is unsafe, 2 bad arguments or bad input files, 3 transient (cannot
  * connect, lock busy, wait timed out).
  */
-import { EngineError, InvalidSourceError } from '../engine/index.js';
+import { EngineError, InvalidSourceError } from '../engine/errors.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, transient: 3 } as const;
 

@@ -3,15 +3,13 @@
  * run the engine, print. The core is the engine; this is the thin wrapper.
  */
 import type { Command } from 'commander';
-import {
-  ExistingSchemaError,
-  assertSafe,
-  inspect,
-  migrate,
-  readMigrationDir,
-  redactUrl,
-  type RunOptions,
-} from '../engine/index.js';
+import { redactUrl } from '../engine/connection.js';
+import { ExistingSchemaError } from '../engine/errors.js';
+import { inspect } from '../engine/inspect.js';
+import { migrate } from '../engine/migrate.js';
+import type { RunOptions } from '../engine/options.js';
+import { assertSafe } from '../engine/plan.js';
+import { readMigrationDir } from '../engine/source.js';
 import {
   countFlag,
   databaseFlags,
