@@ -68,18 +68,23 @@ async function look(o: WaitOptions, signal: AbortSignal): Promise<WaitState> {
       null,
     );
     const reached = highest !== null && compareVersions(highest, o.version) >= 0;
-    const keys = new Set(applied.map((r) => versionKey(r.version)));
-    const baseline = applied.find((r) => r.kind === 'baseline');
-    const allThere = (o.migrations ?? [])
-      .filter((m) => compareVersions(m.version, o.version) <= 0)
-      .filter((m) => !baseline || compareVersions(m.version, baseline.version) > 0)
-      .every((m) => keys.has(versionKey(m.version)));
-    return { satisfied: reached && allThere, highestApplied: highest, error: null };
+    return { satisfied: reached && allThere(o, applied), highestApplied: highest, error: null };
   } catch (err) {
     checkAborted(o.signal);
     if (!(err instanceof EngineError) || !err.transient) throw err;
     return { satisfied: false, highestApplied: null, error: err.message };
   }
+}
+
+/** Whether every migration of the source up to the version is in the ledger (true without a source). */
+function allThere(o: WaitOptions, applied: AppliedVersion[]): boolean {
+  const wanted = (o.migrations ?? []).filter((m) => compareVersions(m.version, o.version) <= 0);
+  if (wanted.length === 0) return true;
+  const keys = new Set(applied.map((r) => versionKey(r.version)));
+  const baseline = applied.find((r) => r.kind === 'baseline');
+  return wanted
+    .filter((m) => !baseline || compareVersions(m.version, baseline.version) > 0)
+    .every((m) => keys.has(versionKey(m.version)));
 }
 
 /** What a look needs of each ledger row. */

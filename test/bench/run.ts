@@ -1,5 +1,5 @@
 /**
- * The benchmark runner: `node dist/test/bench/run.js [apply|noop|lock|backfill|gate|orgs|orgs-class|ready|fleet|configmaps ...]`
+ * The benchmark runner: `node dist/test/bench/run.js [apply|noop|lock|backfill|gate|orgs|orgs-class|ready|fleet|configmaps|wait ...]`
  * (`npm run bench -- noop`); without names it runs apply, noop and lock. It
  * starts one throwaway PostgreSQL 18 server for all of them, prints the
  * machine and each benchmark's Markdown table on stdout (progress goes to
@@ -22,6 +22,7 @@ import { noopBenchmark } from './noop.js';
 import { orgsBenchmark } from './orgs.js';
 import { orgsClassBenchmark } from './orgs-class.js';
 import { readyBenchmark } from './ready.js';
+import { waitBenchmark } from './wait.js';
 import { DBMATE, PSQL } from './tools.js';
 
 /** Every benchmark by name. */
@@ -36,6 +37,7 @@ const BENCHMARKS: Record<string, (ctx: BenchContext) => Promise<string>> = {
   ready: readyBenchmark,
   fleet: fleetBenchmark,
   configmaps: configMapsBenchmark,
+  wait: waitBenchmark,
 };
 /** What a run without names takes: issue 2's three, a few minutes together. */
 const DEFAULT = ['apply', 'noop', 'lock'];
