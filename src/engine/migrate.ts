@@ -17,7 +17,7 @@ import {
   userRelations,
   type LedgerRow,
 } from './ledger.js';
-import { readStoredFingerprint, recordFingerprint } from './fingerprint.js';
+import { hasStoredFingerprint, recordFingerprint } from './fingerprint.js';
 import { pendingFindings } from './lint.js';
 import { acquireLock, releaseLock } from './lock.js';
 import { checkOwner, recordOwner } from './owner.js';
@@ -245,7 +245,7 @@ async function runLocked(
     }
     // Re-recorded only when files ran (or none is stored yet): a no-op run
     // must not absorb a hand-made change that drift should report.
-    if (p.pending.length > 0 || !(await readStoredFingerprint(c, opts.ledger)))
+    if (p.pending.length > 0 || !(await hasStoredFingerprint(c, opts.ledger)))
       await recordFingerprint(c, opts.ledger, opts.driftSchemas);
     return { plan: p, baselined, lockWaitMs };
   } finally {
