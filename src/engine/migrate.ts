@@ -6,10 +6,10 @@
  */
 import type pg from 'pg';
 import { abortedError, cancelOnAbort, checkAborted, sleepUnlessAborted } from './abort.js';
-import { applyMigration, type ApplyContext } from './apply.js';
+import type { ApplyContext } from './apply.js';
 import { connect, type ConnectOptions } from './connection.js';
 import { EngineError, ExistingSchemaError, type MigrationFailedError } from './errors.js';
-import { virtualBaseline } from './inspect.js';
+import { virtualBaseline } from './baseline-row.js';
 import {
   ensureLedger,
   insertLedgerRow,
@@ -18,7 +18,6 @@ import {
   type LedgerRow,
 } from './ledger.js';
 import { hasStoredFingerprint, recordFingerprint } from './fingerprint.js';
-import { pendingFindings } from './lint.js';
 import { acquireLock, releaseLock } from './lock.js';
 import { checkOwner, recordOwner } from './owner.js';
 import {
@@ -30,7 +29,6 @@ import {
 import { assertSafe, plan, type Plan } from './plan.js';
 import { backoffDelay, realSleep } from './retry.js';
 import { validateMigrations, type Migration } from './source.js';
-import { tableSizes } from './table-size.js';
 
 /**
  * What a hook returns: a promise (or any thenable) the run waits for;
@@ -226,6 +224,8 @@ async function runLocked(
       checkAborted(opts.signal);
       await observer.onStart?.(m);
       const started = performance.now();
+      // The executor is loaded for the first file to run: a run with nothing to do never loads it.
+      const { applyMigration } = await import('./apply.js');
       await applyMigration({ ...ctx, outOfOrder: outOfOrder.has(m) }, m).catch(
         async (err: unknown) => {
           await pending.settle().catch(() => undefined);
@@ -285,7 +285,8 @@ function semicolons(sql: string): number {
 
 function approvalDatabase(c: pg.Client, all: Migration[]): ApprovalDatabase {
   return {
-    tableSizes: (names) => tableSizes(c, names),
-    lint: (pending) => pendingFindings(c, all, pending),
+    // Loaded only when a plan is put up for approval.
+    tableSizes: async (names) => (await import('./table-size.js')).tableSizes(c, names),
+    lint: async (pending) => (await import('./lint.js')).pendingFindings(c, all, pending),
   };
 }
