@@ -3,7 +3,9 @@
  * Read-only; exits 1 when there is drift so a CI job can fail on it.
  */
 import type { Command } from 'commander';
-import { checkDrift, readMigrationDir, redactUrl, type DriftReport } from '../engine/index.js';
+import { redactUrl } from '../engine/connection.js';
+import { checkDrift, type DriftReport } from '../engine/drift-check.js';
+import { readMigrationDir } from '../engine/source.js';
 import { EXIT } from './exit-codes.js';
 import { databaseFlags, databaseUrl, ledgerTable, type DatabaseFlags } from './flags.js';
 import { printJson } from './report.js';

@@ -3,15 +3,12 @@
  * options. Bad values are UsageErrors naming the flag.
  */
 import { Option, type Command } from 'commander';
-import {
-  DEFAULTS,
-  DEFAULT_LEDGER,
-  InvalidDatabaseUrlError,
-  isVersion,
-  parseDatabaseUrl,
-  parseDuration,
-  type LedgerTable,
-} from '../engine/index.js';
+import { InvalidDatabaseUrlError } from '../engine/database-errors.js';
+import { parseDatabaseUrl } from '../engine/database-url.js';
+import { parseDuration } from '../engine/duration.js';
+import { DEFAULT_LEDGER, type LedgerTable } from '../engine/ledger.js';
+import { DEFAULTS } from '../engine/options.js';
+import { isVersion } from '../engine/version.js';
 import { UsageError } from './exit-codes.js';
 
 /** The flags as commander hands them over. */

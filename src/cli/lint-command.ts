@@ -1,6 +1,7 @@
 /** `lint`: the PostgreSQL safety rules over a directory of migrations. Exit 1 on findings. */
 import type { Command } from 'commander';
-import { lintMigrations, readMigrationDir } from '../engine/index.js';
+import { lintMigrations } from '../engine/lint.js';
+import { readMigrationDir } from '../engine/source.js';
 import { EXIT } from './exit-codes.js';
 import { printJson } from './report.js';
 

@@ -1,22 +1,13 @@
 #!/usr/bin/env node
 /**
  * The `schema-operator` command. Each command is registered by its own
- * module; this file only maps outcomes to exit codes and one-line errors.
+ * module, loaded only when that command runs (commands.ts); this file only
+ * maps outcomes to exit codes and one-line errors.
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerCommands } from './commands.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
-import { registerCompletion } from './completion-command.js';
-import { registerDev } from './dev-command.js';
-import { registerDrift } from './drift-command.js';
-import { registerLint } from './lint-command.js';
-import { registerMigrate } from './migrate-command.js';
-import { registerNew } from './new-command.js';
-import { registerRepair } from './repair-command.js';
-import { registerRun } from './run-command.js';
-import { registerStatus } from './status-command.js';
-import { registerWait } from './wait-command.js';
-import { errorJson, printJson } from './report.js';
 
 // Node 24 comes with the project (the `node` dev dependency, first on PATH in
 // npm scripts and npx); an older Node would fail later in obscure ways.
@@ -37,16 +28,7 @@ const program = new Command('schema-operator')
   .showHelpAfterError()
   .exitOverride();
 
-registerMigrate(program);
-registerStatus(program);
-registerRepair(program);
-registerWait(program);
-registerLint(program);
-registerDrift(program);
-registerRun(program);
-registerDev(program);
-registerNew(program);
-registerCompletion(program);
+await registerCommands(program, process.argv.slice(2));
 program.addHelpText(
   'after',
   `
@@ -68,7 +50,10 @@ try {
     process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
   } else {
     const json = process.argv.includes('--json');
-    if (json) printJson({ error: errorJson(err) });
+    if (json) {
+      const { errorJson, printJson } = await import('./report.js');
+      printJson({ error: errorJson(err) });
+    }
     console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
     process.exitCode = exitCodeFor(err);
   }

@@ -3,15 +3,12 @@
  * run the engine, print. The core is the engine; this is the thin wrapper.
  */
 import type { Command } from 'commander';
-import {
-  ExistingSchemaError,
-  assertSafe,
-  inspect,
-  migrate,
-  readMigrationDir,
-  redactUrl,
-  type RunOptions,
-} from '../engine/index.js';
+import { redactUrl } from '../engine/connection.js';
+import { ExistingSchemaError } from '../engine/errors.js';
+import { migrate } from '../engine/migrate.js';
+import type { RunOptions } from '../engine/options.js';
+import { assertSafe } from '../engine/plan.js';
+import { readMigrationDir } from '../engine/source.js';
 import {
   countFlag,
   databaseFlags,
@@ -23,7 +20,6 @@ import {
 } from './flags.js';
 import type { DatabaseFlags } from './flags.js';
 import { UsageError } from './exit-codes.js';
-import { approvalInfo, approvalLines } from './plan-report.js';
 import { heldLine, planDetails, planJson, planLine, printJson } from './report.js';
 import { progress } from './progress.js';
 
@@ -95,19 +91,7 @@ async function runMigrate(flags: MigrateFlags): Promise<void> {
   const options = await runOptions(flags);
   const database = redactUrl(options.url);
   const json = !!flags.json;
-  if (flags.dryRun) {
-    const found = await inspect(options, { findings: true });
-    const { plan, unmanagedRelations } = found;
-    const approval = approvalInfo(plan, options.target, found);
-    if (json) printJson({ database, dryRun: true, plan: { ...planJson(plan), ...approval } });
-    else
-      [planLine(plan), ...planDetails(plan), ...approvalLines(approval)].forEach((l) =>
-        console.log(l),
-      );
-    if (unmanagedRelations.length > 0) throw new ExistingSchemaError(unmanagedRelations);
-    assertSafe(plan, options);
-    return;
-  }
+  if (flags.dryRun) return printPlan(options, database, json);
   const bar = await progress({ quiet: json });
   try {
     const result = await migrate(options, bar);
@@ -140,4 +124,23 @@ async function runMigrate(flags: MigrateFlags): Promise<void> {
   } finally {
     bar.stop();
   }
+}
+
+/**
+ * `plan`: what a run would do, and whether it is safe. The inspection, the
+ * linter and the approval report load only here, not for every `migrate`.
+ */
+async function printPlan(options: RunOptions, database: string, json: boolean): Promise<void> {
+  const { inspect } = await import('../engine/inspect.js');
+  const { approvalInfo, approvalLines } = await import('./plan-report.js');
+  const found = await inspect(options, { findings: true });
+  const { plan, unmanagedRelations } = found;
+  const approval = approvalInfo(plan, options.target, found);
+  if (json) printJson({ database, dryRun: true, plan: { ...planJson(plan), ...approval } });
+  else
+    [planLine(plan), ...planDetails(plan), ...approvalLines(approval)].forEach((l) =>
+      console.log(l),
+    );
+  if (unmanagedRelations.length > 0) throw new ExistingSchemaError(unmanagedRelations);
+  assertSafe(plan, options);
 }

@@ -5,7 +5,10 @@
  * the operator's own function, so the hash printed here approves the same
  * plan in the cluster (given the same files, target and database).
  */
-import { planHash, type LintFinding, type Plan, type TableSize } from '../engine/index.js';
+import type { LintFinding } from '../engine/lint.js';
+import type { Plan } from '../engine/plan.js';
+import { planHash } from '../engine/plan-hash.js';
+import type { TableSize } from '../engine/table-size.js';
 
 /** A finding with its table's estimates (absent when unknown). */
 export interface SizedFinding extends LintFinding {

@@ -3,7 +3,9 @@
  * lines otherwise (logs, CI). Either way stdout stays free for --json.
  */
 import type { SingleBar } from 'cli-progress';
-import type { Migration, MigrateObserver, Plan } from '../engine/index.js';
+import type { MigrateObserver } from '../engine/migrate.js';
+import type { Plan } from '../engine/plan.js';
+import type { Migration } from '../engine/source.js';
 
 /** An observer that shows progress, plus a hook to call when the run ends. */
 export interface Progress extends MigrateObserver {

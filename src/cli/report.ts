@@ -2,15 +2,12 @@
  * What the database commands print: short human lines, or one JSON document.
  * Nothing here ever sees a password: URLs are redacted before they arrive.
  */
-import {
-  compareVersions,
-  EngineError,
-  MigrationFailedError,
-  type LedgerRow,
-  type Migration,
-  type Plan,
-  type RepairRecord,
-} from '../engine/index.js';
+import { EngineError, MigrationFailedError } from '../engine/errors.js';
+import type { LedgerRow } from '../engine/ledger.js';
+import type { Plan } from '../engine/plan.js';
+import type { Migration } from '../engine/source.js';
+import { compareVersions } from '../engine/version.js';
+import type { RepairRecord } from '../engine/repairs.js';
 import { exitCodeFor } from './exit-codes.js';
 
 /** The plan as plain data. */

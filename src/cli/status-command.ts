@@ -1,12 +1,10 @@
 /** `status`: the ledger and the plan against --dir, read-only. */
 import type { Command } from 'commander';
-import {
-  ExistingSchemaError,
-  assertSafe,
-  inspect,
-  readMigrationDir,
-  redactUrl,
-} from '../engine/index.js';
+import { redactUrl } from '../engine/connection.js';
+import { ExistingSchemaError } from '../engine/errors.js';
+import { inspect } from '../engine/inspect.js';
+import { assertSafe } from '../engine/plan.js';
+import { readMigrationDir } from '../engine/source.js';
 import {
   databaseFlags,
   databaseUrl,

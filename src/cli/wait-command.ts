@@ -6,7 +6,9 @@
  * for. The Kubernetes client is loaded only for `--migration`.
  */
 import type { Command } from 'commander';
-import { readMigrationDir, redactUrl, waitForVersion, type Migration } from '../engine/index.js';
+import { redactUrl } from '../engine/connection.js';
+import type { Migration } from '../engine/source.js';
+import { waitForVersion } from '../engine/wait.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import {
   databaseFlags,
@@ -51,9 +53,7 @@ export function registerWait(program: Command): void {
     const version = versionFlag('version', flags.version);
     if (!version) throw new UsageError('wait needs --version');
     const timeoutMs = durationFlag('timeout', flags.timeout);
-    const migrations: Migration[] | undefined = flags.dir
-      ? await readMigrationDir(flags.dir, { validate: false })
-      : undefined;
+    const migrations = flags.dir ? await readSource(flags.dir) : undefined;
     const target = `${redactUrl(url)} to reach version ${version}`;
     console.error(`waiting up to ${flags.timeout} for ${target}`);
     let last = '';
@@ -79,6 +79,12 @@ export function registerWait(program: Command): void {
     console.error(`timed out after ${flags.timeout} waiting for ${target}`);
     process.exitCode = EXIT.transient;
   });
+}
+
+/** The files of --dir. The source reader is loaded only when a wait names one. */
+async function readSource(dir: string): Promise<Migration[]> {
+  const { readMigrationDir } = await import('../engine/source.js');
+  return readMigrationDir(dir, { validate: false });
 }
 
 /** `wait --migration NS/NAME`: watches the one SchemaMigration until it is Ready (at --version). */

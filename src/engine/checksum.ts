@@ -33,8 +33,28 @@ function isJsSpace(c: number): boolean {
   );
 }
 
+/** A line blank just before a line feed: what the full pass trims inside a text without CR. */
+const BLANK_BEFORE_LF = /[ \t\f\v]\n/;
+
+/**
+ * normalizeSql's result when only the end of `text` needs trimming, else
+ * null. A file saved by an editor usually has LF line ends, no blank at the
+ * end of a line and a final line feed; such a text is trimmed at the end
+ * without being rebuilt line by line. What follows the kept part is all
+ * whitespace, so the full pass would trim it (and any CR in it) just as well.
+ */
+function trimmedOnlyAtEnd(text: string): string | null {
+  if (text.charCodeAt(0) === 0xfeff) return null;
+  let end = text.length;
+  while (end > 0 && isJsSpace(text.charCodeAt(end - 1))) end--;
+  const kept = text.slice(0, end);
+  return kept.includes('\r') || BLANK_BEFORE_LF.test(kept) ? null : kept;
+}
+
 /** The text after: BOM removed, CRLF and CR as LF, trailing blanks trimmed per line and at the end. */
 export function normalizeSql(text: string): string {
+  const quick = trimmedOnlyAtEnd(text);
+  if (quick !== null) return quick;
   const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const lines: string[] = [];
   let lineStart = start;

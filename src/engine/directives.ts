@@ -26,9 +26,12 @@ const DIRECTIVE = /^--\s*schema-operator:(.*)$/;
 /** Reads the directives of `sql` (already normalized); `file` names it in errors. */
 export function parseDirectives(sql: string, file: string): Directives {
   const result: Directives = { transactional: true, contract: false };
-  const lines = sql.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
+  // Only the opening lines are looked at: a large file is not split into lines for them.
+  for (let start = 0, i = 0; start <= sql.length; i++) {
+    const lf = sql.indexOf('\n', start);
+    const end = lf === -1 ? sql.length : lf;
+    const line = sql.slice(start, end).trim();
+    start = end + 1;
     if (line === '') continue;
     if (!line.startsWith('--')) break;
     const m = DIRECTIVE.exec(line);

@@ -103,6 +103,19 @@ export async function recordFingerprint(
   return fp;
 }
 
+/**
+ * Whether a fingerprint is recorded, without reading it: a run with nothing
+ * to do asks only this, and the recorded objects of a large schema are
+ * megabytes of JSON to send and parse.
+ */
+export async function hasStoredFingerprint(c: Queryable, ledger: LedgerTable): Promise<boolean> {
+  const t = fingerprintTable(ledger);
+  const exists = await c.query<{ r: string | null }>(`SELECT to_regclass($1) AS r`, [qualified(t)]);
+  if (!exists.rows[0]?.r) return false;
+  const res = await c.query(`SELECT 1 FROM ${qualified(t)} WHERE id = 1`);
+  return res.rows.length > 0;
+}
+
 /** The recorded fingerprint, or null when none was recorded yet. */
 export async function readStoredFingerprint(
   c: Queryable,

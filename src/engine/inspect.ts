@@ -3,6 +3,7 @@
  * Takes no lock and writes nothing, so `plan` and `status` work while a
  * migration runs.
  */
+import { virtualBaseline } from './baseline-row.js';
 import { withConnection } from './connection.js';
 import { readLedger, userRelations, type LedgerRow } from './ledger.js';
 import { pendingFindings, type LintFinding } from './lint.js';
@@ -60,23 +61,4 @@ export async function inspect(o: RunOptions, io: InspectOptions = {}): Promise<I
       repairs,
     };
   });
-}
-
-/** The row `--baseline V` would record, for planning before it exists. */
-export function virtualBaseline(version: string): LedgerRow {
-  const now = new Date();
-  return {
-    installedRank: 0,
-    version,
-    name: 'baseline',
-    checksum: '',
-    statementsChecksum: null,
-    kind: 'baseline',
-    transactional: true,
-    outOfOrder: false,
-    appliedBy: '',
-    startedAt: now,
-    finishedAt: now,
-    executionMs: 0,
-  };
 }

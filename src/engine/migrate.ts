@@ -6,12 +6,12 @@
  */
 import type pg from 'pg';
 import { abortedError, cancelOnAbort, checkAborted, sleepUnlessAborted } from './abort.js';
-import { applyMigration, type ApplyContext } from './apply.js';
+import type { ApplyContext } from './apply.js';
 import { connect, type ConnectOptions } from './connection.js';
 import { NEW_CONNECTION_PER_RUN } from './connection-source.js';
 import { ledgerStamp } from './ledger-stamp.js';
 import { EngineError, ExistingSchemaError, type MigrationFailedError } from './errors.js';
-import { virtualBaseline } from './inspect.js';
+import { virtualBaseline } from './baseline-row.js';
 import {
   ensureLedger,
   insertLedgerRow,
@@ -19,8 +19,7 @@ import {
   userRelations,
   type LedgerRow,
 } from './ledger.js';
-import { readStoredFingerprint, recordFingerprint } from './fingerprint.js';
-import { pendingFindings } from './lint.js';
+import { hasStoredFingerprint, recordFingerprint } from './fingerprint.js';
 import { acquireLock, releaseLock } from './lock.js';
 import { checkOwner, recordOwner } from './owner.js';
 import {
@@ -34,7 +33,6 @@ import { repairInRun } from './repair-run.js';
 import type { RepairRecord } from './repairs.js';
 import { backoffDelay, realSleep } from './retry.js';
 import { validateMigrations, type Migration } from './source.js';
-import { tableSizes } from './table-size.js';
 
 /**
  * What a hook returns: a promise (or any thenable) the run waits for;
@@ -259,6 +257,8 @@ async function runLocked(
       checkAborted(opts.signal);
       await observer.onStart?.(m);
       const started = performance.now();
+      // The executor is loaded for the first file to run: a run with nothing to do never loads it.
+      const { applyMigration } = await import('./apply.js');
       await applyMigration({ ...ctx, outOfOrder: outOfOrder.has(m) }, m).catch(
         async (err: unknown) => {
           await pending.settle().catch(() => undefined);
@@ -278,7 +278,7 @@ async function runLocked(
     }
     // Re-recorded only when files ran (or none is stored yet): a no-op run
     // must not absorb a hand-made change that drift should report.
-    if (p.pending.length > 0 || !(await readStoredFingerprint(c, opts.ledger))) {
+    if (p.pending.length > 0 || !(await hasStoredFingerprint(c, opts.ledger))) {
       await ensure();
       await recordFingerprint(c, opts.ledger, opts.driftSchemas);
     }
@@ -334,7 +334,8 @@ function semicolons(sql: string): number {
 
 function approvalDatabase(c: pg.Client, all: Migration[]): ApprovalDatabase {
   return {
-    tableSizes: (names) => tableSizes(c, names),
-    lint: (pending) => pendingFindings(c, all, pending),
+    // Loaded only when a plan is put up for approval.
+    tableSizes: async (names) => (await import('./table-size.js')).tableSizes(c, names),
+    lint: async (pending) => (await import('./lint.js')).pendingFindings(c, all, pending),
   };
 }

@@ -199,9 +199,16 @@ export async function readMigrationDir(dir: string, opts: ParseOptions = {}): Pr
           : `cannot be read (${code})`;
     throw new InvalidSourceError(`migrations directory ${dir} ${why}`, dir);
   }
-  const names = entries.filter((e) => e.isFile() && /\.sql$/i.test(e.name)).map((e) => e.name);
+  // Name order is version order for zero-padded versions, so the version sort that follows
+  // finds the files (nearly) in order and compares each only with its neighbour.
+  const names = entries
+    .filter((e) => e.isFile() && /\.sql$/i.test(e.name))
+    .map((e) => e.name)
+    .sort();
+  // join(dir, name) for a plain file name, without normalizing the directory once per file.
+  const prefix = join(dir, '_').slice(0, -1);
   const files = names.map((name): RawFile => {
-    const path = join(dir, name);
+    const path = prefix + name;
     try {
       return { name, content: readFileSync(path), origin: path };
     } catch (err) {

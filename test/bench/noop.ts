@@ -3,10 +3,12 @@
  * are already applied (each tool on its own database, prepared once by that
  * tool). This is what every deploy and every init container pays. Reference
  * rows: bare `node -e 0` on the same Node 24, and psql connecting and
- * counting the ledger, the least any tool must do to find out.
+ * counting the ledger, the least any tool must do to find out. With
+ * BENCH_BASELINE_CLI, a row for an earlier build of the CLI on the same
+ * database.
  */
+import { baselineCli } from './baseline-cli.js';
 import {
-  checkpoint,
   countRows,
   createDatabase,
   dropDatabase,
@@ -15,19 +17,14 @@ import {
   type BenchContext,
 } from './context.js';
 import { generateMigrations } from './generate.js';
-import { timedOk, type Timed } from './proc.js';
+import { timedOk } from './proc.js';
+import { roundsTable, runRounds, type Row } from './rounds.js';
 import { writeMigrationSet } from './sources.js';
-import { markdownTable, median, millis, ratio, seconds } from './table.js';
+import { seconds } from './table.js';
 import { PSQL, dbmate, nodePgMigrate, ours, type Tool } from './tools.js';
 
 /** Files already applied. */
 const COUNT = 1000;
-
-/** A measured row: a tool's no-op run, or a reference command. */
-interface Row {
-  label: string;
-  run: () => Promise<Timed>;
-}
 
 /** Runs the benchmark and returns its table. */
 export async function noopBenchmark(ctx: BenchContext): Promise<string> {
@@ -45,11 +42,19 @@ export async function noopBenchmark(ctx: BenchContext): Promise<string> {
     }
     console.error(`noop: ${COUNT} migrations applied once by each tool: ${prepared.join(', ')}`);
     const oursDb = ctx.server.url(dbs.get(ours));
+    const node: Row = {
+      label: 'reference: node -e 0',
+      run: () => timedOk('node', process.execPath, ['-e', '0']),
+    };
+    const toolRows = new Map<Tool, Row>(
+      tools.map((t) => [
+        t,
+        { label: t.label, run: () => t.apply(ctx.server.url(dbs.get(t)), set) },
+      ]),
+    );
+    const before = baselineCli();
     const rows: Row[] = [
-      {
-        label: 'reference: node -e 0',
-        run: () => timedOk('node', process.execPath, ['-e', '0']),
-      },
+      node,
       {
         label: 'reference: psql, connect + count the ledger',
         run: () =>
@@ -62,56 +67,38 @@ export async function noopBenchmark(ctx: BenchContext): Promise<string> {
             `SELECT count(*) FROM ${ours.ledger}`,
           ]),
       },
-      ...tools.map((t) => ({
-        label: t.label,
-        run: () => t.apply(ctx.server.url(dbs.get(t)), set),
-      })),
+      ...(before
+        ? [
+            {
+              label: 'schema-operator before (BENCH_BASELINE_CLI)',
+              run: () =>
+                timedOk('baseline CLI', process.execPath, [
+                  before,
+                  'migrate',
+                  '--database-url',
+                  oursDb,
+                  '--dir',
+                  set.plainDir,
+                ]),
+            },
+          ]
+        : []),
+      ...toolRows.values(),
     ];
-    const times = new Map<Row, number[]>(rows.map((r) => [r, []]));
-    const vsOurs = new Map<Row, number[]>(rows.map((r) => [r, []]));
-    const vsNode = new Map<Row, number[]>(rows.map((r) => [r, []]));
-    const oursRow = rows[2]!;
-    const nodeRow = rows[0]!;
-    await checkpoint(ctx);
-    for (let round = 0; round < rounds; round++) {
-      const order = rows.map((_, i) => rows[(i + round) % rows.length]!);
-      const thisRound = new Map<Row, number>();
-      for (const row of order) {
-        const r = await row.run();
-        thisRound.set(row, r.ms);
-        times.get(row)!.push(r.ms);
-      }
-      for (const row of rows) {
-        vsOurs.get(row)!.push(thisRound.get(row)! / thisRound.get(oursRow)!);
-        vsNode.get(row)!.push(thisRound.get(row)! / thisRound.get(nodeRow)!);
-      }
-      console.error(
-        `  round ${round + 1}: ` +
-          order.map((r) => `${r.label} ${millis(thisRound.get(r)!)} ms`).join(', '),
-      );
-    }
+    const result = await runRounds(ctx, {
+      name: 'noop',
+      rows,
+      refs: [toolRows.get(ours)!, toolRows.get(dbmate)!, node],
+      rounds,
+    });
     for (const tool of tools) {
       const n = await countRows(ctx, dbs.get(tool)!, tool.ledger);
       if (n !== COUNT) throw new Error(`${tool.label}: ledger has ${n} rows, not ${COUNT}`);
     }
-    const table = rows.map((r) => {
-      const ts = times.get(r)!;
-      return [
-        r.label,
-        millis(median(ts)),
-        millis(Math.min(...ts)),
-        millis(Math.max(...ts)),
-        ratio(median(vsOurs.get(r)!)),
-        ratio(median(vsNode.get(r)!)),
-      ];
-    });
     return [
       `No-op run with ${COUNT} migrations applied (${rounds} rounds; wall time in ms; ratios = median of the per-round ratios)`,
       '',
-      markdownTable(
-        ['run', 'median ms', 'min ms', 'max ms', 'vs schema-operator', 'vs node -e 0'],
-        table,
-      ),
+      roundsTable(result, ['schema-operator', 'dbmate', 'node -e 0']),
     ].join('\n');
   } finally {
     for (const db of dbs.values()) await dropDatabase(ctx, db);

@@ -1,5 +1,5 @@
 /**
- * The benchmark runner: `node dist/test/bench/run.js [apply|noop|lock|backfill|gate|orgs|orgs-class|ready|fleet|configmaps|pool ...]`
+ * The benchmark runner: `node dist/test/bench/run.js [apply|noop|lock|backfill|gate|orgs|orgs-class|ready|fleet|configmaps|pool|wait ...]`
  * (`npm run bench -- noop`); without names it runs apply, noop and lock. It
  * starts one throwaway PostgreSQL 18 server for all of them, prints the
  * machine and each benchmark's Markdown table on stdout (progress goes to
@@ -23,6 +23,7 @@ import { orgsBenchmark } from './orgs.js';
 import { orgsClassBenchmark } from './orgs-class.js';
 import { poolBenchmark } from './pool.js';
 import { readyBenchmark } from './ready.js';
+import { waitBenchmark } from './wait.js';
 import { DBMATE, PSQL } from './tools.js';
 
 /** Every benchmark by name. */
@@ -38,6 +39,7 @@ const BENCHMARKS: Record<string, (ctx: BenchContext) => Promise<string>> = {
   fleet: fleetBenchmark,
   configmaps: configMapsBenchmark,
   pool: poolBenchmark,
+  wait: waitBenchmark,
 };
 /** What a run without names takes: issue 2's three, a few minutes together. */
 const DEFAULT = ['apply', 'noop', 'lock'];

@@ -305,3 +305,31 @@ describe('the CLI help', () => {
     }
   });
 });
+
+describe('the CLI loading one command at a time', () => {
+  it('still lists every command in the help, with help NAME and for an unknown command', async () => {
+    const help = await runCli(['--help']);
+    for (const cmd of ['migrate', 'plan', 'status', 'wait', 'lint', 'drift', 'run', 'dev'])
+      expect(help.stdout).to.match(new RegExp(`^  ${cmd} `, 'm'));
+    const sub = await runCli(['help', 'wait']);
+    expect(sub.code).to.equal(0);
+    expect(sub.stdout).to.match(/^Usage: schema-operator wait \[options\]/);
+    const unknown = await runCli(['migrat']);
+    expect(unknown.code).to.equal(2);
+    expect(unknown.stderr).to.match(/unknown command 'migrat'\n\(Did you mean migrate\?\)/);
+  });
+
+  it('prints the version of package.json with -V and --version', async () => {
+    for (const flag of ['-V', '--version']) {
+      const r = await runCli([flag]);
+      expect(r.code).to.equal(0);
+      expect(r.stdout.trim()).to.match(/^\d+\.\d+\.\d+/);
+    }
+  });
+
+  it('keeps the usage error of a command run alone (exit 2, one line)', async () => {
+    const r = await runCli(['wait', '--database-url', 'postgres://u@127.0.0.1:1/db']);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.match(/^error: wait needs --version$/m);
+  });
+});

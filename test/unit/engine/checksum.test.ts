@@ -94,6 +94,30 @@ describe('normalizeSql compared with the regular expressions it replaced', () =>
     );
   });
 
+  it('takes the shortcut for a text already normalized, and only for one', () => {
+    // Each differs from a normalized text by one thing the full pass changes.
+    const almost = [
+      'SELECT 1;\nSELECT 2;',
+      '\uFEFFSELECT 1;',
+      'SELECT 1;\r\nSELECT 2;',
+      'SELECT 1;\rSELECT 2;',
+      'SELECT 1; \nSELECT 2;',
+      'SELECT 1;\t\nSELECT 2;',
+      'SELECT 1;\f\nSELECT 2;',
+      'SELECT 1;\v\nSELECT 2;',
+      'SELECT 1;\n',
+      'SELECT 1;\u00A0',
+      'SELECT 1;\u2028',
+      'SELECT 1;\uFEFF',
+      'SELECT 1;\u00A0\nSELECT 2;',
+      '',
+      ' ',
+    ];
+    for (const t of almost) expect(normalizeSql(t), JSON.stringify(t)).to.equal(oldNormalizeSql(t));
+    const normalized = 'SELECT 1;\n\nSELECT 2; -- x';
+    expect(normalizeSql(normalized)).to.equal(normalized);
+  });
+
   it('trims exactly what \\s trims at the end, for every UTF-16 code unit', () => {
     for (let c = 0; c <= 0xffff; c++) {
       const t = 'a' + String.fromCharCode(c) + ' ';

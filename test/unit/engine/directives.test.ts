@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { parseDirectives } from '../../../src/engine/directives.js';
+import fc from 'fast-check';
+import { parseDirectives, type Directives } from '../../../src/engine/directives.js';
 import { InvalidSourceError } from '../../../src/engine/errors.js';
 
 describe('directives', () => {
@@ -63,4 +64,45 @@ describe('directives', () => {
       expect(run).to.throw(/^007_x\.sql:2: /);
     });
   }
+
+  it('count blank and comment lines before a directive in its line number', () => {
+    const run = () => parseDirectives('\n\n-- a\n   \n-- schema-operator: bogus', '008_y.sql');
+    expect(run).to.throw(/^008_y\.sql:5: unknown directive "bogus"/);
+  });
+
+  it('read a directive on the last line, without a line feed after it', () => {
+    expect(parseDirectives('-- note\n-- schema-operator: contract', 'f.sql').contract).to.equal(
+      true,
+    );
+  });
+
+  it('read the opening comment lines alone, whatever follows them', () => {
+    const line = fc.constantFrom(
+      '',
+      '  ',
+      '-- note',
+      '  -- schema-operator: contract',
+      '-- schema-operator: no-transaction',
+      '--schema-operator:   lock-timeout=2s',
+      'SELECT 1;',
+      '-- schema-operator: statement-timeout=1h',
+    );
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 8 }), (lines) => {
+        const sql = lines.join('\n');
+        expect(parseDirectives(sql, 'f.sql')).to.deep.equal(splitEveryLine(sql));
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
+
+/** The directives of the opening lines only (blank or comment), cut out by splitting every line. */
+function splitEveryLine(sql: string): Directives {
+  const opening: string[] = [];
+  for (const line of sql.split('\n')) {
+    if (line.trim() !== '' && !line.trim().startsWith('--')) break;
+    opening.push(line);
+  }
+  return parseDirectives(opening.join('\n'), 'f.sql');
+}
