@@ -10,6 +10,7 @@
  * driver: only src/engine and the controllers' SQL files import `pg`.
  */
 import {
+  IdleBudget,
   SessionPools,
   type ConnectionSource,
   type DatabaseAccess,
@@ -133,8 +134,10 @@ export type DatabasePools = DatabaseRegistry<SharedDatabase, DatabaseAccess>;
 
 /** A registry of {@link SharedDatabase}s keyed by URL and TLS material. */
 export function databasePools(sessionOptions: SessionPoolOptions = {}): DatabasePools {
+  // One limit on idle sessions over every database of the process (idle-budget.ts).
+  const options = { ...sessionOptions, budget: sessionOptions.budget ?? new IdleBudget() };
   return new DatabaseRegistry<SharedDatabase, DatabaseAccess>({
-    open: () => new SharedDatabase(sessionOptions),
+    open: () => new SharedDatabase(options),
     // A changed CA or client certificate is another connection: a new pool.
     keyOf: accessKeyOf,
   });

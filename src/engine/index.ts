@@ -69,5 +69,6 @@ export {
   sessionKey,
   type SessionPoolOptions,
 } from './session-pool.js';
+export { DEFAULT_MAX_IDLE_SESSIONS, IdleBudget } from './idle-budget.js';
 export { ledgerStamp } from './ledger-stamp.js';
 export { readLedgerStamp } from './resync.js';

@@ -14,6 +14,7 @@ import type pg from 'pg';
 import { abortedError, checkAborted } from './abort.js';
 import { connect, SESSION_SETUP, type ConnectOptions } from './connection.js';
 import type { ConnectionSource, ReleaseOptions } from './connection-source.js';
+import type { IdleBudget } from './idle-budget.js';
 
 /** Options of {@link SessionPool}. */
 export interface SessionPoolOptions {
@@ -24,6 +25,13 @@ export interface SessionPoolOptions {
   max?: number;
   /** An idle session is closed after this long (default {@link DEFAULT_IDLE_TIMEOUT_MS}). */
   idleTimeoutMs?: number;
+  /**
+   * The process's limit on idle sessions over every pool (idle-budget.ts):
+   * beyond it the session idle longest closes, and a connection refused for
+   * want of server slots (SQLSTATE 53300) is tried once more after every
+   * idle session of the budget is closed. Absent: no limit but `max`.
+   */
+  budget?: IdleBudget;
   /** Opens a session (default `connect`); replaceable in tests. */
   connect?: (opts: ConnectOptions) => Promise<pg.Client>;
   /** The clock, in ms (default `Date.now`); replaceable in tests. */
@@ -89,8 +97,10 @@ export class SessionPool implements ConnectionSource {
   private readonly idleTimeoutMs: number;
   private readonly connect: (opts: ConnectOptions) => Promise<pg.Client>;
   private readonly now: () => number;
+  private readonly budget: IdleBudget | undefined;
 
   constructor(opts: SessionPoolOptions = {}) {
+    this.budget = opts.budget;
     this.max = Math.max(1, opts.max ?? DEFAULT_POOL_SIZE);
     this.idleTimeoutMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.connect = opts.connect ?? connect;
@@ -146,6 +156,7 @@ export class SessionPool implements ConnectionSource {
   async end(): Promise<void> {
     this.closed = true;
     const idle = this.idle.splice(0);
+    for (const i of idle) this.budget?.remove(i.client);
     for (const w of this.waiters.splice(0)) w({});
     await Promise.all(idle.map((i) => (clearTimeout(i.timer), this.destroy(i.client))));
   }
@@ -167,6 +178,7 @@ export class SessionPool implements ConnectionSource {
     // Last in, first out: the sessions beyond what the load needs go idle and time out.
     for (let i = this.idle.pop(); i; i = this.idle.pop()) {
       clearTimeout(i.timer);
+      this.budget?.remove(i.client);
       // A session the server ended while idle is closed, not lent.
       if (!this.lost.has(i.client)) return i;
       void this.destroy(i.client);
@@ -177,7 +189,11 @@ export class SessionPool implements ConnectionSource {
   private async openOne(opts: ConnectOptions): Promise<pg.Client> {
     this.open++;
     try {
-      const c = await this.connect({ ...opts, signal: opts.signal });
+      const c = await this.connect({ ...opts, signal: opts.signal }).catch(async (err: unknown) => {
+        // The server is out of slots: give back what this process holds idle, and try once more.
+        if (!outOfSlots(err) || !this.budget || this.budget.closeAll() === 0) throw err;
+        return this.connect({ ...opts, signal: opts.signal });
+      });
       // A session the server ends while idle is never lent again.
       c.on('end', () => this.lost.add(c));
       c.on('error', () => this.lost.add(c));
@@ -197,13 +213,20 @@ export class SessionPool implements ConnectionSource {
   }
 
   private keepIdle(c: pg.Client): void {
-    const timer = setTimeout(() => {
-      const at = this.idle.findIndex((i) => i.client === c);
-      if (at >= 0) this.idle.splice(at, 1);
-      void this.destroy(c);
-    }, this.idleTimeoutMs);
+    const timer = setTimeout(() => this.closeIdle(c), this.idleTimeoutMs);
     timer.unref();
     this.idle.push({ client: c, timer, since: this.now() });
+    this.budget?.add(c, () => this.closeIdle(c));
+  }
+
+  /** Closes the idle session `c` (timed out, or past the process's budget). */
+  private closeIdle(c: pg.Client): void {
+    this.budget?.remove(c);
+    const at = this.idle.findIndex((i) => i.client === c);
+    if (at < 0) return;
+    clearTimeout(this.idle[at]!.timer);
+    this.idle.splice(at, 1);
+    void this.destroy(c);
   }
 
   private waitForTurn(signal: AbortSignal | undefined): Promise<{ client?: pg.Client }> {
@@ -233,6 +256,14 @@ export class SessionPool implements ConnectionSource {
     this.open--;
     this.waiters.shift()?.({});
   }
+}
+
+/** "sorry, too many clients already" (53300), as the server or the ConnectionError around it says. */
+function outOfSlots(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === '53300') return true;
+  }
+  return false;
 }
 
 /** No transaction open (ReadyForQuery said idle): a session given back untouched needs no reset. */
