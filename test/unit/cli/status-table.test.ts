@@ -31,6 +31,14 @@ const repairOf = (version: string): RepairRecord => ({
 });
 
 describe('the status table', () => {
+  it('ends no line with blanks when the last cell is empty (a row without flags)', () => {
+    const lines = alignRows([
+      ['VERSION', 'FLAGS'],
+      ['001', ''],
+    ]);
+    expect(lines[1]).to.equal('  001');
+  });
+
   it('aligns every column on its widest cell', () => {
     expect(
       alignRows([
