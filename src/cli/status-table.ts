@@ -4,23 +4,15 @@
  * at NAME_WIDTH so one long file name cannot push the flags off the screen.
  */
 import type { LedgerRow, Plan, RepairRecord } from '../engine/index.js';
+import { alignRows as align } from './align.js';
 import { contractVersions } from './report.js';
 
 /** The widest a name (or reason) cell gets; longer ones end in `…`. */
 export const NAME_WIDTH = 40;
 
-/** Rows of cells as lines, each column padded to its widest cell (the last column not padded). */
+/** Rows of cells as lines, as `status` indents them. */
 export function alignRows(rows: string[][], indent = '  '): string[] {
-  const widths: number[] = [];
-  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return rows.map(
-    (r) =>
-      indent +
-      r
-        .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
-        .join('  ')
-        .trimEnd(),
-  );
+  return align(rows, { indent });
 }
 
 /** `text` cut to `width` characters, the last one `…` when cut. */

@@ -1,20 +1,12 @@
 /** Aligned text tables and ages, as `kubectl get` prints them. */
+import { alignRows } from '../align.js';
 
 /** Columns padded to their widest cell, separated by three spaces; no trailing spaces. */
 export function formatTable(
   header: readonly string[],
   rows: ReadonlyArray<readonly string[]>,
 ): string {
-  const all = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  return all
-    .map((r) =>
-      r
-        .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!)))
-        .join('   ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return alignRows([header, ...rows], { gap: '   ' }).join('\n');
 }
 
 /** kubectl's short age: `45s`, `12m`, `5h`, `3d`, `2y` (the largest whole unit). */
