@@ -7,7 +7,7 @@
  */
 import type pg from 'pg';
 import { abortedError, cancelOnAbort } from './abort.js';
-import { connect, isConnectionLost, type ConnectOptions } from './connection.js';
+import { connect, isConnectionLost, withConnection, type ConnectOptions } from './connection.js';
 
 /** How a run gives its connection back. */
 export interface ReleaseOptions {
@@ -50,8 +50,9 @@ export async function withSession<T>(
   opts: ConnectOptions,
   fn: (c: pg.Client) => Promise<T>,
 ): Promise<T> {
-  const s = source ?? NEW_CONNECTION_PER_RUN;
-  const client = await s.acquire(opts);
+  // Without a pool it is a dedicated connection, with withConnection's handling of aborts.
+  if (!source) return withConnection(opts, fn);
+  const client = await source.acquire(opts);
   const stop = cancelOnAbort(client, opts.signal, () => connect({ ...opts, signal: undefined }));
   let reusable = false;
   try {
@@ -64,6 +65,6 @@ export async function withSession<T>(
     throw err;
   } finally {
     stop();
-    await s.release(client, { reusable: reusable && !opts.signal?.aborted, untouched: true });
+    await source.release(client, { reusable: reusable && !opts.signal?.aborted, untouched: true });
   }
 }
