@@ -205,10 +205,18 @@ async function runLocked(
   try {
     // Whose ledger it is comes first: a run refused here has read nothing of it.
     const owner = opts.claim ? await checkOwner(c, opts.ledger, opts.claim) : null;
+    // The ledger's tables at their current shape before anything is written: one catalog
+    // query, and DDL only when one is missing or old. A run that writes nothing runs neither.
+    const ensure = once(() => ensureLedger(c, opts.ledger));
     // The repairs asked for are the one write before the plan: it must see the ledger they leave.
     const fixes = await repairInRun(
       c,
-      { ...opts, requests: opts.repairs ?? [], onRepaired: (r) => observer.onRepaired?.(r) },
+      {
+        ...opts,
+        requests: opts.repairs ?? [],
+        onRepaired: (r) => observer.onRepaired?.(r),
+        ensure,
+      },
       await readLedger(c, opts.ledger),
     );
     const existing = fixes.ledger;
@@ -232,9 +240,6 @@ async function runLocked(
         awaitingApproval: true,
         repaired: fixes.repaired,
       };
-    // The ledger's tables at their current shape before anything is written: one catalog
-    // query, and DDL only when one is missing or old. A run that writes nothing runs neither.
-    const ensure = once(() => ensureLedger(c, opts.ledger));
     const baselined = await prepareLedger(c, opts, { existing, needsBaseline, ensure });
     if (p.pending.length > 0 || (opts.claim && owner !== opts.claim.owner)) await ensure();
     if (opts.claim) await recordOwner(c, opts.ledger, opts.claim, owner);

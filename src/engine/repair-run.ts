@@ -32,6 +32,8 @@ export interface RepairInRunOptions {
   migrations: Migration[];
   requests: RepairRequest[];
   onRepaired?: (r: RepairRecord) => Promise<unknown> | unknown;
+  /** Brings the ledger's tables to their current shape (the run's, done once per run). */
+  ensure?: () => Promise<void>;
 }
 
 /** Makes each request that applies; each in its own transaction. */
@@ -51,7 +53,7 @@ export async function repairInRun(
       continue;
     }
     if (!target) continue;
-    if (out.repaired.length === 0) await ensureLedger(c, o.ledger);
+    await (o.ensure ?? (() => ensureLedger(c, o.ledger)))();
     const record = await applyRepair(c, o.ledger, target, req);
     out.repaired.push(record);
     out.ledger = out.ledger!.map((r) =>
