@@ -2,7 +2,8 @@
  * The SchemaMigration reconciler: the database follows the CR, and the CR's
  * status tells the truth. A flat run of steps, each returning early:
  * gone or deleting → suspended → database access (Secret) → source →
- * stalled and unchanged → Ready with nothing changed (one query, resync-step.ts) → run the engine (which refuses a ledger another CR
+ * stalled and unchanged → Ready with nothing changed (one query,
+ * resync-step.ts) → run the engine (which refuses a ledger another CR
  * owns, see claims.ts; run-step.ts; holds a contract migration while pods
  * need an older schema, contract.ts; and stops a plan that waits for
  * approval, approval.ts) → its failure, its wait for approval, or its success
@@ -99,9 +100,11 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
       ? readyWith.get(key) === wanted
       : atTarget(obj, migrations);
     const run = await runEngine(deps, a, { access, migrations, unchanged, exists, connection });
-    if (run.ok) resync.remember(a, attempt, run.result);
-    else resync.forget(key);
-    if (!run.ok) return runFailed(a, run, { migrations, attempt, unchanged });
+    if (!run.ok) {
+      resync.forget(key);
+      return runFailed(a, run, { migrations, attempt, unchanged });
+    }
+    resync.remember(a, attempt, run.result);
     // Nothing ran: the plan waits for the approve annotation, whose change wakes the CR.
     if (run.approval)
       return approvals.report(a, run.approval, run.result, migrations).then(() => ({}));
