@@ -164,6 +164,8 @@ describe('the Grafana dashboard', function () {
     const env = useOperatorEnv({ leaderElect: true });
 
     it('reads only metrics the operator exports', async () => {
+      // "started" is logged once the servers listen, after the process said "starting".
+      await env.operators[0]!.waitForLog((l) => l.message === 'schema-operator started', 20_000);
       const text = env.operators[0]!.output();
       const url = /"healthUrl":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(text)?.[1];
       expect(url, 'the health URL in the start-up log').to.be.a('string');
