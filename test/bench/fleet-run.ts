@@ -15,7 +15,8 @@ import type { BenchContext } from './context.js';
 import { createAll, fleetOrganization, fleetSchemaMigration } from '../support/fleet-objects.js';
 import { isReady, until } from '../support/poll.js';
 import { controllersStarted, withBenchCluster, type BenchCluster } from './harness.js';
-import { sampleProcess, type ProcUsage } from './proc-stats.js';
+import { sampleProcess, serverCpuSeconds, type ProcUsage } from './proc-stats.js';
+import { withClient } from './context.js';
 import {
   kubeconfigVia,
   startRecordingProxy,
@@ -29,6 +30,10 @@ const CONCURRENCY = 64;
 /** A run that has not converged by then has failed. */
 const TIMEOUT_MS = 900_000;
 const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
+/** The operators' log level (`BENCH_FLEET_LOG_LEVEL`, e.g. `debug`). */
+const LOG_LEVEL = process.env.BENCH_FLEET_LOG_LEVEL ?? 'info';
+/** Where each operator's whole output is kept, when set (`BENCH_FLEET_LOG_DIR`). */
+const LOG_DIR = process.env.BENCH_FLEET_LOG_DIR;
 /** Points kept per convergence curve. */
 const CURVE_POINTS = 400;
 
@@ -70,6 +75,10 @@ export interface FleetResult {
   usage: ProcUsage[];
   /** CPU seconds of this process (the devcluster, the watches, the creates) over the same span. */
   devclusterCpuSeconds: number;
+  /** CPU seconds of the PostgreSQL server (every backend) over the same span. */
+  postgresCpuSeconds: number;
+  /** Sessions opened on the fleet's databases over the same span (pg_stat_database.sessions). */
+  dbSessions: number;
   /** Orgs Ready against seconds since the first create. */
   series: Array<[number, number]>;
   shards?: ShardWrites[];
@@ -134,6 +143,8 @@ function floorResult(
     byRequest: {},
     usage: [],
     devclusterCpuSeconds: (cpu.user + cpu.system) / 1e6,
+    postgresCpuSeconds: 0,
+    dbSessions: 0,
     series: [],
     writtenByBoth: 0,
   };
@@ -170,7 +181,7 @@ async function startShards(cluster: BenchCluster, config: FleetConfig): Promise<
     const operator = cluster.operator({
       kubeconfigPath: path,
       leaderElect: true,
-      logLevel: 'info',
+      logLevel: LOG_LEVEL,
       cli: config.build?.cli,
       nodeArgs: config.nodeArgs,
       extraArgs: [
@@ -276,6 +287,12 @@ async function measure(
     dc.faults.reset();
     for (const p of proxies) p.clear();
     const samplers = shards.map((s) => sampleProcess(s.operator.pid!));
+    // The server settled, as before every round of the other benchmarks: creating 200
+    // databases (or emptying them for the next configuration) leaves work that the first
+    // DDL in each would otherwise pay for (about 35 ms of server time per database).
+    await withClient(ctx.server.url(), (c) => c.query('CHECKPOINT'));
+    const sessions0 = await sessionsOpened(ctx, dbs);
+    const pg0 = serverCpuSeconds(ctx.server.port);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await Promise.all([
@@ -292,6 +309,10 @@ async function measure(
     const readyMs = Math.max(...orgReady.times.values(), ...smigReady.times.values()) - t0;
     const usage = samplers.map((s) => s.stop());
     const cpu = process.cpuUsage(cpu0);
+    const postgresCpuSeconds = serverCpuSeconds(ctx.server.port) - pg0;
+    // Backends report their session count with their statistics, at most a second late.
+    await new Promise((r) => setTimeout(r, 1500));
+    const dbSessions = (await sessionsOpened(ctx, dbs)) - sessions0;
 
     const counted = operatorRequests(dc.faults.counts(), {
       orgs: orgs.length,
@@ -313,6 +334,8 @@ async function measure(
       byRequest: counted.byRequest,
       usage,
       devclusterCpuSeconds: (cpu.user + cpu.system) / 1e6,
+      postgresCpuSeconds,
+      dbSessions,
       series: curve(orgReady.times.values(), t0),
       ...shardWrites(proxies, config, shardOfOrg),
     };
@@ -322,5 +345,27 @@ async function measure(
     throw err;
   } finally {
     abort.abort();
+    if (LOG_DIR) await keepLogs(LOG_DIR, config, shards);
   }
+}
+
+/** Sessions ever opened on the databases `dbs` (PostgreSQL 14 and later count them). */
+async function sessionsOpened(ctx: BenchContext, dbs: string[]): Promise<number> {
+  return withClient(ctx.server.url(), async (c) => {
+    const { rows } = await c.query<{ n: string | null }>(
+      'SELECT sum(sessions)::text AS n FROM pg_stat_database WHERE datname = ANY($1)',
+      [dbs],
+    );
+    return Number(rows[0]?.n ?? 0);
+  });
+}
+
+/** Writes each operator's output to `DIR/<label>-<shard>.log`. */
+async function keepLogs(dir: string, config: FleetConfig, shards: Shard[]): Promise<void> {
+  const base = config.label.replace(/[^A-Za-z0-9]+/g, '-');
+  await Promise.all(
+    shards.map(({ operator }, s) =>
+      writeFile(join(dir, `${base}-${shardName(s)}.log`), operator.output()),
+    ),
+  );
 }

@@ -32,6 +32,10 @@
  * processes' node, e.g. `--cpu-prof --cpu-prof-dir=DIR`;
  * BENCH_FLEET_THIS_NODE_ARGS to this build's only (with BENCH_FLEET_BASELINE
  * naming this same checkout: a V8 flag against none, in one run).
+ * BENCH_FLEET_LOG_DIR keeps each operator's whole output there, at
+ * BENCH_FLEET_LOG_LEVEL (default info). Each configuration starts after a
+ * CHECKPOINT, and also reports the PostgreSQL server's CPU and the sessions
+ * opened on the fleet's databases over the timed span.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -162,6 +166,8 @@ function resultsTable(results: FleetResult[]): string {
       'peak RSS MiB (per process)',
       'operator CPU s',
       'devcluster CPU s',
+      'PostgreSQL CPU s',
+      'DB sessions',
     ],
     results.map((r) => [
       r.config.label,
@@ -173,6 +179,8 @@ function resultsTable(results: FleetResult[]): string {
       r.usage.map((u) => u.peakRssMiB.toFixed(0)).join(' + '),
       sum(r.usage.map((u) => u.cpuSeconds)).toFixed(1),
       r.devclusterCpuSeconds.toFixed(1),
+      r.postgresCpuSeconds.toFixed(1),
+      String(r.dbSessions),
     ]),
   );
 }

@@ -5,7 +5,7 @@
  * Linux only, like the rest of the benchmarks.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Clock ticks per second (`getconf CLK_TCK`; 100 on every Linux we run on). */
 const CLK_TCK = (() => {
@@ -63,4 +63,43 @@ export function sampleProcess(pid: number, everyMs = 250): { stop(): ProcUsage }
       };
     },
   };
+}
+
+/** The fields after the command name of /proc/PID/stat (field 3 on), or null when gone. */
+function statFields(pid: string | number): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU seconds used so far by the PostgreSQL server listening on `port`: its
+ * postmaster (found by the `-p PORT` of its command line), the children
+ * still running (backends, autovacuum, checkpointer...), and the children
+ * it has reaped (cutime + cstime), so a backend that exits keeps counting.
+ */
+export function serverCpuSeconds(port: number): number {
+  const pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  const postmaster = pids.find((p) => {
+    try {
+      const argv = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
+      const at = argv.indexOf('-p');
+      return at >= 0 && argv[at + 1] === String(port) && argv[0]!.endsWith('postgres');
+    } catch {
+      return false;
+    }
+  });
+  if (!postmaster) return 0;
+  let ticks = 0;
+  for (const p of pids) {
+    const f = statFields(p);
+    if (!f) continue;
+    // Field 4 is the parent's PID; 14-17 utime, stime, cutime, cstime.
+    if (p === postmaster) ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+    else if (f[1] === postmaster) ticks += Number(f[11]) + Number(f[12]);
+  }
+  return ticks / CLK_TCK;
 }
