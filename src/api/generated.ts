@@ -82,9 +82,9 @@ export interface SchemaMigrationSpec {
    */
   approval?: 'Automatic' | 'Risky' | 'Always';
   /**
-   * Drift detection: after every run the schema's fingerprint is recorded beside the ledger,
-   * and the live schema is compared with it every interval and after each run (condition
-   * Drifted, status.drift). Drift never changes Ready.
+   * Drift detection: after every run that applies files the schema's fingerprint is recorded
+   * beside the ledger (clearing Drifted), and the live schema is compared with it every
+   * interval (condition Drifted, status.drift). Drift never changes Ready.
    *
    * Default: `{}`.
    */
@@ -313,9 +313,9 @@ export interface Baseline {
 }
 
 /**
- * Drift detection: after every run the schema's fingerprint is recorded beside the ledger,
- * and the live schema is compared with it every interval and after each run (condition
- * Drifted, status.drift). Drift never changes Ready.
+ * Drift detection: after every run that applies files the schema's fingerprint is recorded
+ * beside the ledger (clearing Drifted), and the live schema is compared with it every
+ * interval (condition Drifted, status.drift). Drift never changes Ready.
  *
  * Default: `{}`.
  */

@@ -1,8 +1,10 @@
 /**
- * The drift check of a SchemaMigration: after a run, and then every
- * spec.drift.interval (a requeueAfter, not a poller of its own), the live
- * schema is compared with the fingerprint the engine recorded after the
- * last run. A difference is Drifted=True with status.drift, one Event per
+ * The drift check of a SchemaMigration: every spec.drift.interval (a
+ * requeueAfter, not a poller of its own), the live schema is compared with
+ * the fingerprint the engine recorded after the last run. A run that applied
+ * files has just recorded that fingerprint from the live schema, under its
+ * lock: there is no drift by definition, so it clears Drifted and restarts
+ * the interval without reading the catalog again. A difference is Drifted=True with status.drift, one Event per
  * newly seen object and the drift gauge at 1; Ready is never touched, since
  * the migrations themselves are still applied. When it last checked is
  * remembered in memory, so a reconcile woken for another reason between two
@@ -26,8 +28,11 @@ export const DRIFT_SHOWN = 10;
 export interface DriftInput {
   access: DatabaseAccess;
   migrations: Migration[];
-  /** A run just applied files: check now, whatever the interval. */
-  force: boolean;
+  /**
+   * A run just applied files, and so recorded a new fingerprint of the live
+   * schema: no drift now, whatever the interval, and nothing to read.
+   */
+  recorded: boolean;
   /** Where the check's session comes from (the pool); absent: a new connection. */
   connection?: ConnectionSource;
 }
@@ -55,8 +60,12 @@ export class DriftChecker {
     }
     const last = this.checkedAt.get(a.key);
     const elapsed = last === undefined ? Infinity : this.nowMs() - last;
-    if (!i.force && elapsed < interval) return interval - elapsed;
+    if (!i.recorded && elapsed < interval) return interval - elapsed;
     this.checkedAt.set(a.key, this.nowMs());
+    if (i.recorded) {
+      await this.report(a, []);
+      return interval;
+    }
     let items: DriftItem[];
     try {
       items = await this.read(a, i);

@@ -108,9 +108,10 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
     // Nothing ran: the plan waits for the approve annotation, whose change wakes the CR.
     if (run.approval)
       return approvals.report(a, run.approval, run.result, migrations).then(() => ({}));
-    // Checked after the run so a migration that made the change legitimately is never drift.
-    const force = run.result.applied.length > 0;
-    const again = await drift.check(a, { access, migrations, force, connection });
+    // After the run, so a migration that made the change legitimately is never drift; a run
+    // that applied files has recorded a new fingerprint, so there is none to read for.
+    const recorded = run.result.applied.length > 0;
+    const again = await drift.check(a, { access, migrations, recorded, connection });
     await applied(a, run, migrations);
     readyWith.set(key, wanted);
     return again === undefined ? {} : { requeueAfterMs: again };
@@ -135,7 +136,7 @@ export function schemaMigrationReconciler(deps: SchemaMigrationDeps) {
     a: Attempt,
     i: { access: DatabaseAccess; migrations: Migration[]; connection?: ConnectionSource },
   ): Promise<Result> {
-    const again = await drift.check(a, { ...i, force: false });
+    const again = await drift.check(a, { ...i, recorded: false });
     if (!isDeepStrictEqual(a.st.status, a.obj.status))
       await deps.statusWriter.write(a.obj, a.st.status);
     return again === undefined ? {} : { requeueAfterMs: again };

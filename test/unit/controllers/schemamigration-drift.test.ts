@@ -53,11 +53,11 @@ function world(items: DriftItem[], obj = smig('1s')) {
     appliedBy: 'test',
   } as unknown as SchemaMigrationDeps;
   const checker = new DriftChecker(deps, () => clock.ms);
-  const check = async (force = false) => {
+  const check = async (recorded = false) => {
     const st = statusFor(obj.status, { generation: 1, now: new Date(clock.ms) });
     const again = await checker.check(
       { ctx, key: 'ns/api', obj, st },
-      { access, migrations: [], force },
+      { access, migrations: [], recorded },
     );
     obj.status = st.status;
     return again;
@@ -87,14 +87,28 @@ describe('the SchemaMigration drift check', () => {
     expect(w.reads()).to.equal(2);
   });
 
-  it('skips the catalog read until the interval has passed, unless a run forces it', async () => {
+  it('skips the catalog read until the interval has passed', async () => {
     const w = world([]);
     await w.check();
     w.clock.ms += 400;
     expect(await w.check()).to.equal(600);
     expect(w.reads()).to.equal(1);
-    await w.check(true);
-    expect(w.reads()).to.equal(2);
+  });
+
+  it('after a run that recorded a new fingerprint: Drifted=False, the interval restarted, no catalog read', async () => {
+    const w = world([col]);
+    await w.check();
+    expect(drifted(w.obj)).to.include({ status: 'True' });
+    w.clock.ms += 400;
+    // The run applied files and recorded the live schema: nothing can differ from it yet.
+    expect(await w.check(true)).to.equal(1000);
+    expect(w.reads()).to.equal(1);
+    expect(drifted(w.obj)).to.include({ status: 'False', reason: 'NoDrift' });
+    expect(w.obj.status!.drift).to.equal(undefined);
+    expect(w.gauge).to.deep.equal([1, 0]);
+    w.clock.ms += 999;
+    expect(await w.check()).to.equal(1);
+    expect(w.reads()).to.equal(1);
   });
 
   it('clears to Drifted=False when the change is undone, and never touches Ready', async () => {
