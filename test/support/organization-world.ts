@@ -65,8 +65,11 @@ export class FakeTable implements OrgDatabase {
   /** org id → referencing rows by table. */
   refs = new Map<string, Array<{ table: string; rows: number }>>();
   fail: Error | undefined;
+  /** Upserts sent, written or not. */
+  upserts = 0;
 
   async upsert(row: OrgRow): Promise<UpsertResult> {
+    this.upserts++;
     if (this.fail) throw this.fail;
     const old = this.rows.get(row.id);
     const rec = this.recorded.get(row.id);

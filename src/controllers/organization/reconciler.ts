@@ -12,7 +12,12 @@
  * thrown error: no error spam while a database is being migrated. API and
  * database failures are thrown and retried with backoff.
  */
-import { getCondition, OrganizationConditions, type Organization } from '../../api/index.js';
+import {
+  getCondition,
+  OrganizationConditions,
+  RETRY_ANNOTATION,
+  type Organization,
+} from '../../api/index.js';
 import type { ReconcileContext, Result } from '../../kube/index.js';
 import { databaseGate } from './database-gate.js';
 import { DEFAULT_ORG_ID, type OrganizationDeps } from './deps.js';
@@ -20,6 +25,7 @@ import { recordTransition } from './events.js';
 import { finalize } from './finalize.js';
 import { decideNamespace, SHARED_NAMESPACE } from './namespace.js';
 import { applyPolicy, withClassMetadata } from './policy-step.js';
+import { RowMemo } from './row-memo.js';
 import type { OrgRow } from './sql.js';
 import { statusFor, type OrgStatus } from './status.js';
 
@@ -37,10 +43,14 @@ type Step = Result | 'continue';
 /** Builds the reconcile function over `deps`. */
 export function organizationReconciler(deps: OrganizationDeps) {
   const now = deps.now ?? (() => new Date());
+  // The wake-ups that follow a write (its namespace appearing, its SchemaMigration's status)
+  // find the row as written and send nothing (row-memo.ts).
+  const written = new RowMemo(() => now().getTime());
 
   return async function reconcile(ctx: ReconcileContext, key: string): Promise<Result> {
     let org = deps.getOrganization(key);
     if (!org) {
+      written.forget(key);
       await deps.releaseDatabase(key);
       return {};
     }
@@ -53,6 +63,7 @@ export function organizationReconciler(deps: OrganizationDeps) {
     };
 
     if (org.metadata.deletionTimestamp) {
+      written.forget(key);
       return finalize({ deps, org, st, gate: (o) => databaseGate(deps, o), done, ctx });
     }
     if (org.metadata.name === DEFAULT_ORG_ID) {
@@ -123,30 +134,39 @@ export function organizationReconciler(deps: OrganizationDeps) {
     st: OrgStatus,
     done: (r: Result) => Promise<Result>,
   ): Promise<Step> {
+    const key = org.metadata.name!;
     const gate = await databaseGate(deps, org);
     if (!gate.ready) {
+      written.forget(key);
       const holdup = { on: 'database' as const, reason: gate.reason, message: gate.message };
       if (gate.refused) st.conflict(holdup);
       else st.pending(holdup);
       return gate.result;
     }
     const row = rowOf(org, nsName);
-    const written = await gate.db.upsert(row).catch(async (err: unknown) => {
+    const retry = org.metadata.annotations?.[RETRY_ANNOTATION];
+    if (written.fresh(key, gate.db, row, retry)) {
+      st.synced({ suspended: row.status === 'suspended' });
+      return 'continue';
+    }
+    written.forget(key);
+    const result = await gate.db.upsert(row).catch(async (err: unknown) => {
       const message = err instanceof Error ? err.message : String(err);
       st.pending({ on: 'database', reason: 'DatabaseError', message });
       await done({});
       throw err;
     });
-    if (written.outcome === 'row-conflict') {
+    if (result.outcome === 'row-conflict') {
       const message = `a row with id ${row.id} exists in the organizations table and this operator did not create it for this Organization (uid ${row.uid}); nothing was written`;
       st.conflict({ on: 'database', reason: 'RowConflict', message });
       return { requeueAfterMs: RECHECK_MS.nameConflict };
     }
-    if (written.outcome === 'name-conflict') {
-      const message = `name ${row.name} belongs to organization id ${written.ownerId} in the organizations table`;
+    if (result.outcome === 'name-conflict') {
+      const message = `name ${row.name} belongs to organization id ${result.ownerId} in the organizations table`;
       st.conflict({ on: 'database', reason: 'NameConflict', message });
       return { requeueAfterMs: RECHECK_MS.nameConflict };
     }
+    written.remember(key, gate.db, row, retry);
     st.synced({ suspended: row.status === 'suspended' });
     return 'continue';
   }

@@ -315,16 +315,21 @@ async function upsertRows(pool: pg.Pool, rows: OrgRow[]): Promise<Map<string, Up
     owner: string | null;
     written: boolean;
     refused: boolean;
-  }>(UPSERT, [
-    rows.map((r) => r.id),
-    rows.map((r) => r.name),
-    rows.map((r) => r.displayName),
-    rows.map((r) => r.description),
-    rows.map((r) => r.namespace),
-    rows.map((r) => r.status),
-    rows.map((r) => r.uid),
-    rows.map((r) => r.adoptUnrecorded),
-  ]);
+  }>({
+    // Prepared once per connection: the statement is long, and planning it was most of its cost.
+    name: 'schema-operator-org-upsert',
+    text: UPSERT,
+    values: [
+      rows.map((r) => r.id),
+      rows.map((r) => r.name),
+      rows.map((r) => r.displayName),
+      rows.map((r) => r.description),
+      rows.map((r) => r.namespace),
+      rows.map((r) => r.status),
+      rows.map((r) => r.uid),
+      rows.map((r) => r.adoptUnrecorded),
+    ],
+  });
   const results = new Map<string, UpsertResult>();
   for (const r of out) {
     results.set(

@@ -47,6 +47,18 @@ describe('the organizations SQL on PostgreSQL 18', function () {
     expect(r).to.deep.equal({ display_name: displayName, description });
   });
 
+  it('keeps upserting on the same connection after a migration alters the table under the prepared statement', async () => {
+    await db.upsert(row('prep-1'));
+    // A later migration changes the table under the prepared statement: the server plans it again.
+    await query(url, 'ALTER TABLE organizations ADD COLUMN IF NOT EXISTS region text');
+    expect(await db.upsert(row('prep-2'))).to.deep.equal({ outcome: 'written' });
+    expect(await db.upsert(row('prep-1', { displayName: 'again' }))).to.deep.equal({
+      outcome: 'written',
+    });
+    await query(url, 'ALTER TABLE organizations DROP COLUMN region');
+    expect(await db.upsert(row('prep-3'))).to.deep.equal({ outcome: 'written' });
+  });
+
   it('writes many concurrent upserts in one batch, each caller getting its own outcome', async () => {
     await query(
       url,

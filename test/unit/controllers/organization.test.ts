@@ -324,6 +324,45 @@ describe('organization reconciler', () => {
     expect(w.events).to.deep.equal(['Normal SchemaNotReady acme', 'Normal Active acme']);
   });
 
+  it('sends no second upsert on a wake-up that changed nothing; a new spec or the retry annotation does', async () => {
+    const w = world();
+    w.add(org('acme', { namespace: 'acme' }));
+    w.smigs.set('db/api', smig(true));
+    await w.run('acme');
+    expect(w.table.upserts).to.equal(1);
+    // The namespace it created appearing in the cache, its SchemaMigration's status moving.
+    await w.run('acme');
+    await w.run('acme');
+    expect(w.table.upserts).to.equal(1);
+    expect(w.condition('acme', 'Ready')).to.include({ status: 'True' });
+    const o = w.orgs.get('acme')!;
+    o.spec.displayName = 'Acme Inc';
+    o.metadata.generation = 2;
+    await w.run('acme');
+    expect(w.table.upserts).to.equal(2);
+    expect(w.table.rows.get('acme')!.displayName).to.equal('Acme Inc');
+    o.metadata.annotations = { 'schema.streamspace.io/retry': '1' };
+    await w.run('acme');
+    expect(w.table.upserts).to.equal(3);
+    await w.run('acme');
+    expect(w.table.upserts).to.equal(3);
+  });
+
+  it('sends a row whose upsert failed again on the next pass', async () => {
+    const w = world();
+    w.add(org('acme', { namespace: 'acme' }));
+    w.smigs.set('db/api', smig(true));
+    await w.run('acme');
+    w.table.fail = new Error('connection reset');
+    w.orgs.get('acme')!.spec.displayName = 'Acme Inc';
+    await w.run('acme').catch(() => undefined);
+    w.table.fail = undefined;
+    await w.run('acme');
+    await w.run('acme');
+    expect(w.table.upserts).to.equal(3);
+    expect(w.table.rows.get('acme')!.displayName).to.equal('Acme Inc');
+  });
+
   it('makes no write at all on a second pass with nothing changed', async () => {
     const w = world();
     w.add(org('acme', { namespace: 'acme' }));
