@@ -74,6 +74,8 @@ const BASELINE = process.env.BENCH_FLEET_BASELINE ?? process.env.BENCH_BASELINE;
 const words = (text: string | undefined) => text?.split(' ').filter(Boolean) ?? [];
 const NODE_ARGS = words(process.env.BENCH_FLEET_NODE_ARGS);
 const THIS_NODE_ARGS = words(process.env.BENCH_FLEET_THIS_NODE_ARGS);
+/** Pairs of runs per configuration with a baseline, the order swapped in every other pair. */
+const PAIRS = Math.max(1, Number(process.env.BENCH_FLEET_PAIRS ?? 1) || 1);
 const THIS = THIS_BUILD.name;
 
 /** Every configuration (or those BENCH_FLEET_ONLY names), in the order run. */
@@ -84,12 +86,14 @@ export function configurations(
     baseline?: string;
     nodeArgs?: string[];
     thisNodeArgs?: string[];
+    pairs?: number;
   } = {
     sizes: SIZES,
     only: ONLY,
     baseline: BASELINE,
     nodeArgs: NODE_ARGS,
     thisNodeArgs: THIS_NODE_ARGS,
+    pairs: PAIRS,
   },
 ): FleetConfig[] {
   const max = Math.max(...o.sizes);
@@ -101,21 +105,29 @@ export function configurations(
     { label: `${max} orgs, 2 shards, workers 4`, orgs: max, workers: 4, shards: 2 },
   ];
   const chosen = o.only ? all.filter((c) => o.only!.some((f) => c.label.includes(f))) : all;
-  const builds = o.baseline ? [buildOf(o.baseline), THIS_BUILD] : [THIS_BUILD];
+  const pairs = o.baseline ? (o.pairs ?? 1) : 1;
+  // The second run of a pair goes on a server and machine the first warmed: swapping the
+  // order in every other pair (baseline, this; this, baseline; ...) cancels that out.
+  const orders = Array.from({ length: pairs }, (_, p) => {
+    const builds = o.baseline ? [buildOf(o.baseline), THIS_BUILD] : [THIS_BUILD];
+    return { suffix: pairs > 1 ? ` #${p + 1}` : '', builds: p % 2 ? builds.reverse() : builds };
+  });
   return chosen.flatMap((c) =>
     c.shards === 0
       ? [c]
-      : builds.map((build) => ({
-          ...c,
-          label: o.baseline ? `${c.label} [${build.name}]` : c.label,
-          build,
-          // Each build runs as its Deployment runs it (NODE_OPTIONS), then the variables' flags.
-          nodeArgs: [
-            ...buildNodeFlags(build),
-            ...(o.nodeArgs ?? []),
-            ...(build.name === THIS ? (o.thisNodeArgs ?? []) : []),
-          ],
-        })),
+      : orders.flatMap(({ suffix, builds }) =>
+          builds.map((build) => ({
+            ...c,
+            label: o.baseline ? `${c.label}${suffix} [${build.name}]` : c.label,
+            build,
+            // Each build runs as its Deployment runs it (NODE_OPTIONS), then the variables' flags.
+            nodeArgs: [
+              ...buildNodeFlags(build),
+              ...(o.nodeArgs ?? []),
+              ...(build.name === THIS ? (o.thisNodeArgs ?? []) : []),
+            ],
+          })),
+        ),
   );
 }
 
@@ -257,6 +269,7 @@ function baselineTable(results: FleetResult[]): string {
     ];
   });
   if (rows.length === 0) return '';
+  if (rows.length > 1) rows.push(medianRow(rows));
   return markdownTable(
     [
       'configuration',
@@ -271,6 +284,17 @@ function baselineTable(results: FleetResult[]): string {
     ],
     rows,
   );
+}
+
+/** The median of each ratio column over the pairs (BENCH_FLEET_PAIRS). */
+function medianRow(rows: string[][]): string[] {
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const m = Math.floor(s.length / 2);
+    return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  };
+  const col = (i: number) => ratio(median(rows.map((r) => Number.parseFloat(r[i]!))));
+  return ['median of the pairs', '', col(2), '', col(4), '', col(6), '', col(8)];
 }
 
 /** The sharded run: who wrote what. */

@@ -63,6 +63,23 @@ describe('benchmark baselines', () => {
     ]);
   });
 
+  it('fleet: BENCH_FLEET_PAIRS runs the builds in pairs, swapping their order every other pair', () => {
+    const labels = configurations({
+      sizes: [5000],
+      only: ['5000 orgs, workers 4'],
+      baseline: '/src/main',
+      pairs: 3,
+    }).map((c) => c.label);
+    expect(labels).to.deep.equal([
+      '5000 orgs, workers 4 #1 [baseline]',
+      '5000 orgs, workers 4 #1 [this]',
+      '5000 orgs, workers 4 #2 [this]',
+      '5000 orgs, workers 4 #2 [baseline]',
+      '5000 orgs, workers 4 #3 [baseline]',
+      '5000 orgs, workers 4 #3 [this]',
+    ]);
+  });
+
   it("runs each build's operator with its Deployment's NODE_OPTIONS flags", () => {
     const checkout = checkoutOf(THIS_BUILD.cli);
     expect(checkoutOf(join('/src/main', 'dist', 'src', 'cli', 'main.js'))).to.equal('/src/main');
