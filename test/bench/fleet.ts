@@ -4,7 +4,7 @@
  * migrations of `fleet-objects.ts`, and up to 5000 Organizations (org i
  * names SchemaMigration i mod 200, and has a namespace of its own), all
  * created at once on a fresh devcluster; the operator runs as separate
- * `schema-operator run` processes, each behind a recording proxy.
+ * `schema-operator run` processes (with two shards, each behind a recording proxy).
  *
  * Configurations: 500, 1000, 2500 and 5000 orgs with `--workers 4` (how
  * cost grows), 5000 with `--workers 2` and `1` (`--workers` is what bounds
