@@ -43,6 +43,8 @@ export interface SchemaMigrationDeps {
   podsNaming?(key: string): GatedPod[];
   /** Told whether a contract migration of `key` waits for pods, so that their changes wake it. */
   contractWaiting?(key: string, waiting: boolean): void;
+  /** How long a run goes on before its Applying status is written (run-step.ts; tests shorten it). */
+  applyingShownAfterMs?: number;
   /** The engine, replaceable in tests. */
   migrate?: typeof migrate;
   /** The drift check, replaceable in tests. */

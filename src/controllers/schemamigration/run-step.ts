@@ -2,8 +2,15 @@
  * The engine run of a SchemaMigration reconcile, with its hooks: progress
  * status as migrations are planned and applied, an Event per applied
  * migration and per busy lock, the Reconciling condition while a lost
- * connection is retried inside the run, and metrics. Every hook is awaited
- * by the engine, so what they write lands before the final status.
+ * connection is retried inside the run, and metrics.
+ *
+ * The run holds the migration lock and a database session: the API writes
+ * of its hooks stay out of that path where they can. The Applying status is
+ * written only once a run has lasted {@link APPLYING_SHOWN_AFTER_MS} (a run
+ * done sooner goes straight to its final status: one write, not two, and no
+ * Ready=False flicker for what watches it), and the MigrationApplied Events
+ * are sent in order behind the run rather than between its files. Both are
+ * settled before runEngine returns, so they land before the final status.
  */
 import {
   migrate,
@@ -83,8 +90,13 @@ export async function runEngine(
     return result.plan.held.length > 0 ? { ok: true, result, wait } : { ok: true, result };
   } catch (error) {
     return { ok: false, error, ...seen };
+  } finally {
+    await observer.settle();
   }
 }
+
+/** A run that lasts longer than this shows the Applying status while it goes on. */
+export const APPLYING_SHOWN_AFTER_MS = 500;
 
 /**
  * Holds a contract migration while pods naming the CR need an older schema,
@@ -110,13 +122,14 @@ function hooks(
   a: Attempt,
   i: RunInput,
   seen: { planned?: Plan; appliedNow: AppliedMigration[] },
-): MigrateObserver & { approved?(p: Plan): Promise<void> } {
+): MigrateObserver & { approved?(p: Plan): Promise<void>; settle(): Promise<void> } {
   const labels = labelsOf(a.obj);
-  const applying = async (p: Plan) => {
+  const progress = new ProgressWrites(deps, a);
+  const applying = (p: Plan) => {
     // A contract that waited runs now: the status stops saying it waits (and naming gone pods).
     if (p.held.length === 0) a.st.noContractWaiting();
     a.st.applying(planSummary(p, i.migrations, a.obj, []));
-    await deps.statusWriter.write(a.obj, a.st.status);
+    progress.showAfter(deps.applyingShownAfterMs ?? APPLYING_SHOWN_AFTER_MS);
   };
   const gated = (a.obj.spec.approval ?? 'Automatic') !== 'Automatic';
   return {
@@ -124,30 +137,23 @@ function hooks(
       seen.planned = p;
       deps.metrics?.pendingMigrations.set(labels, p.pending.length);
       if (p.pending.length === 0 || gated) return;
-      await applying(p);
+      applying(p);
     },
     approved: async (p) => {
-      if (gated) await applying(p);
+      if (gated) applying(p);
     },
     onApplied: async (m, ms) => {
       const { version, name, checksum } = m;
       seen.appliedNow.push({ version, name, checksum, durationMs: ms, outOfOrder: false });
       deps.metrics?.migrationsApplied.inc(labels);
       deps.metrics?.migrationDuration.observe(labels, ms / 1000);
-      await deps.events.record(
-        subject(a.obj),
-        'Normal',
-        'MigrationApplied',
-        `applied ${version}_${name} in ${ms} ms`,
-      );
+      progress.event('MigrationApplied', `applied ${version}_${name} in ${ms} ms`);
       a.st.migrationApplied({ version, name, checksum, durationMs: ms });
-      // Progress only: the final status follows, so a failed write here must not stop the run.
-      await deps.statusWriter
-        .writeThrottled(a.obj, a.st.status)
-        .catch((err: unknown) => a.ctx.log.warn('progress status not written', { error: err }));
+      progress.applied();
     },
     // A connection lost mid-run is retried inside the run: meanwhile the CR says so.
     onRetry: async (_m, err) => {
+      progress.cancel();
       await reportFailure(deps, a, classify(err), { unchanged: i.unchanged }).catch(
         (writeErr: unknown) => a.ctx.log.warn('retry status not written', { error: writeErr }),
       );
@@ -161,5 +167,70 @@ function hooks(
         `waiting for the migration lock held by ${holder ?? 'another session'}`,
       );
     },
+    settle: () => progress.settle(),
   };
+}
+
+/**
+ * The API writes a run makes while it goes on, kept off its locked path:
+ * the Applying status once the run has lasted (then progress, throttled),
+ * and Events in order behind the run. Nothing here rejects: the final
+ * status follows, so a failed progress write must not stop the run.
+ */
+class ProgressWrites {
+  private timer: NodeJS.Timeout | undefined;
+  private shown = false;
+  private writes: Promise<void> = Promise.resolve();
+  private events: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly deps: SchemaMigrationDeps,
+    private readonly a: Attempt,
+  ) {}
+
+  /** Writes the status as it then is once `ms` have passed, unless the run ended first. */
+  showAfter(ms: number): void {
+    this.cancel();
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.shown = true;
+      this.write(false);
+    }, ms);
+    this.timer.unref?.();
+  }
+
+  /** A file was applied: progress is written (throttled) only once Applying is shown. */
+  applied(): void {
+    if (this.shown) this.write(true);
+  }
+
+  /** An Event about the CR, after the ones before it. */
+  event(reason: string, note: string): void {
+    const { deps, a } = this;
+    this.events = this.events
+      .then(() => deps.events.record(subject(a.obj), 'Normal', reason, note))
+      .catch((err: unknown) => a.ctx.log.warn('could not record an event', { error: err }));
+  }
+
+  /** The Applying status is not to be shown (the run writes another status itself). */
+  cancel(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Stops what is pending and waits for what was sent, Events included. */
+  async settle(): Promise<void> {
+    this.cancel();
+    await Promise.all([this.writes, this.events]);
+  }
+
+  private write(throttled: boolean): void {
+    const { deps, a } = this;
+    this.writes = this.writes.then(() =>
+      (throttled
+        ? deps.statusWriter.writeThrottled(a.obj, a.st.status)
+        : deps.statusWriter.write(a.obj, a.st.status)
+      ).catch((err: unknown) => a.ctx.log.warn('progress status not written', { error: err })),
+    );
+  }
 }

@@ -174,13 +174,13 @@ describe('the SchemaMigration reconciler with a contract migration', () => {
     w.pods.push(pod('api-v2', '005'));
     await w.reconcile();
     expect(w.ran).to.deep.equal(['004', '005', '006']);
-    // While 006 is applied, the status no longer says it waits, nor names the gone pod.
-    const applying = w.writes.filter((s) => s.phase === 'Applying').at(-1)!;
-    expect(applying.pendingVersions).to.deep.equal(['006']);
-    expect(applying.contract).to.equal(undefined);
-    expect(applying.conditions?.find((c) => c.type === 'ContractPending')).to.deep.include({
-      status: 'False',
-    });
+    // No status written while 006 is applied still says it waits, or names the gone pod.
+    for (const applying of w.writes.filter((s) => s.phase === 'Applying')) {
+      expect(applying.contract).to.equal(undefined);
+      expect(applying.conditions?.find((c) => c.type === 'ContractPending')).to.deep.include({
+        status: 'False',
+      });
+    }
     expect(w.obj.status?.appliedVersion).to.equal('006');
     expect(w.obj.status?.contract).to.equal(undefined);
     expect(w.condition('ContractPending')).to.deep.include({
