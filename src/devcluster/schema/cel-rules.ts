@@ -13,6 +13,7 @@
  * `rule compile error: compilation failed: ...`, `<error> evaluating rule: ...`.
  */
 import { celEnv, isCelError, parse, plan, type CelInput, type CelResult } from '@bufbuild/cel';
+import { cachedRegexEngine } from './cel-regex.js';
 import { EXTRA_FUNCTIONS, optionalOf, toCel } from './cel-values.js';
 import * as fe from './field-errors.js';
 import { type FieldError } from './field-errors.js';
@@ -28,7 +29,7 @@ interface Compiled {
   transition: boolean;
 }
 
-const env = celEnv({ funcs: EXTRA_FUNCTIONS });
+const env = celEnv({ funcs: EXTRA_FUNCTIONS, re2: cachedRegexEngine() });
 const compiledRules = new WeakMap<SchemaNode, Compiled[]>();
 const subtreeHasRules = new WeakMap<SchemaNode, boolean>();
 
