@@ -5,6 +5,12 @@
  * set), `i:<index>`. A set holds paths as strings, so union and difference
  * are plain set operations; `fieldsV1` is the tree form of the same set,
  * where `.` marks a path that is itself a member and not only a prefix.
+ *
+ * Sets and trees are values: nothing changes one in place (an operation
+ * returns a new set, or its input when it would be the same), and stored
+ * objects are never mutated. So the tree made for a set is kept with it,
+ * and the set of a tree made here with the tree: a manager whose fields a
+ * write leaves alone is neither parsed nor encoded again.
  */
 import { isRecord } from '../object.js';
 
@@ -35,9 +41,22 @@ export function valueElement(value: unknown): PathElement {
   return `v:${JSON.stringify(value)}`;
 }
 
-/** Members of `a` that are not in `b`. */
+/** The tree made for each set by {@link toFieldsV1}, and the set of each such tree. */
+const treeOfSet = new WeakMap<FieldSet, Record<string, unknown>>();
+const setOfTree = new WeakMap<object, FieldSet>();
+
+/** `a` itself when `kept` holds all of it (sets are values), else a new set of `kept`. */
+function sameOr(a: FieldSet, kept: string[]): FieldSet {
+  return kept.length === a.size ? a : new Set(kept);
+}
+
+/** Members of `a` that are not in `b` (`a` itself when none is). */
 export function difference(a: FieldSet, b: FieldSet): FieldSet {
-  return new Set([...a].filter((m) => !b.has(m)));
+  if (b.size === 0) return a;
+  return sameOr(
+    a,
+    [...a].filter((m) => !b.has(m)),
+  );
 }
 
 /** Members of `a` that are in `b`. */
@@ -57,19 +76,48 @@ export function startsWith(path: readonly PathElement[], prefix: readonly PathEl
   return prefix.length <= path.length && prefix.every((e, i) => path[i] === e);
 }
 
-/** Members of `a` that are neither in `b` nor below a member of `b`. */
+/**
+ * The encoded form every member below `member` starts with: its JSON array
+ * left open (`["f:a","f:b",`). A JSON string ends at its first unescaped
+ * quote, so a member starting with it has exactly those first elements.
+ */
+export function openPrefix(member: string): string {
+  return member === '[]' ? '[' : `${member.slice(0, -1)},`;
+}
+
+/** Members of `a` that are neither in `b` nor below a member of `b` (`a` itself when none is). */
 export function recursiveDifference(a: FieldSet, b: FieldSet): FieldSet {
-  const prefixes = [...b].map(decode);
-  return new Set(
-    [...a].filter((m) => {
-      const p = decode(m);
-      return !prefixes.some((q) => startsWith(p, q));
-    }),
+  if (b.size === 0) return a;
+  const prefixes = [...b].map(openPrefix);
+  return sameOr(
+    a,
+    [...a].filter((m) => !b.has(m) && !prefixes.some((q) => m.startsWith(q))),
   );
 }
 
-/** The `fieldsV1` tree of a set. */
+/** The `fieldsV1` tree of a set (the same tree for the same set: nobody changes either). */
 export function toFieldsV1(set: FieldSet): Record<string, unknown> {
+  let tree = treeOfSet.get(set);
+  if (!tree) {
+    tree = buildFieldsV1(set);
+    treeOfSet.set(set, tree);
+    if (readsBack(set)) setOfTree.set(tree, set);
+  }
+  return tree;
+}
+
+/**
+ * Whether reading the tree of `set` gives `set` again: not when a member
+ * is the empty path (the root is no member) or has an element `.` (read as
+ * the marker). Neither happens in practice; the textual test may say no
+ * for a `"."` inside an element too, which only costs a walk.
+ */
+function readsBack(set: FieldSet): boolean {
+  for (const m of set) if (m === '[]' || m.includes('"."')) return false;
+  return true;
+}
+
+function buildFieldsV1(set: FieldSet): Record<string, unknown> {
   const root: Record<string, unknown> = {};
   const members = [...set].map(decode);
   for (const path of members) {
@@ -96,6 +144,9 @@ function sortTree(node: Record<string, unknown>): Record<string, unknown> {
 
 /** The set a `fieldsV1` tree describes; anything malformed is left out. */
 export function fromFieldsV1(tree: unknown): FieldSet {
+  // A tree made here (canonical, unchanged since) describes the set it was made for.
+  const made = isRecord(tree) ? setOfTree.get(tree) : undefined;
+  if (made) return made;
   const out = new Set<string>();
   const walk = (node: unknown, path: PathElement[]): void => {
     if (!isRecord(node)) return;

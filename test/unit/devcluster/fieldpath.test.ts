@@ -1,0 +1,70 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import {
+  decode,
+  difference,
+  encode,
+  fromFieldsV1,
+  recursiveDifference,
+  startsWith,
+  toFieldsV1,
+} from '../../../src/devcluster/apply/fieldpath.js';
+
+/** recursiveDifference as defined: by decoded paths. */
+function reference(a: Set<string>, b: Set<string>): Set<string> {
+  const prefixes = [...b].map(decode);
+  return new Set([...a].filter((m) => !prefixes.some((q) => startsWith(decode(m), q))));
+}
+
+// Elements with the characters that could fool a textual prefix test.
+const element = fc.constantFrom(
+  'f:a',
+  'f:a"',
+  'f:a\\',
+  'f:a,',
+  'f:a","f:b',
+  'k:{"x":"a"}',
+  'f:b',
+  'x".',
+);
+const path = fc.array(element, { maxLength: 4 });
+const set = fc.array(path, { maxLength: 8 }).map((ps) => new Set(ps.map(encode)));
+
+describe('devcluster field sets', () => {
+  it('remove what lies below a member exactly as the decoded paths say', () => {
+    fc.assert(
+      fc.property(set, set, (a, b) => {
+        expect([...recursiveDifference(a, b)].sort()).to.deep.equal([...reference(a, b)].sort());
+      }),
+    );
+  });
+
+  it('give back the same set when an operation removes nothing', () => {
+    const a = new Set([encode(['f:a']), encode(['f:b'])]);
+    expect(difference(a, new Set([encode(['f:c'])]))).to.equal(a);
+    expect(recursiveDifference(a, new Set([encode(['f:a', 'f:x'])]))).to.equal(a);
+    expect(difference(a, new Set([encode(['f:a'])]))).to.deep.equal(new Set([encode(['f:b'])]));
+  });
+
+  it('encode a set once and read its own tree back as a walk would', () => {
+    fc.assert(
+      fc.property(set, (a) => {
+        const tree = toFieldsV1(a);
+        expect(toFieldsV1(a)).to.equal(tree);
+        // Whatever is kept, reading the tree gives what walking a copy of it (as a client sends it) gives.
+        const walked = [...fromFieldsV1(structuredClone(tree))].sort();
+        expect([...fromFieldsV1(tree)].sort()).to.deep.equal(walked);
+      }),
+    );
+  });
+
+  it('read a tree of its own back as the very set it was made for', () => {
+    const a = new Set([encode(['f:a', 'f:b']), encode(['f:a'])]);
+    expect(fromFieldsV1(toFieldsV1(a))).to.equal(a);
+  });
+
+  it('read a tree it did not make by walking it, canonical or not', () => {
+    const sent = { 'f:a': { '.': {} }, 'f:b': {} };
+    expect([...fromFieldsV1(sent)].sort()).to.deep.equal([encode(['f:a']), encode(['f:b'])]);
+  });
+});
