@@ -9,8 +9,9 @@
  * Sets and trees are values: nothing changes one in place (an operation
  * returns a new set, or its input when it would be the same), and stored
  * objects are never mutated. So the tree made for a set is kept with it,
- * and the set of a tree made here with the tree: a manager whose fields a
- * write leaves alone is neither parsed nor encoded again.
+ * and what reading a tree made here gives (members in reading order) with
+ * the tree: a manager whose fields a write leaves alone is neither parsed
+ * nor encoded again.
  */
 import { isRecord } from '../object.js';
 
@@ -101,20 +102,13 @@ export function toFieldsV1(set: FieldSet): Record<string, unknown> {
   if (!tree) {
     tree = buildFieldsV1(set);
     treeOfSet.set(set, tree);
-    if (readsBack(set)) setOfTree.set(tree, set);
+    // Read once now, in the order a reader walks it; the set read is the same value as `set`
+    // unless `set` held what a tree cannot say (the empty path), and then it gets a tree of its own.
+    const read = walkFieldsV1(tree);
+    setOfTree.set(tree, read);
+    if (read.size === set.size && [...read].every((m) => set.has(m))) treeOfSet.set(read, tree);
   }
   return tree;
-}
-
-/**
- * Whether reading the tree of `set` gives `set` again: not when a member
- * is the empty path (the root is no member) or has an element `.` (read as
- * the marker). Neither happens in practice; the textual test may say no
- * for a `"."` inside an element too, which only costs a walk.
- */
-function readsBack(set: FieldSet): boolean {
-  for (const m of set) if (m === '[]' || m.includes('"."')) return false;
-  return true;
 }
 
 function buildFieldsV1(set: FieldSet): Record<string, unknown> {
@@ -144,9 +138,12 @@ function sortTree(node: Record<string, unknown>): Record<string, unknown> {
 
 /** The set a `fieldsV1` tree describes; anything malformed is left out. */
 export function fromFieldsV1(tree: unknown): FieldSet {
-  // A tree made here (canonical, unchanged since) describes the set it was made for.
+  // A tree made here, unchanged since, was read when it was made.
   const made = isRecord(tree) ? setOfTree.get(tree) : undefined;
-  if (made) return made;
+  return made ?? walkFieldsV1(tree);
+}
+
+function walkFieldsV1(tree: unknown): FieldSet {
   const out = new Set<string>();
   const walk = (node: unknown, path: PathElement[]): void => {
     if (!isRecord(node)) return;
