@@ -96,18 +96,34 @@ export function recursiveDifference(a: FieldSet, b: FieldSet): FieldSet {
   );
 }
 
+/**
+ * Trees by the members they were made from: objects of one kind written
+ * the same way (every Organization's status, say) own the same fields, so
+ * their sets, though separate values, mostly make the same tree.
+ */
+const treeOfMembers = new Map<string, Record<string, unknown>>();
+/** Trees kept by their members; the oldest goes first. */
+export const FIELDS_V1_CACHE_SIZE = 1000;
+
 /** The `fieldsV1` tree of a set (the same tree for the same set: nobody changes either). */
 export function toFieldsV1(set: FieldSet): Record<string, unknown> {
   let tree = treeOfSet.get(set);
+  if (tree) return tree;
+  // Members are JSON, which escapes a newline: the joined list says exactly which they are.
+  const members = [...set].join('\n');
+  tree = treeOfMembers.get(members);
   if (!tree) {
     tree = buildFieldsV1(set);
-    treeOfSet.set(set, tree);
     // Read once now, in the order a reader walks it; the set read is the same value as `set`
     // unless `set` held what a tree cannot say (the empty path), and then it gets a tree of its own.
     const read = walkFieldsV1(tree);
     setOfTree.set(tree, read);
     if (read.size === set.size && [...read].every((m) => set.has(m))) treeOfSet.set(read, tree);
+    if (treeOfMembers.size >= FIELDS_V1_CACHE_SIZE)
+      treeOfMembers.delete(treeOfMembers.keys().next().value!);
+    treeOfMembers.set(members, tree);
   }
+  treeOfSet.set(set, tree);
   return tree;
 }
 

@@ -66,6 +66,13 @@ describe('devcluster field sets', () => {
     expect(toFieldsV1(read)).to.equal(tree);
   });
 
+  it('make one tree for separate sets of the same members', () => {
+    const members = [encode(['f:status', 'f:phase']), encode(['f:status'])];
+    const tree = toFieldsV1(new Set(members));
+    expect(toFieldsV1(new Set(members))).to.equal(tree);
+    expect(tree).to.deep.equal({ 'f:status': { '.': {}, 'f:phase': {} } });
+  });
+
   it('read a tree it did not make by walking it, canonical or not', () => {
     const sent = { 'f:a': { '.': {} }, 'f:b': {} };
     expect([...fromFieldsV1(sent)].sort()).to.deep.equal([encode(['f:a']), encode(['f:b'])]);
