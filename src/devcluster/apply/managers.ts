@@ -174,9 +174,14 @@ export function afterUpdate(args: UpdateArgs): ManagedFieldsEntry[] {
   const useSent =
     writer.subresource === '' && Array.isArray(sent) && sent.length > 0 && old !== undefined;
   const managers = managersOf(useSent ? next : old);
-  // The status endpoint keeps only fields under status (`tracked`): comparing the rest is waste.
-  const part = (o: KubeObject | undefined) =>
-    writer.subresource === 'status' && o ? { status: o.status } : strip(o);
+  // Compare only what `tracked` keeps: the status endpoint only status, another endpoint of a
+  // kind with a status subresource anything but status.
+  const part = (o: KubeObject | undefined): KubeObject | { status: unknown } | undefined => {
+    if (writer.subresource === 'status') return o && { status: o.status };
+    const rest = strip(o);
+    if (rest && type.status) delete rest.status;
+    return rest;
+  };
   const change = compare(part(old), part(next), shapeOf(type));
   const taken = tracked(type, writer.subresource, new Set([...change.added, ...change.modified]));
   const removed = tracked(type, writer.subresource, change.removed);
