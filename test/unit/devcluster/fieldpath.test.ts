@@ -9,6 +9,8 @@ import {
   startsWith,
   toFieldsV1,
 } from '../../../src/devcluster/apply/fieldpath.js';
+import { compare, fieldSetOf } from '../../../src/devcluster/apply/fieldset.js';
+import { crdShape } from '../../../src/devcluster/apply/schema.js';
 
 /** recursiveDifference as defined: by decoded paths. */
 function reference(a: Set<string>, b: Set<string>): Set<string> {
@@ -76,5 +78,46 @@ describe('devcluster field sets', () => {
   it('read a tree it did not make by walking it, canonical or not', () => {
     const sent = { 'f:a': { '.': {} }, 'f:b': {} };
     expect([...fromFieldsV1(sent)].sort()).to.deep.equal([encode(['f:a']), encode(['f:b'])]);
+  });
+});
+
+describe('devcluster field sets of values', () => {
+  // Keys with what JSON escapes, and list items keyed by a field, as kube types have them.
+  const key = fc.constantFrom('a', 'b"', 'c\\', 'd,e', 'é', 'name', 'f\n');
+  const leaf = fc.oneof(fc.string({ maxLength: 3 }), fc.integer(), fc.boolean(), fc.constant(null));
+  const value = fc.letrec((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small' },
+      leaf,
+      fc.dictionary(key, tie('node'), { maxKeys: 3 }),
+      fc.array(fc.record({ name: fc.constantFrom('x', 'y"'), v: leaf }), { maxLength: 2 }),
+    ),
+  })).node;
+  const shape = crdShape({
+    type: 'object',
+    'x-kubernetes-preserve-unknown-fields': true,
+  });
+
+  /** What the walks did before paths were kept as open strings: arrays, encoded at each member. */
+  function referenceSet(v: unknown): string[] {
+    const out: string[] = [];
+    const walk = (x: unknown, path: string[]): void => {
+      if (path.length > 0) out.push(encode(path));
+      if (x !== null && typeof x === 'object' && !Array.isArray(x))
+        for (const [k, c] of Object.entries(x)) walk(c, [...path, `f:${k}`]);
+    };
+    walk(v, []);
+    return out;
+  }
+
+  it('name every field by the member encode makes of its path', () => {
+    fc.assert(
+      fc.property(value, (v) => {
+        const added = compare(undefined, { root: v }, shape).added;
+        expect([...added]).to.deep.equal(referenceSet({ root: v }));
+        for (const m of added) expect(encode(decode(m))).to.equal(m);
+        for (const m of fieldSetOf({ root: v }, shape)) expect(encode(decode(m))).to.equal(m);
+      }),
+    );
   });
 });
