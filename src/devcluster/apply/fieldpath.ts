@@ -46,18 +46,23 @@ export function valueElement(value: unknown): PathElement {
 const treeOfSet = new WeakMap<FieldSet, Record<string, unknown>>();
 const setOfTree = new WeakMap<object, FieldSet>();
 
-/** `a` itself when `kept` holds all of it (sets are values), else a new set of `kept`. */
-function sameOr(a: FieldSet, kept: string[]): FieldSet {
-  return kept.length === a.size ? a : new Set(kept);
+/** `a` without the members `drop` says, or `a` itself when it says none (nothing copied then). */
+function without(a: FieldSet, drop: (m: string) => boolean): FieldSet {
+  let out: FieldSet | undefined;
+  let i = 0;
+  for (const m of a) {
+    if (drop(m)) {
+      // The first member dropped: the members before it are kept, in order.
+      out ??= new Set([...a].slice(0, i));
+    } else out?.add(m);
+    i++;
+  }
+  return out ?? a;
 }
 
 /** Members of `a` that are not in `b` (`a` itself when none is). */
 export function difference(a: FieldSet, b: FieldSet): FieldSet {
-  if (b.size === 0) return a;
-  return sameOr(
-    a,
-    [...a].filter((m) => !b.has(m)),
-  );
+  return b.size === 0 ? a : without(a, (m) => b.has(m));
 }
 
 /** Members of `a` that are in `b`. */
@@ -90,10 +95,7 @@ export function openPrefix(member: string): string {
 export function recursiveDifference(a: FieldSet, b: FieldSet): FieldSet {
   if (b.size === 0) return a;
   const prefixes = [...b].map(openPrefix);
-  return sameOr(
-    a,
-    [...a].filter((m) => !b.has(m) && !prefixes.some((q) => m.startsWith(q))),
-  );
+  return without(a, (m) => b.has(m) || prefixes.some((q) => m.startsWith(q)));
 }
 
 /**
