@@ -91,7 +91,17 @@ export function specPart(obj: KubeObject): Record<string, unknown> {
   return rest;
 }
 
+/** The second {@link timestamp} last formatted, and its text: a write formats its time several times. */
+let lastSecond = NaN;
+let lastText = '';
+
 /** The RFC 3339 time the API uses (seconds precision). */
 export function timestamp(now: Date): string {
-  return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // The text drops the milliseconds, so it depends on the second alone (NaN, an invalid date, never matches).
+  const second = Math.floor(now.getTime() / 1000);
+  if (second !== lastSecond) {
+    lastText = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    lastSecond = second;
+  }
+  return lastText;
 }
