@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { finished } from 'node:stream';
 import { parse as parseYaml } from 'yaml';
 import { ApiError, badRequest } from './errors.js';
+import { storedJson, type KubeObject } from './object.js';
 
 /** The largest request body accepted (the real server's 3 MiB). */
 export const MAX_REQUEST_BYTES = 3 * 1024 * 1024;
@@ -66,7 +67,20 @@ export function sendJson(
   body: unknown,
   warnings: string[] = [],
 ): void {
-  const text = JSON.stringify(body);
+  sendText(res, code, JSON.stringify(body), warnings);
+}
+
+/** {@link sendJson} for an object the store holds: its text is serialized once (see storedJson). */
+export function sendStored(
+  res: ServerResponse,
+  code: number,
+  obj: KubeObject,
+  warnings: string[] = [],
+): void {
+  sendText(res, code, storedJson(obj), warnings);
+}
+
+function sendText(res: ServerResponse, code: number, text: string, warnings: string[]): void {
   const headers: Record<string, string | string[]> = {
     'Content-Type': 'application/json',
     'Content-Length': String(Buffer.byteLength(text)),

@@ -105,3 +105,21 @@ export function timestamp(now: Date): string {
   }
   return lastText;
 }
+
+/** The JSON text of each object serialized by {@link storedJson}. */
+const jsonText = new WeakMap<object, string>();
+
+/**
+ * `JSON.stringify(obj)` for an object the store holds (what a write
+ * returns, what watchers get), kept with it: stored objects are never
+ * mutated, so the answer to a write and each watcher's event share one
+ * serialization.
+ */
+export function storedJson(obj: KubeObject): string {
+  let text = jsonText.get(obj);
+  if (text === undefined) {
+    text = JSON.stringify(obj);
+    jsonText.set(obj, text);
+  }
+  return text;
+}
