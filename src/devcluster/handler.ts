@@ -13,7 +13,7 @@ import { ApiError, methodNotAllowed, unsupportedMediaType } from './errors.js';
 import { faultStatus, type Faults } from './faults.js';
 import { answerReview, isReview } from './reviews/reviews.js';
 import type { Identities, UserInfo } from './identity.js';
-import { mediaType, parseBody, readBody, sendError, sendJson, sleep } from './http.js';
+import { mediaType, parseBody, readBody, sendError, sendJson, sendStored, sleep } from './http.js';
 import { listResponse, matching } from './list.js';
 import { isRecord, type KubeObject } from './object.js';
 import { apiVersionOf, type ResourceType } from './resources.js';
@@ -212,9 +212,9 @@ async function resourceRequest(
       });
     case 'create':
       if (route.subresource || route.name !== undefined) throw methodNotAllowed();
-      return sendJson(res, 201, api.create(t, ns, objectBody(body, type, t), ctx), ctx.warnings);
+      return sendStored(res, 201, api.create(t, ns, objectBody(body, type, t), ctx), ctx.warnings);
     case 'update':
-      return sendJson(
+      return sendStored(
         res,
         200,
         api.update(t, ns, route.name!, objectBody(body, type, t), ctx),
@@ -226,10 +226,10 @@ async function resourceRequest(
           ...ctx,
           force,
         });
-        return sendJson(res, applied.created ? 201 : 200, applied.object, ctx.warnings);
+        return sendStored(res, applied.created ? 201 : 200, applied.object, ctx.warnings);
       }
       if (!PATCH_TYPES.has(type)) throw unsupportedMediaType(type, ACCEPTED_PATCHES);
-      return sendJson(
+      return sendStored(
         res,
         200,
         api.patch(t, ns, route.name!, type, parseBody(body, type), ctx),

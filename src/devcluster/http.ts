@@ -4,28 +4,41 @@
  * fault and counter hooks. Resource semantics live in `handler.ts`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { finished } from 'node:stream';
 import { parse as parseYaml } from 'yaml';
 import { ApiError, badRequest } from './errors.js';
+import { storedJson, type KubeObject } from './object.js';
 
 /** The largest request body accepted (the real server's 3 MiB). */
 export const MAX_REQUEST_BYTES = 3 * 1024 * 1024;
 
-/** Reads the whole body; 413 past {@link MAX_REQUEST_BYTES}. */
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BYTES) {
-      throw new ApiError(
-        413,
-        'RequestEntityTooLarge',
-        `the server has received too large of a request: limit is ${MAX_REQUEST_BYTES}`,
-      );
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+/**
+ * Reads the whole body; 413 past {@link MAX_REQUEST_BYTES}. Listeners, not
+ * `for await`: an async iterator per request cost more than the reading.
+ * A stream error or premature close rejects with that error, as the loop did.
+ */
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BYTES) {
+        req.off('data', onData);
+        reject(
+          new ApiError(
+            413,
+            'RequestEntityTooLarge',
+            `the server has received too large of a request: limit is ${MAX_REQUEST_BYTES}`,
+          ),
+        );
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    finished(req, (err) => (err ? reject(err) : resolve(Buffer.concat(chunks))));
+  });
 }
 
 /** The media type of a request, without parameters. */
@@ -54,7 +67,20 @@ export function sendJson(
   body: unknown,
   warnings: string[] = [],
 ): void {
-  const text = JSON.stringify(body);
+  sendText(res, code, JSON.stringify(body), warnings);
+}
+
+/** {@link sendJson} for an object the store holds: its text is serialized once (see storedJson). */
+export function sendStored(
+  res: ServerResponse,
+  code: number,
+  obj: KubeObject,
+  warnings: string[] = [],
+): void {
+  sendText(res, code, storedJson(obj), warnings);
+}
+
+function sendText(res: ServerResponse, code: number, text: string, warnings: string[]): void {
   const headers: Record<string, string | string[]> = {
     'Content-Type': 'application/json',
     'Content-Length': String(Buffer.byteLength(text)),

@@ -9,7 +9,7 @@ import type { ServerResponse } from 'node:http';
 import type { ObjectApi } from './api.js';
 import { badRequest } from './errors.js';
 import { matching, selectorOf, type ListQuery } from './list.js';
-import type { KubeObject } from './object.js';
+import { storedJson, type KubeObject } from './object.js';
 import { apiVersionOf, type ResourceType } from './resources.js';
 import type { StoreEvent } from './store.js';
 import { toPartial } from './partial.js';
@@ -101,7 +101,12 @@ export function serveWatch(opts: WatchOptions): void {
           : type === 'BOOKMARK'
             ? object
             : asTable(object);
-    res.write(JSON.stringify({ type, object: body }) + '\n');
+    // A stored object as it is: its text is shared with the write's answer and other watchers.
+    const text =
+      body === object && type !== 'ERROR' && type !== 'BOOKMARK'
+        ? `{"type":${JSON.stringify(type)},"object":${storedJson(object as KubeObject)}}`
+        : JSON.stringify({ type, object: body });
+    res.write(text + '\n');
   };
   if (!replay) {
     send('ERROR', {

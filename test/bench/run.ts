@@ -1,5 +1,5 @@
 /**
- * The benchmark runner: `node dist/test/bench/run.js [apply|noop|lock|backfill|gate|orgs|orgs-class|ready|fleet|configmaps|pool|wait ...]`
+ * The benchmark runner: `node dist/test/bench/run.js [apply|noop|lock|backfill|gate|orgs|orgs-class|ready|fleet|configmaps|pool|wait|apiserver ...]`
  * (`npm run bench -- noop`); without names it runs apply, noop and lock. It
  * starts one throwaway PostgreSQL 18 server for all of them, prints the
  * machine and each benchmark's Markdown table on stdout (progress goes to
@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startLocalPostgres, type LocalPostgres } from '../../src/devcluster/postgres.js';
+import { apiserverBenchmark } from './apiserver.js';
 import { applyBenchmark } from './apply.js';
 import { backfillBenchmark } from './backfill.js';
 import { configMapsBenchmark } from './configmaps.js';
@@ -40,6 +41,7 @@ const BENCHMARKS: Record<string, (ctx: BenchContext) => Promise<string>> = {
   configmaps: configMapsBenchmark,
   pool: poolBenchmark,
   wait: waitBenchmark,
+  apiserver: apiserverBenchmark,
 };
 /** What a run without names takes: issue 2's three, a few minutes together. */
 const DEFAULT = ['apply', 'noop', 'lock'];

@@ -5,6 +5,13 @@
  * set), `i:<index>`. A set holds paths as strings, so union and difference
  * are plain set operations; `fieldsV1` is the tree form of the same set,
  * where `.` marks a path that is itself a member and not only a prefix.
+ *
+ * Sets and trees are values: nothing changes one in place (an operation
+ * returns a new set, or its input when it would be the same), and stored
+ * objects are never mutated. So the tree made for a set is kept with it,
+ * and what reading a tree made here gives (members in reading order) with
+ * the tree: a manager whose fields a write leaves alone is neither parsed
+ * nor encoded again.
  */
 import { isRecord } from '../object.js';
 
@@ -35,9 +42,27 @@ export function valueElement(value: unknown): PathElement {
   return `v:${JSON.stringify(value)}`;
 }
 
-/** Members of `a` that are not in `b`. */
+/** The tree made for each set by {@link toFieldsV1}, and the set of each such tree. */
+const treeOfSet = new WeakMap<FieldSet, Record<string, unknown>>();
+const setOfTree = new WeakMap<object, FieldSet>();
+
+/** `a` without the members `drop` says, or `a` itself when it says none (nothing copied then). */
+function without(a: FieldSet, drop: (m: string) => boolean): FieldSet {
+  let out: FieldSet | undefined;
+  let i = 0;
+  for (const m of a) {
+    if (drop(m)) {
+      // The first member dropped: the members before it are kept, in order.
+      out ??= new Set([...a].slice(0, i));
+    } else out?.add(m);
+    i++;
+  }
+  return out ?? a;
+}
+
+/** Members of `a` that are not in `b` (`a` itself when none is). */
 export function difference(a: FieldSet, b: FieldSet): FieldSet {
-  return new Set([...a].filter((m) => !b.has(m)));
+  return b.size === 0 ? a : without(a, (m) => b.has(m));
 }
 
 /** Members of `a` that are in `b`. */
@@ -57,19 +82,54 @@ export function startsWith(path: readonly PathElement[], prefix: readonly PathEl
   return prefix.length <= path.length && prefix.every((e, i) => path[i] === e);
 }
 
-/** Members of `a` that are neither in `b` nor below a member of `b`. */
-export function recursiveDifference(a: FieldSet, b: FieldSet): FieldSet {
-  const prefixes = [...b].map(decode);
-  return new Set(
-    [...a].filter((m) => {
-      const p = decode(m);
-      return !prefixes.some((q) => startsWith(p, q));
-    }),
-  );
+/**
+ * The encoded form every member below `member` starts with: its JSON array
+ * left open (`["f:a","f:b",`). A JSON string ends at its first unescaped
+ * quote, so a member starting with it has exactly those first elements.
+ */
+export function openPrefix(member: string): string {
+  return member === '[]' ? '[' : `${member.slice(0, -1)},`;
 }
 
-/** The `fieldsV1` tree of a set. */
+/** Members of `a` that are neither in `b` nor below a member of `b` (`a` itself when none is). */
+export function recursiveDifference(a: FieldSet, b: FieldSet): FieldSet {
+  if (b.size === 0) return a;
+  const prefixes = [...b].map(openPrefix);
+  return without(a, (m) => b.has(m) || prefixes.some((q) => m.startsWith(q)));
+}
+
+/**
+ * Trees by the members they were made from: objects of one kind written
+ * the same way (every Organization's status, say) own the same fields, so
+ * their sets, though separate values, mostly make the same tree.
+ */
+const treeOfMembers = new Map<string, Record<string, unknown>>();
+/** Trees kept by their members; the oldest goes first. */
+export const FIELDS_V1_CACHE_SIZE = 1000;
+
+/** The `fieldsV1` tree of a set (the same tree for the same set: nobody changes either). */
 export function toFieldsV1(set: FieldSet): Record<string, unknown> {
+  let tree = treeOfSet.get(set);
+  if (tree) return tree;
+  // Members are JSON, which escapes a newline: the joined list says exactly which they are.
+  const members = [...set].join('\n');
+  tree = treeOfMembers.get(members);
+  if (!tree) {
+    tree = buildFieldsV1(set);
+    // Read once now, in the order a reader walks it; the set read is the same value as `set`
+    // unless `set` held what a tree cannot say (the empty path), and then it gets a tree of its own.
+    const read = walkFieldsV1(tree);
+    setOfTree.set(tree, read);
+    if (read.size === set.size && [...read].every((m) => set.has(m))) treeOfSet.set(read, tree);
+    if (treeOfMembers.size >= FIELDS_V1_CACHE_SIZE)
+      treeOfMembers.delete(treeOfMembers.keys().next().value!);
+    treeOfMembers.set(members, tree);
+  }
+  treeOfSet.set(set, tree);
+  return tree;
+}
+
+function buildFieldsV1(set: FieldSet): Record<string, unknown> {
   const root: Record<string, unknown> = {};
   const members = [...set].map(decode);
   for (const path of members) {
@@ -96,6 +156,12 @@ function sortTree(node: Record<string, unknown>): Record<string, unknown> {
 
 /** The set a `fieldsV1` tree describes; anything malformed is left out. */
 export function fromFieldsV1(tree: unknown): FieldSet {
+  // A tree made here, unchanged since, was read when it was made.
+  const made = isRecord(tree) ? setOfTree.get(tree) : undefined;
+  return made ?? walkFieldsV1(tree);
+}
+
+function walkFieldsV1(tree: unknown): FieldSet {
   const out = new Set<string>();
   const walk = (node: unknown, path: PathElement[]): void => {
     if (!isRecord(node)) return;

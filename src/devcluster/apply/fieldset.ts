@@ -4,7 +4,7 @@
  * by the type's {@link Shape} as kube-apiserver's structured merge does.
  */
 import { deepEqual, isRecord } from '../object.js';
-import { encode, keyElement, valueElement, type FieldSet, type PathElement } from './fieldpath.js';
+import { keyElement, valueElement, type FieldSet, type PathElement } from './fieldpath.js';
 import type { Shape } from './schema.js';
 
 /** Key fields the API defaults, filled in so an item has one identity with or without them. */
@@ -44,24 +44,43 @@ export function itemsByElement(shape: Shape, list: unknown[]): Map<PathElement, 
  */
 export function fieldSetOf(value: unknown, shape: Shape): FieldSet {
   const out = new Set<string>();
-  const walk = (v: unknown, s: Shape, path: PathElement[]): void => {
+  const walk = (v: unknown, s: Shape, path: OpenPath): void => {
     const kind = granular(s, v);
     if (kind === 'map') {
       for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
-        const p = [...path, `f:${k}`];
+        const p = step(path, `f:${k}`);
         walk(child, s.field(k), p);
-        if (!s.declares(k)) out.add(encode(p));
+        if (!s.declares(k)) out.add(close(p));
       }
     } else if (kind === 'list') {
       for (const [el, item] of itemsByElement(s, v as unknown[])) {
-        const p = [...path, el];
-        out.add(encode(p));
+        const p = step(path, el);
+        out.add(close(p));
         walk(item, s.item(), p);
       }
-    } else if (path.length > 0) out.add(encode(path));
+    } else if (path !== ROOT) out.add(close(path));
   };
-  walk(value, shape, []);
+  walk(value, shape, ROOT);
   return out;
+}
+
+/**
+ * A path being walked, as its member's encoding left open: `[` at the
+ * root, `["f:a","f:b"` below. A step appends an element and closing gives
+ * the member, the very string `encode` (fieldpath.ts) makes of the path
+ * (`JSON.stringify` of an array of strings is its elements' joined by
+ * commas, in brackets), without building an array and encoding it anew at
+ * every level.
+ */
+type OpenPath = string;
+const ROOT: OpenPath = '[';
+
+function step(path: OpenPath, el: PathElement): OpenPath {
+  return path === ROOT ? ROOT + JSON.stringify(el) : `${path},${JSON.stringify(el)}`;
+}
+
+function close(path: OpenPath): string {
+  return `${path}]`;
 }
 
 /** What changed from one value to the next. */
@@ -78,18 +97,18 @@ export interface Comparison {
  */
 export function compare(before: unknown, after: unknown, shape: Shape): Comparison {
   const c: Comparison = { added: new Set(), modified: new Set(), removed: new Set() };
-  const all = (v: unknown, s: Shape, path: PathElement[], into: FieldSet): void => {
-    if (path.length > 0) into.add(encode(path));
+  const all = (v: unknown, s: Shape, path: OpenPath, into: FieldSet): void => {
+    if (path !== ROOT) into.add(close(path));
     const kind = granular(s, v);
     if (kind === 'map') {
       for (const [k, child] of Object.entries(v as Record<string, unknown>))
-        all(child, s.field(k), [...path, `f:${k}`], into);
+        all(child, s.field(k), step(path, `f:${k}`), into);
     } else if (kind === 'list') {
       for (const [el, item] of itemsByElement(s, v as unknown[]))
-        all(item, s.item(), [...path, el], into);
+        all(item, s.item(), step(path, el), into);
     }
   };
-  const walk = (l: unknown, r: unknown, s: Shape, path: PathElement[]): void => {
+  const walk = (l: unknown, r: unknown, s: Shape, path: OpenPath): void => {
     if (l === undefined && r === undefined) return;
     if (l === undefined) return all(r, s, path, c.added);
     if (r === undefined) return all(l, s, path, c.removed);
@@ -99,14 +118,14 @@ export function compare(before: unknown, after: unknown, shape: Shape): Comparis
       const lm = l as Record<string, unknown>;
       const rm = r as Record<string, unknown>;
       for (const k of new Set([...Object.keys(lm), ...Object.keys(rm)]))
-        walk(lm[k], rm[k], s.field(k), [...path, `f:${k}`]);
+        walk(lm[k], rm[k], s.field(k), step(path, `f:${k}`));
     } else if (kl === 'list' && kr === 'list') {
       const li = itemsByElement(s, l as unknown[]);
       const ri = itemsByElement(s, r as unknown[]);
       for (const el of new Set([...li.keys(), ...ri.keys()]))
-        walk(li.get(el), ri.get(el), s.item(), [...path, el]);
-    } else if (!deepEqual(l, r) && path.length > 0) c.modified.add(encode(path));
+        walk(li.get(el), ri.get(el), s.item(), step(path, el));
+    } else if (!deepEqual(l, r) && path !== ROOT) c.modified.add(close(path));
   };
-  walk(before, after, shape, []);
+  walk(before, after, shape, ROOT);
   return c;
 }

@@ -10,8 +10,8 @@ import type { ManagedFieldsEntry } from '../../api/meta.js';
 import { apiVersionOf, type ResourceType } from '../resources.js';
 import { isRecord, timestamp, type KubeObject } from '../object.js';
 import {
-  decode,
   difference,
+  openPrefix,
   fromFieldsV1,
   recursiveDifference,
   toFieldsV1,
@@ -74,7 +74,8 @@ const STRIPPED = new Set(
   ].map(encode),
 );
 const MANAGED_FIELDS = new Set([encode(['f:metadata', 'f:managedFields'])]);
-const STATUS = new Set([encode(['f:status'])]);
+const STATUS_MEMBER = encode(['f:status']);
+const STATUS = new Set([STATUS_MEMBER]);
 
 /**
  * The part of `set` an endpoint tracks: never the stripped metadata; on a
@@ -84,7 +85,8 @@ const STATUS = new Set([encode(['f:status'])]);
 export function tracked(t: ResourceType, subresource: string, set: FieldSet): FieldSet {
   let out = recursiveDifference(difference(set, STRIPPED), MANAGED_FIELDS);
   if (subresource === 'status') {
-    out = new Set([...out].filter((m) => decode(m)[0] === 'f:status'));
+    const below = openPrefix(STATUS_MEMBER);
+    out = new Set([...out].filter((m) => m === STATUS_MEMBER || m.startsWith(below)));
   } else if (t.status) out = recursiveDifference(out, STATUS);
   return out;
 }
@@ -172,7 +174,15 @@ export function afterUpdate(args: UpdateArgs): ManagedFieldsEntry[] {
   const useSent =
     writer.subresource === '' && Array.isArray(sent) && sent.length > 0 && old !== undefined;
   const managers = managersOf(useSent ? next : old);
-  const change = compare(strip(old), strip(next), shapeOf(type));
+  // Compare only what `tracked` keeps: the status endpoint only status, another endpoint of a
+  // kind with a status subresource anything but status.
+  const part = (o: KubeObject | undefined): KubeObject | { status: unknown } | undefined => {
+    if (writer.subresource === 'status') return o && { status: o.status };
+    const rest = strip(o);
+    if (rest && type.status) delete rest.status;
+    return rest;
+  };
+  const change = compare(part(old), part(next), shapeOf(type));
   const taken = tracked(type, writer.subresource, new Set([...change.added, ...change.modified]));
   const removed = tracked(type, writer.subresource, change.removed);
   const id = identity(writer);
@@ -180,8 +190,10 @@ export function afterUpdate(args: UpdateArgs): ManagedFieldsEntry[] {
   const others = managers.filter((m) => m !== mine);
   for (const m of others) m.set = difference(difference(m.set, taken), removed);
   const before = mine?.set ?? new Set<string>();
-  const set = difference(new Set([...before, ...taken]), removed);
-  const changed = set.size !== before.size || [...set].some((p) => !before.has(p));
+  const grown = difference(new Set([...before, ...taken]), removed);
+  const changed = grown.size !== before.size || [...grown].some((p) => !before.has(p));
+  // The same fields keep the same set, and with it the encoded tree.
+  const set = changed ? grown : before;
   mine = { ...writer, time: changed || !mine ? timestamp(now) : mine.time, set };
   const all = [...others, mine].filter((m) => m.set.size > 0);
   return encodeManagers(capUpdateManagers(all));

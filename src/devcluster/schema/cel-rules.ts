@@ -13,6 +13,7 @@
  * `rule compile error: compilation failed: ...`, `<error> evaluating rule: ...`.
  */
 import { celEnv, isCelError, parse, plan, type CelInput, type CelResult } from '@bufbuild/cel';
+import { cachedRegexEngine } from './cel-regex.js';
 import { EXTRA_FUNCTIONS, optionalOf, toCel } from './cel-values.js';
 import * as fe from './field-errors.js';
 import { type FieldError } from './field-errors.js';
@@ -28,7 +29,7 @@ interface Compiled {
   transition: boolean;
 }
 
-const env = celEnv({ funcs: EXTRA_FUNCTIONS });
+const env = celEnv({ funcs: EXTRA_FUNCTIONS, re2: cachedRegexEngine() });
 const compiledRules = new WeakMap<SchemaNode, Compiled[]>();
 const subtreeHasRules = new WeakMap<SchemaNode, boolean>();
 
@@ -152,8 +153,11 @@ function checkRules(v: unknown, node: SchemaNode, site: Site, isRes: boolean): v
   // The real validator starts from a nil field.Path, which prints as "<nil>".
   const here = site.path || '<nil>';
   const self = toCel(v, node, isRes);
-  let oldSelf: CelInput | undefined;
-  if (site.hasOld && site.old !== null) oldSelf = toCel(site.old, node, isRes);
+  const hasOldSelf = site.hasOld && site.old !== null;
+  // Converted when a rule (or its message) can read it: most rules never name oldSelf.
+  let oldCel: CelInput | undefined;
+  const oldSelf = (): CelInput | undefined =>
+    hasOldSelf ? (oldCel ??= toCel(site.old, node, isRes)) : undefined;
   for (const c of compile(node)) {
     const { rule } = c;
     const ruleText = (rule.message ?? '').trim() || rule.rule.trim();
@@ -161,10 +165,11 @@ function checkRules(v: unknown, node: SchemaNode, site: Site, isRes: boolean): v
       site.errors.push(fe.invalid(here, type, `rule compile error: ${c.error}`));
       continue;
     }
-    if (c.transition && oldSelf === undefined && !rule.optionalOldSelf) continue;
+    if (c.transition && !hasOldSelf && !rule.optionalOldSelf) continue;
     const bindings: Record<string, CelInput> = { self };
-    if (rule.optionalOldSelf) bindings.oldSelf = optionalOf(oldSelf);
-    else if (oldSelf !== undefined) bindings.oldSelf = oldSelf;
+    // A rule that does not name oldSelf cannot read it (`transition` is what its AST names).
+    if (rule.optionalOldSelf) bindings.oldSelf = optionalOf(oldSelf());
+    else if (hasOldSelf && c.transition) bindings.oldSelf = oldSelf()!;
     const result = run(c.program, bindings);
     if (result instanceof Error || isCelError(result)) {
       const msg = result.message;
@@ -176,6 +181,8 @@ function checkRules(v: unknown, node: SchemaNode, site: Site, isRes: boolean): v
     }
     if (result === true) continue;
     const path = rule.fieldPath ? fe.child(site.path, normalizeFieldPath(rule.fieldPath)) : here;
+    // The message expression may name oldSelf though the rule does not.
+    if (hasOldSelf && !('oldSelf' in bindings)) bindings.oldSelf = oldSelf()!;
     const message =
       evalMessage(c, bindings) ?? (rule.message?.trim() || `failed rule: ${ruleText}`);
     site.errors.push(errorForReason(rule.reason, path, type, message));

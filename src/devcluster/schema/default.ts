@@ -10,6 +10,21 @@
  */
 import { additionalSchema, cloneJson, isObject, type SchemaNode } from './structural.js';
 
+/** The declared properties of a node that have a default, in schema order. */
+const defaultedProps = new WeakMap<SchemaNode, Array<[string, SchemaNode]>>();
+
+function withDefaults(
+  node: SchemaNode,
+  props: Record<string, SchemaNode>,
+): Array<[string, SchemaNode]> {
+  let out = defaultedProps.get(node);
+  if (!out) {
+    out = Object.entries(props).filter(([, prop]) => prop.default !== undefined);
+    defaultedProps.set(node, out);
+  }
+  return out;
+}
+
 /** Applies the schema's defaults to `value` in place. */
 export function defaultInPlace(value: unknown, node: SchemaNode): void {
   if (Array.isArray(value)) {
@@ -20,7 +35,15 @@ export function defaultInPlace(value: unknown, node: SchemaNode): void {
   if (!isObject(value)) return;
   const props = node.properties;
   if (props) {
-    for (const [k, prop] of Object.entries(props)) fillOne(value, k, prop);
+    // What fillOne does to every declared property, without visiting each for each object: a
+    // default fills a missing or non-nullable null one (appended in schema order, as before);
+    // without a default only a present non-nullable null changes (it goes), and dropping a key
+    // moves no other.
+    for (const [k, prop] of withDefaults(node, props)) fillOne(value, k, prop);
+    for (const k of Object.keys(value)) {
+      const prop = Object.hasOwn(props, k) ? props[k]! : undefined;
+      if (prop && prop.default === undefined) fillOne(value, k, prop);
+    }
   }
   const mapValues = additionalSchema(node);
   if (mapValues) {

@@ -4,6 +4,7 @@
  * Schemas arrive as parsed JSON/YAML; nothing here checks that they are
  * structural (the CRD's own validation is the server's concern).
  */
+import { clone } from '../object.js';
 
 /** One `x-kubernetes-validations` entry. */
 export interface ValidationRule {
@@ -75,7 +76,7 @@ export function jsonType(v: unknown): string {
 
 /** A deep copy of a JSON value (defaults must never be shared between objects). */
 export function cloneJson<T>(v: T): T {
-  return v === undefined ? v : structuredClone(v);
+  return v === undefined ? v : clone(v);
 }
 
 /** JSON equality: objects by keys, arrays by order. */

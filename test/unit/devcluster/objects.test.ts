@@ -336,6 +336,13 @@ describe('devcluster objects', () => {
       413,
       'RequestEntityTooLarge',
     ],
+    [
+      'a body over the request limit',
+      () =>
+        req('POST', CM, { metadata: { name: 'huge' }, data: { a: 'x'.repeat(4 * 1024 * 1024) } }),
+      413,
+      'RequestEntityTooLarge',
+    ],
     ['a missing object', () => req('GET', `${CM}/missing`), 404, 'NotFound'],
   ];
   for (const [what, send, code, reason] of errorCases) {

@@ -286,6 +286,34 @@ describe('custom resource validation: transition rules', () => {
       { replicas: 3 },
       ['spec: Invalid value: "object": no scaling down'],
     ],
+    [
+      'give a messageExpression the old value though its rule does not name it',
+      [
+        {
+          rule: 'self.replicas < 3',
+          messageExpression: "'was ' + string(oldSelf.replicas)",
+          message: 'too many',
+        },
+      ],
+      [],
+      { replicas: 4 },
+      { replicas: 2 },
+      ['spec: Invalid value: "object": was 2'],
+    ],
+    [
+      'fall back to the message when the messageExpression needs an old value there is not',
+      [
+        {
+          rule: 'self.replicas < 3',
+          messageExpression: "'was ' + string(oldSelf.replicas)",
+          message: 'too many',
+        },
+      ],
+      [],
+      { replicas: 4 },
+      undefined,
+      ['spec: Invalid value: "object": too many'],
+    ],
   ];
   for (const [name, specRules, nameRules, spec, old, expected] of cases) {
     it(name, () =>

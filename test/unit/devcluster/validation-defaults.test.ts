@@ -185,3 +185,33 @@ describe('custom resource pruning', () => {
     expect(r.obj.status).to.deep.equal({ phase: 'x' });
   });
 });
+
+describe('custom resource defaulting: key order', () => {
+  it('keeps present keys in place, drops non-nullable nulls and appends defaults in schema order', () => {
+    const ordered = {
+      type: 'object',
+      properties: {
+        spec: {
+          type: 'object',
+          properties: {
+            a: { type: 'string', default: 'A' },
+            b: { type: 'string' },
+            c: { type: 'string', default: 'C' },
+            x: { type: 'integer' },
+            d: { type: 'string', default: 'D' },
+          },
+        },
+      },
+    };
+    const obj = {
+      apiVersion: 'g/v1',
+      kind: 'K',
+      metadata: { name: 'n' },
+      spec: { b: null, x: 1, a: null },
+    };
+    const { obj: out } = prepareCustomResource({ schema: ordered, obj, strict: false });
+    const spec = out.spec as Record<string, unknown>;
+    expect(Object.keys(spec)).to.deep.equal(['x', 'a', 'c', 'd']);
+    expect(spec).to.deep.equal({ x: 1, a: 'A', c: 'C', d: 'D' });
+  });
+});
