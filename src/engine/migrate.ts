@@ -140,7 +140,13 @@ export async function migrate(
       release();
       // A lost session is closed here, so the retry above takes a new one.
       const reusable = session.clean && !opts.signal?.aborted;
-      if (client) await source.release(client, { reusable });
+      if (client) {
+        const released = source.release(client, { reusable });
+        // A pooled session is reset behind the run, which is done with it (the pool's next
+        // borrower waits for it); a connection of the run's own is closed before it returns.
+        if (source === NEW_CONNECTION_PER_RUN) await released;
+        else void released;
+      }
     }
   }
 }

@@ -91,6 +91,8 @@ export class SessionPool implements ConnectionSource {
   private readonly waiters: Waiter[] = [];
   private readonly lost = new WeakSet<pg.Client>();
   private open = 0;
+  /** Sessions given back and being reset: the next borrower waits for one rather than connect. */
+  private resetting = 0;
   private closed = false;
   private key: string | undefined;
   private readonly max: number;
@@ -131,7 +133,9 @@ export class SessionPool implements ConnectionSource {
       const reused = this.takeIdle();
       if (reused && (await this.answers(reused, opts))) return this.lend(reused.client, opts);
       if (reused) continue;
-      if (this.open < this.max) return this.lend(await this.openOne(opts), opts);
+      // A session on its way back costs one round trip more; a new one, a connection and SCRAM.
+      if (this.open < this.max && this.resetting === 0)
+        return this.lend(await this.openOne(opts), opts);
       const turn = await this.waitForTurn(opts.signal);
       if (turn.client) return this.lend(turn.client, opts);
     }
@@ -143,9 +147,12 @@ export class SessionPool implements ConnectionSource {
    */
   async release(c: pg.Client, o: ReleaseOptions): Promise<void> {
     const fresh = o.untouched && idleOutsideTransaction(c);
-    if (!o.reusable || this.closed || this.lost.has(c) || !(fresh || (await reset(c)))) {
-      await this.destroy(c);
-      return;
+    if (!o.reusable || this.closed || this.lost.has(c)) return this.destroy(c);
+    if (!fresh) {
+      this.resetting++;
+      const ok = await reset(c);
+      this.resetting--;
+      if (!ok || this.closed || this.lost.has(c)) return this.destroy(c);
     }
     const next = this.waiters.shift();
     if (next) next({ client: c });

@@ -41,6 +41,33 @@ describe('SessionPool', () => {
     expect(opened()).to.equal(1);
   });
 
+  it('lends the session being reset to the next run rather than opening another', async () => {
+    const { p, opened } = pool(2);
+    const a = await p.acquire(opts);
+    // The run does not wait for the reset (migrate.ts): the next acquire comes meanwhile.
+    const back = p.release(a, { reusable: true });
+    const next = await p.acquire(opts);
+    await back;
+    expect(next).to.equal(a);
+    expect(opened()).to.equal(1);
+  });
+
+  it('opens a new session for the next run when the reset of the one coming back fails', async () => {
+    const log: string[] = [];
+    let opened = 0;
+    const p = new SessionPool({
+      max: 2,
+      connect: async () => (opened++, fakeClient(log, opened === 1)),
+    });
+    const a = await p.acquire(opts);
+    const back = p.release(a, { reusable: true });
+    const next = await p.acquire(opts);
+    await back;
+    expect(next).to.not.equal(a);
+    expect(opened).to.equal(2);
+    expect(log).to.include('end');
+  });
+
   it('resets a session given back after a run, but not one only the engine read from', async () => {
     const { p, log } = pool();
     const a = await p.acquire(opts);
