@@ -74,6 +74,28 @@ function world(
   return { reconcile, log, obj, notes };
 }
 
+/**
+ * A world whose engine plans, lasts `ms` (past the 10 ms after which it
+ * shows Applying), then does `then` and logs `done`.
+ */
+function lastingRun(
+  ms: number,
+  done: string,
+  then: (o: RunOptions, hooks: MigrateObserver) => unknown = () => undefined,
+  failWrite?: (s: SchemaMigrationStatus) => boolean,
+) {
+  return world(
+    async (o, hooks, log) => {
+      await hooks.onPlan?.(plan(o.migrations, []));
+      await new Promise((r) => setTimeout(r, ms));
+      await then(o, hooks);
+      log.push(done);
+      return result(o);
+    },
+    { applyingShownAfterMs: 10, failWrite },
+  );
+}
+
 const result = (o: RunOptions): MigrateResult => ({
   plan: plan(o.migrations, []),
   applied: [],
@@ -94,31 +116,14 @@ describe('the SchemaMigration reconciler and the engine hooks', () => {
   });
 
   it('a run that lasts shows Applying while it goes on, then its final status', async () => {
-    const w = world(
-      async (o, hooks, log) => {
-        await hooks.onPlan?.(plan(o.migrations, []));
-        await new Promise((r) => setTimeout(r, 60));
-        log.push('engine applied');
-        return result(o);
-      },
-      { applyingShownAfterMs: 10 },
-    );
+    const w = lastingRun(60, 'engine applied');
     await w.reconcile(ctx, 'ns/api');
     expect(w.log.indexOf('status Applying')).to.be.within(0, w.log.indexOf('engine applied'));
     expect(w.log.at(-1)).to.equal('status Applied');
   });
 
   it('sends the Event and progress of an applied migration behind the run, landing before the final status', async () => {
-    const w = world(
-      async (o, hooks, log) => {
-        await hooks.onPlan?.(plan(o.migrations, []));
-        await new Promise((r) => setTimeout(r, 40));
-        await hooks.onApplied?.(o.migrations[0]!, 3);
-        log.push('engine goes on');
-        return result(o);
-      },
-      { applyingShownAfterMs: 10 },
-    );
+    const w = lastingRun(40, 'engine goes on', (o, hooks) => hooks.onApplied!(o.migrations[0]!, 3));
     await w.reconcile(ctx, 'ns/api');
     // The run did not wait for the API; the final status waited for both.
     expect(w.log.indexOf('engine goes on')).to.be.below(w.log.indexOf('event MigrationApplied'));
@@ -151,15 +156,7 @@ describe('the SchemaMigration reconciler and the engine hooks', () => {
   });
 
   it('lets a run that lasts go on when its Applying write fails (the final status follows)', async () => {
-    const w = world(
-      async (o, hooks, log) => {
-        await hooks.onPlan?.(plan(o.migrations, []));
-        await new Promise((r) => setTimeout(r, 40));
-        log.push('engine applies');
-        return result(o);
-      },
-      { failWrite: (s) => s.phase === 'Applying', applyingShownAfterMs: 10 },
-    );
+    const w = lastingRun(40, 'engine applies', undefined, (s) => s.phase === 'Applying');
     expect(await w.reconcile(ctx, 'ns/api')).to.deep.equal({ requeueAfterMs: 600_000 });
     expect(w.log).to.include('engine applies');
     expect(w.log.at(-1)).to.equal('status Applied');
