@@ -9,6 +9,7 @@ import {
   type ConnectionSource,
 } from '../../../src/engine/index.js';
 import { freshDatabase, query } from '../../support/pg.js';
+import { until } from '../../support/poll.js';
 
 const noSleep = async () => undefined;
 const a = parseMigration({ name: '001_a.sql', content: 'CREATE TABLE a (id int);' });
@@ -71,6 +72,8 @@ describe('the ledger stamp of a resync (PostgreSQL 18)', () => {
     try {
       const c = counting(pool);
       await migrate({ url, migrations: [a], sleep: noSleep, connection: c.source, stamp: true });
+      // The run's session is reset behind it: count from when it is back in the pool.
+      await until('the run session back', 5000, async () => pool.idleCount === 1, 5);
       const before = c.texts.length;
       await readLedgerStamp({ url, migrations: [a], connection: c.source });
       await readLedgerStamp({ url, migrations: [a], connection: c.source });
