@@ -4,7 +4,9 @@
  * The thin wrapper over the engine's repair (engine/repair.ts).
  */
 import type { Command } from 'commander';
-import { readMigrationDir, redactUrl, repair, type RepairOutcome } from '../engine/index.js';
+import { redactUrl } from '../engine/connection.js';
+import { repair, type RepairOutcome } from '../engine/repair.js';
+import { readMigrationDir } from '../engine/source.js';
 import { UsageError } from './exit-codes.js';
 import {
   databaseFlags,
