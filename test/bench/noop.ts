@@ -21,7 +21,8 @@ import { timedOk } from './proc.js';
 import { roundsTable, runRounds, type Row } from './rounds.js';
 import { writeMigrationSet } from './sources.js';
 import { seconds } from './table.js';
-import { PSQL, dbmate, nodePgMigrate, ours, type Tool } from './tools.js';
+import { startupReferences } from './references.js';
+import { dbmate, nodePgMigrate, ours, type Tool } from './tools.js';
 
 /** Files already applied. */
 const COUNT = 1000;
@@ -42,10 +43,7 @@ export async function noopBenchmark(ctx: BenchContext): Promise<string> {
     }
     console.error(`noop: ${COUNT} migrations applied once by each tool: ${prepared.join(', ')}`);
     const oursDb = ctx.server.url(dbs.get(ours));
-    const node: Row = {
-      label: 'reference: node -e 0',
-      run: () => timedOk('node', process.execPath, ['-e', '0']),
-    };
+    const { node, psql } = startupReferences(oursDb);
     const toolRows = new Map<Tool, Row>(
       tools.map((t) => [
         t,
@@ -55,18 +53,7 @@ export async function noopBenchmark(ctx: BenchContext): Promise<string> {
     const before = baselineCli();
     const rows: Row[] = [
       node,
-      {
-        label: 'reference: psql, connect + count the ledger',
-        run: () =>
-          timedOk('psql', PSQL, [
-            '-X',
-            '-q',
-            '-d',
-            oursDb,
-            '-c',
-            `SELECT count(*) FROM ${ours.ledger}`,
-          ]),
-      },
+      psql,
       ...(before
         ? [
             {

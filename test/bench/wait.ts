@@ -21,7 +21,8 @@ import { timedOk } from './proc.js';
 import { roundsTable, runRounds, type Row } from './rounds.js';
 import { writeMigrationSet } from './sources.js';
 import { seconds } from './table.js';
-import { PSQL, ours } from './tools.js';
+import { ours } from './tools.js';
+import { startupReferences } from './references.js';
 
 /** Migrations in the ledger; the wait is for the last. */
 const COUNT = 1000;
@@ -46,15 +47,7 @@ export async function waitBenchmark(ctx: BenchContext): Promise<string> {
     const url = ctx.server.url(db);
     const prepared = await ours.apply(url, set, { timeoutMs: 300_000 });
     console.error(`wait: ${COUNT} migrations applied in ${seconds(prepared.ms)} s`);
-    const node: Row = {
-      label: 'reference: node -e 0',
-      run: () => timedOk('node', process.execPath, ['-e', '0']),
-    };
-    const psql: Row = {
-      label: 'reference: psql, connect + count the ledger',
-      run: () =>
-        timedOk('psql', PSQL, ['-X', '-q', '-d', url, '-c', `SELECT count(*) FROM ${ours.ledger}`]),
-    };
+    const { node, psql } = startupReferences(url);
     const before = baselineCli();
     const rows: Row[] = [
       node,
