@@ -44,7 +44,7 @@ import { buildNodeFlags, buildOf, THIS_BUILD } from './baseline.js';
 import { lineChartPng } from './plot.js';
 import { runFleet, type FleetConfig, type FleetResult } from './fleet-run.js';
 import { createDatabase, dropDatabase, withClient, type BenchContext } from './context.js';
-import { markdownTable, ratio } from './table.js';
+import { markdownTable, median, ratio } from './table.js';
 
 const SIZES = (process.env.BENCH_FLEET_SIZES ?? '500,1000,2500,5000')
   .split(',')
@@ -242,34 +242,43 @@ function scalingTable(results: FleetResult[]): string {
 }
 
 /** This build against the baseline, per configuration run with both: this / baseline. */
-function baselineTable(results: FleetResult[]): string {
+export function baselineTable(results: FleetResult[]): string {
   const base = new Map(
     results
       .filter((r) => r.config.build?.name === 'baseline')
       .map((r) => [r.config.label.replace(' [baseline]', ''), r]),
   );
-  const rows = results.flatMap((r) => {
+  const rss = (x: FleetResult) => Math.max(...x.usage.map((u) => u.peakRssMiB));
+  const cpu = (x: FleetResult) => sum(x.usage.map((u) => u.cpuSeconds));
+  const pairs = results.flatMap((r) => {
     const label = r.config.label.replace(` [${THIS}]`, '');
     const b = base.get(label);
     if (!b || r === b) return [];
-    const rss = (x: FleetResult) => Math.max(...x.usage.map((u) => u.peakRssMiB));
-    const cpu = (x: FleetResult) => sum(x.usage.map((u) => u.cpuSeconds));
-    return [
-      [
-        label,
-        `${sec(b.readyMs)} -> ${sec(r.readyMs)}`,
-        ratio(r.readyMs / b.readyMs),
-        `${rss(b).toFixed(0)} -> ${rss(r).toFixed(0)}`,
-        ratio(rss(r) / rss(b)),
-        `${cpu(b).toFixed(1)} -> ${cpu(r).toFixed(1)}`,
-        ratio(cpu(r) / cpu(b)),
-        `${(b.requests / b.objects).toFixed(2)} -> ${(r.requests / r.objects).toFixed(2)}`,
-        ratio(r.requests / b.requests),
-      ],
+    const ratios = [
+      r.readyMs / b.readyMs,
+      rss(r) / rss(b),
+      cpu(r) / cpu(b),
+      r.requests / b.requests,
     ];
+    return [{ label, b, r, ratios }];
   });
-  if (rows.length === 0) return '';
-  if (rows.length > 1) rows.push(medianRow(rows));
+  if (pairs.length === 0) return '';
+  const rows = pairs.map(({ label, b, r, ratios }) => [
+    label,
+    `${sec(b.readyMs)} -> ${sec(r.readyMs)}`,
+    ratio(ratios[0]!),
+    `${rss(b).toFixed(0)} -> ${rss(r).toFixed(0)}`,
+    ratio(ratios[1]!),
+    `${cpu(b).toFixed(1)} -> ${cpu(r).toFixed(1)}`,
+    ratio(ratios[2]!),
+    `${(b.requests / b.objects).toFixed(2)} -> ${(r.requests / r.objects).toFixed(2)}`,
+    ratio(ratios[3]!),
+  ]);
+  // With BENCH_FLEET_PAIRS, the median of each ratio over the pairs.
+  if (pairs.length > 1) {
+    const col = (i: number) => ratio(median(pairs.map((p) => p.ratios[i]!)));
+    rows.push(['median of the pairs', '', col(0), '', col(1), '', col(2), '', col(3)]);
+  }
   return markdownTable(
     [
       'configuration',
@@ -284,17 +293,6 @@ function baselineTable(results: FleetResult[]): string {
     ],
     rows,
   );
-}
-
-/** The median of each ratio column over the pairs (BENCH_FLEET_PAIRS). */
-function medianRow(rows: string[][]): string[] {
-  const median = (xs: number[]) => {
-    const s = [...xs].sort((a, b) => a - b);
-    const m = Math.floor(s.length / 2);
-    return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-  };
-  const col = (i: number) => ratio(median(rows.map((r) => Number.parseFloat(r[i]!))));
-  return ['median of the pairs', '', col(2), '', col(4), '', col(6), '', col(8)];
 }
 
 /** The sharded run: who wrote what. */

@@ -7,7 +7,8 @@ import {
   sideBySide,
   THIS_BUILD,
 } from '../../bench/baseline.js';
-import { configurations, onlyFragments } from '../../bench/fleet.js';
+import { baselineTable, configurations, onlyFragments } from '../../bench/fleet.js';
+import type { FleetResult } from '../../bench/fleet-run.js';
 
 describe('benchmark baselines', () => {
   it('runs the baseline build first when BENCH_BASELINE names a checkout', () => {
@@ -78,6 +79,33 @@ describe('benchmark baselines', () => {
       '5000 orgs, workers 4 #3 [baseline]',
       '5000 orgs, workers 4 #3 [this]',
     ]);
+  });
+
+  it('fleet: the ratio table gives each pair, then the median ratio of the pairs', () => {
+    const result = (build: string, pair: number, readyMs: number): FleetResult =>
+      ({
+        config: { label: `5000 orgs #${pair} [${build}]`, build: { name: build } },
+        objects: 100,
+        readyMs,
+        requests: 400,
+        usage: [{ peakRssMiB: 150, cpuSeconds: 10 }],
+      }) as FleetResult;
+    const table = baselineTable([
+      result('baseline', 1, 40_000),
+      result('this', 1, 20_000),
+      result('this', 2, 30_000),
+      result('baseline', 2, 30_000),
+      result('baseline', 3, 40_000),
+      result('this', 3, 30_000),
+    ]);
+    const rows = table.split('\n').slice(2);
+    expect(rows.map((r) => r.split('|')[3]!.trim())).to.deep.equal([
+      '0.50x',
+      '1.00x',
+      '0.75x',
+      '0.75x',
+    ]);
+    expect(rows.at(-1)).to.match(/^\| median of the pairs /);
   });
 
   it("runs each build's operator with its Deployment's NODE_OPTIONS flags", () => {
