@@ -260,9 +260,7 @@ describe('the runbook, against the operator', function () {
     const url = await scenario('rb-drift', {
       '001_s.sql': 'CREATE TABLE sessions (id int, org_id varchar(40));',
     });
-    const smig = schemaMigration('rb-drift', 'api');
-    smig.spec.drift = { interval: '1s' };
-    await apply(env, smig);
+    await apply(env, schemaMigration('rb-drift', 'api', { drift: '1s' }));
     await waitForSmig(env, 'rb-drift', 'api', hasCondition('Ready', 'True'));
     await query(url, 'ALTER TABLE sessions ALTER COLUMN org_id TYPE text');
     await waitForSmig(env, 'rb-drift', 'api', hasCondition('Drifted', 'True', 'SchemaDrift'));

@@ -23,9 +23,7 @@ describe('drift of a SchemaMigration changed by hand (PostgreSQL 18)', function 
   before(async () => {
     url = await freshDatabase(18);
     await prepare(env, NS, NAME, url, SQL);
-    const smig = schemaMigration(NS, NAME);
-    smig.spec.drift = { interval: '1s' };
-    await apply(env, smig);
+    await apply(env, schemaMigration(NS, NAME, { drift: '1s' }));
     await waitForSmig(env, NS, NAME, hasCondition('Ready', 'True'), 10_000);
   });
 

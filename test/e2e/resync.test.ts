@@ -18,10 +18,8 @@ describe('resyncs of a Ready SchemaMigration (PostgreSQL 18)', function () {
   before(async () => {
     url = await freshDatabase(18);
     await prepare(env, NS, NAME, url, SQL);
-    const smig = schemaMigration(NS, NAME);
     // A requeue every second: each one a resync of a CR with nothing to do.
-    smig.spec.drift = { interval: '1s' };
-    await apply(env, smig);
+    await apply(env, schemaMigration(NS, NAME, { drift: '1s' }));
     await waitForSmig(env, NS, NAME, hasCondition('Ready', 'True'), 10_000);
   });
 

@@ -39,6 +39,8 @@ export interface SmigOptions {
   labels?: Record<string, string>;
   /** spec.allowOrganizations: Organizations may write this database. */
   allowOrganizations?: boolean;
+  /** spec.drift.interval (e.g. `1s`: a drift check, so a resync, every second). */
+  drift?: string;
 }
 
 /** A SchemaMigration reading ConfigMaps. */
@@ -53,6 +55,7 @@ export function schemaMigration(ns: string, name: string, o: SmigOptions = {}): 
       ...(o.historyTable ? { historyTable: o.historyTable } : {}),
       ...(o.suspend !== undefined ? { suspend: o.suspend } : {}),
       ...(o.allowOrganizations ? { allowOrganizations: true } : {}),
+      ...(o.drift ? { drift: { interval: o.drift } } : {}),
     },
   } as SchemaMigration;
 }
