@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { SchemaMigration, SchemaMigrationStatus } from '../../../src/api/index.js';
+import type { SchemaMigrationStatus } from '../../../src/api/index.js';
 import { schemaMigrationReconciler } from '../../../src/controllers/schemamigration/reconciler.js';
 import {
   repairAnnotation,
@@ -14,22 +14,13 @@ import {
   type RunOptions,
 } from '../../../src/engine/index.js';
 import type { ReconcileContext } from '../../../src/kube/index.js';
+import { testSmig } from '../../support/schemamigration-fixture.js';
 import { silentLogger } from '../../../src/observability/index.js';
 
 const ctx: ReconcileContext = { log: silentLogger, signal: new AbortController().signal };
 const SUM = 'sha256:' + 'a'.repeat(64);
 
-function smig(annotations: Record<string, string> = {}): SchemaMigration {
-  return {
-    apiVersion: 'schema.streamspace.io/v1alpha1',
-    kind: 'SchemaMigration',
-    metadata: { name: 'api', namespace: 'ns', generation: 1, uid: 'u1', annotations },
-    spec: {
-      database: { urlSecretRef: { name: 'db', key: 'url' } },
-      source: { configMaps: [{ name: 'm' }] },
-    },
-  };
-}
+const smig = (annotations: Record<string, string> = {}) => testSmig({ annotations });
 
 describe('the repair annotation', () => {
   it('reads one VERSION:CHECKSUM or a comma-separated list, with the reason and the CR as who', () => {

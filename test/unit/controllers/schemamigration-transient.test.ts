@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { SchemaMigration, SchemaMigrationStatus } from '../../../src/api/index.js';
+import type { SchemaMigrationStatus } from '../../../src/api/index.js';
 import {
   RetryLater,
   schemaMigrationReconciler,
@@ -16,20 +16,11 @@ import {
 } from '../../../src/engine/index.js';
 import type { ReconcileContext } from '../../../src/kube/index.js';
 import { silentLogger } from '../../../src/observability/index.js';
+import { testSmig } from '../../support/schemamigration-fixture.js';
 
 const files = { '001_a.sql': 'CREATE TABLE a (id int);' };
 
-function smig(): SchemaMigration {
-  return {
-    apiVersion: 'schema.streamspace.io/v1alpha1',
-    kind: 'SchemaMigration',
-    metadata: { name: 'api', namespace: 'ns', generation: 1, uid: 'u1' },
-    spec: {
-      database: { urlSecretRef: { name: 'db', key: 'url' } },
-      source: { configMaps: [{ name: 'm' }] },
-    },
-  };
-}
+const smig = () => testSmig();
 
 const applied = (o: RunOptions): MigrateResult => ({
   plan: plan(o.migrations, []),
