@@ -29,6 +29,12 @@ export interface ConnectionSource {
   acquire(opts: ConnectOptions): Promise<pg.Client>;
   /** Gives `c` back; never rejects. */
   release(c: pg.Client, o: ReleaseOptions): Promise<void>;
+  /**
+   * True when the source finishes taking a connection back on its own (a
+   * pool resetting a session, which its next borrower waits for): a run
+   * need not wait for `release` before it returns.
+   */
+  readonly releasesBehind?: boolean;
 }
 
 /** A new connection per run, closed at its end: what the CLI uses. */

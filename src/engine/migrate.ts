@@ -142,10 +142,9 @@ export async function migrate(
       const reusable = session.clean && !opts.signal?.aborted;
       if (client) {
         const released = source.release(client, { reusable });
-        // A pooled session is reset behind the run, which is done with it (the pool's next
-        // borrower waits for it); a connection of the run's own is closed before it returns.
-        if (source === NEW_CONNECTION_PER_RUN) await released;
-        else void released;
+        // A pooled session is reset behind the run, which is done with it; a connection of
+        // the run's own is closed before it returns.
+        if (!source.releasesBehind) await released;
       }
     }
   }

@@ -87,6 +87,8 @@ type Waiter = (turn: { client?: pg.Client }) => void;
 
 /** Lends sessions of one database and credential, one run per session at a time. */
 export class SessionPool implements ConnectionSource {
+  /** A session given back is reset behind its run; the next borrower waits for it. */
+  readonly releasesBehind = true;
   private readonly idle: Idle[] = [];
   private readonly waiters: Waiter[] = [];
   private readonly lost = new WeakSet<pg.Client>();
@@ -301,6 +303,8 @@ async function reset(c: pg.Client): Promise<boolean> {
  * never share a session. Lends like one pool.
  */
 export class SessionPools implements ConnectionSource {
+  /** As each pool's (SessionPool.releasesBehind). */
+  readonly releasesBehind = true;
   private readonly pools = new Map<string, SessionPool>();
   private readonly lentBy = new WeakMap<pg.Client, SessionPool>();
 
