@@ -1,12 +1,7 @@
 import { expect } from 'chai';
-import type pg from 'pg';
-import {
-  migrate,
-  NEW_CONNECTION_PER_RUN,
-  parseMigration,
-  type ConnectionSource,
-} from '../../../src/engine/index.js';
+import { migrate, parseMigration } from '../../../src/engine/index.js';
 import { freshDatabase, query } from '../../support/pg.js';
+import { recordingSource } from '../../support/recording-source.js';
 
 const noSleep = async () => undefined;
 const a = parseMigration({ name: '001_a.sql', content: 'CREATE TABLE a (id int);' });
@@ -26,27 +21,6 @@ const OLD_LEDGER = `
     checksum text NOT NULL, status text NOT NULL, statement_index integer, sqlstate text,
     message text, statement text, line integer, applied_by text NOT NULL,
     at timestamptz NOT NULL DEFAULT clock_timestamp());`;
-
-/** A connection source that records every query text its sessions run. */
-function recording(): ConnectionSource & { texts: string[] } {
-  const texts: string[] = [];
-  return {
-    texts,
-    async acquire(o) {
-      const c = await NEW_CONNECTION_PER_RUN.acquire(o);
-      const original = c.query.bind(c) as (...args: unknown[]) => unknown;
-      (c as unknown as { query: unknown }).query = (
-        q: string | pg.QueryConfig,
-        ...rest: unknown[]
-      ) => {
-        texts.push(typeof q === 'string' ? q : q.text);
-        return original(q, ...rest);
-      };
-      return c;
-    },
-    release: (c, o) => NEW_CONNECTION_PER_RUN.release(c, o),
-  };
-}
 
 /** DDL on the ledger's own tables, whose names the engine always quotes (the files' DDL is theirs). */
 const ledgerDdl = (t: string) =>
@@ -92,13 +66,13 @@ describe('the ledger tables and when their DDL runs (PostgreSQL 18)', () => {
 
   it('runs no DDL when the ledger is at the current shape, even when it applies a file', async () => {
     await migrate({ url, migrations: [a], sleep: noSleep, claim: { owner: 'x/y' } });
-    const rec = recording();
+    const rec = recordingSource();
     await migrate({
       url,
       migrations: [a, b],
       sleep: noSleep,
       claim: { owner: 'x/y' },
-      connection: rec,
+      connection: rec.source,
     });
     expect(rec.texts.filter(ledgerDdl).map((t) => t.slice(0, 300))).to.deep.equal([]);
     expect(rec.texts.filter((t) => /cardinality\(/.test(t))).to.have.length(1);
@@ -106,25 +80,25 @@ describe('the ledger tables and when their DDL runs (PostgreSQL 18)', () => {
 
   it('runs neither DDL nor the shape query on a run with nothing to do', async () => {
     await migrate({ url, migrations: [a], sleep: noSleep, claim: { owner: 'x/y' } });
-    const rec = recording();
+    const rec = recordingSource();
     await migrate({
       url,
       migrations: [a],
       sleep: noSleep,
       claim: { owner: 'x/y' },
-      connection: rec,
+      connection: rec.source,
     });
     expect(rec.texts.filter((t) => ledgerDdl(t) || /cardinality\(/.test(t))).to.deep.equal([]);
   });
 
   it('runs the DDL in one round trip for a new ledger', async () => {
-    const rec = recording();
+    const rec = recordingSource();
     await migrate({
       url,
       migrations: [a],
       sleep: noSleep,
       claim: { owner: 'x/y' },
-      connection: rec,
+      connection: rec.source,
     });
     expect(rec.texts.filter(ledgerDdl)).to.have.length(1);
   });

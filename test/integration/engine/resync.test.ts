@@ -1,43 +1,17 @@
 import { expect } from 'chai';
-import type pg from 'pg';
 import {
   migrate,
-  NEW_CONNECTION_PER_RUN,
   parseMigration,
   readLedgerStamp,
   SessionPool,
-  type ConnectionSource,
 } from '../../../src/engine/index.js';
 import { freshDatabase, query } from '../../support/pg.js';
 import { until } from '../../support/poll.js';
+import { recordingSource } from '../../support/recording-source.js';
 
 const noSleep = async () => undefined;
 const a = parseMigration({ name: '001_a.sql', content: 'CREATE TABLE a (id int);' });
 const b = parseMigration({ name: '002_b.sql', content: 'CREATE TABLE b (id int);' });
-
-/** Counts the queries its sessions run. */
-function counting(base: ConnectionSource = NEW_CONNECTION_PER_RUN) {
-  const texts: string[] = [];
-  const wrapped = new WeakSet<pg.Client>();
-  const source: ConnectionSource = {
-    async acquire(o) {
-      const c = await base.acquire(o);
-      if (wrapped.has(c)) return c;
-      wrapped.add(c);
-      const original = c.query.bind(c) as (...args: unknown[]) => unknown;
-      (c as unknown as { query: unknown }).query = (
-        q: string | pg.QueryConfig,
-        ...r: unknown[]
-      ) => {
-        texts.push(typeof q === 'string' ? q : q.text);
-        return original(q, ...r);
-      };
-      return c;
-    },
-    release: (c, o) => base.release(c, o),
-  };
-  return { source, texts };
-}
 
 describe('the ledger stamp of a resync (PostgreSQL 18)', () => {
   let url: string;
@@ -46,7 +20,7 @@ describe('the ledger stamp of a resync (PostgreSQL 18)', () => {
   it('is what the last run left, read in one query, until any row changes', async () => {
     const run = await migrate({ url, migrations: [a], sleep: noSleep, stamp: true });
     expect(run.stamp).to.be.a('string');
-    const c = counting();
+    const c = recordingSource();
     expect(await readLedgerStamp({ url, migrations: [a], connection: c.source })).to.equal(
       run.stamp,
     );
@@ -70,7 +44,7 @@ describe('the ledger stamp of a resync (PostgreSQL 18)', () => {
   it('costs one query on a pooled session, the session given back included', async () => {
     const pool = new SessionPool();
     try {
-      const c = counting(pool);
+      const c = recordingSource(pool);
       await migrate({ url, migrations: [a], sleep: noSleep, connection: c.source, stamp: true });
       // The run's session is reset behind it: count from when it is back in the pool.
       await until('the run session back', 5000, async () => pool.idleCount === 1, 5);
