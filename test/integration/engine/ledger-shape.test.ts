@@ -1,11 +1,24 @@
 import { expect } from 'chai';
-import { migrate, parseMigration } from '../../../src/engine/index.js';
+import { migrate, parseMigration, type Migration } from '../../../src/engine/index.js';
 import { freshDatabase, query } from '../../support/pg.js';
 import { recordingSource } from '../../support/recording-source.js';
 
 const noSleep = async () => undefined;
 const a = parseMigration({ name: '001_a.sql', content: 'CREATE TABLE a (id int);' });
 const b = parseMigration({ name: '002_b.sql', content: 'CREATE TABLE b (id int);' });
+
+/** A claimed run of `migrations` on `url`, with the text of every query it sent. */
+async function recordedRun(url: string, migrations: Migration[]): Promise<{ texts: string[] }> {
+  const rec = recordingSource();
+  await migrate({
+    url,
+    migrations,
+    sleep: noSleep,
+    claim: { owner: 'x/y' },
+    connection: rec.source,
+  });
+  return rec;
+}
 
 /** The ledger as releases before the statements checksum and the repairs table made it. */
 const OLD_LEDGER = `
@@ -66,40 +79,19 @@ describe('the ledger tables and when their DDL runs (PostgreSQL 18)', () => {
 
   it('runs no DDL when the ledger is at the current shape, even when it applies a file', async () => {
     await migrate({ url, migrations: [a], sleep: noSleep, claim: { owner: 'x/y' } });
-    const rec = recordingSource();
-    await migrate({
-      url,
-      migrations: [a, b],
-      sleep: noSleep,
-      claim: { owner: 'x/y' },
-      connection: rec.source,
-    });
+    const rec = await recordedRun(url, [a, b]);
     expect(rec.texts.filter(ledgerDdl).map((t) => t.slice(0, 300))).to.deep.equal([]);
     expect(rec.texts.filter((t) => /cardinality\(/.test(t))).to.have.length(1);
   });
 
   it('runs neither DDL nor the shape query on a run with nothing to do', async () => {
     await migrate({ url, migrations: [a], sleep: noSleep, claim: { owner: 'x/y' } });
-    const rec = recordingSource();
-    await migrate({
-      url,
-      migrations: [a],
-      sleep: noSleep,
-      claim: { owner: 'x/y' },
-      connection: rec.source,
-    });
+    const rec = await recordedRun(url, [a]);
     expect(rec.texts.filter((t) => ledgerDdl(t) || /cardinality\(/.test(t))).to.deep.equal([]);
   });
 
   it('runs the DDL in one round trip for a new ledger', async () => {
-    const rec = recordingSource();
-    await migrate({
-      url,
-      migrations: [a],
-      sleep: noSleep,
-      claim: { owner: 'x/y' },
-      connection: rec.source,
-    });
+    const rec = await recordedRun(url, [a]);
     expect(rec.texts.filter(ledgerDdl)).to.have.length(1);
   });
 });
