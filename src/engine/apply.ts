@@ -10,7 +10,13 @@ import type pg from 'pg';
 import { abortedError, checkAborted, sleepUnlessAborted } from './abort.js';
 import { isConnectionLost } from './connection.js';
 import { MigrationFailedError, type MigrationFailure } from './errors.js';
-import { insertAttempt, insertLedgerRow, statementsDone, type LedgerTable } from './ledger.js';
+import {
+  ensureAttemptsTable,
+  insertAttempt,
+  insertLedgerRow,
+  statementsDone,
+  type LedgerTable,
+} from './ledger.js';
 import { backoffDelay, isTransientSqlState, realSleep, type Sleep } from './retry.js';
 import type { Migration } from './source.js';
 import type { Statement } from './splitter.js';
@@ -79,6 +85,8 @@ async function runTransactional(ctx: ApplyContext, m: Migration): Promise<void> 
 async function runStatementByStatement(ctx: ApplyContext, m: Migration): Promise<void> {
   const c = ctx.client;
   const startedAt = new Date();
+  // Its progress rows go to the attempts table, made now if this is the ledger's first.
+  await ensureAttemptsTable(c, ctx.ledger);
   const done = await statementsDone(c, ctx.ledger, m.version, m.checksum);
   // The engine's timeouts come first, so that the file's own SETs override them.
   await c.query(timeouts(ctx, m, 'SESSION'));
@@ -175,8 +183,10 @@ async function withRetries(
       err.failure.attempts = n;
       // Without a connection there is nowhere to record it: the run retries from the top.
       if (err.reason === 'ConnectionError') throw err;
-      await asRunner(ctx.client, false, () =>
-        insertAttempt(ctx.client, ctx.ledger, {
+      await asRunner(ctx.client, false, async () => {
+        // The first failure this ledger records makes the attempts table.
+        await ensureAttemptsTable(ctx.client, ctx.ledger);
+        await insertAttempt(ctx.client, ctx.ledger, {
           version: m.version,
           name: m.name,
           checksum: m.checksum,
@@ -186,8 +196,8 @@ async function withRetries(
           statement: err.failure.statement,
           line: err.failure.line,
           appliedBy: ctx.appliedBy,
-        }),
-      ).catch(() => undefined);
+        });
+      }).catch(() => undefined);
       if (!err.transient || n > ctx.maxRetries) throw err;
       const delay = backoffDelay(n - 1, { ...RETRY_BACKOFF, random: ctx.random });
       ctx.onRetry?.(m, err, n, delay);

@@ -79,8 +79,9 @@ export function qualified(t: LedgerTable): string {
 }
 
 /**
- * Creates what is missing of the ledger's tables (the ledger, attempts,
- * repairs, owner and fingerprint tables, the schema) and adds the columns
+ * Creates what is missing of the ledger's tables (the ledger, owner and
+ * fingerprint tables, the schema; the attempts and repairs tables are made
+ * when first written: ensureAttemptsTable, ensureRepairsTable) and adds the columns
  * an older ledger lacks. Runs under the migration lock, before a run's first
  * write. One catalog query first: when everything is there at the current
  * shape, no DDL runs at all (DDL takes ACCESS EXCLUSIVE locks on catalog
@@ -112,9 +113,9 @@ export async function ledgerShapeIsCurrent(c: Queryable, t: LedgerTable): Promis
 /** Columns of the ledger added after its first release: an older ledger gets them by ALTER TABLE. */
 const ADDED_COLUMNS = ['statements_checksum'];
 
-/** The ledger and the tables beside it. */
+/** The ledger and the tables made with it (not those made when first written). */
 function ledgerTables(t: LedgerTable): LedgerTable[] {
-  return [t, attemptsTable(t), repairsTable(t), ownerTable(t), fingerprintTable(t)];
+  return [t, ownerTable(t), fingerprintTable(t)];
 }
 
 /**
@@ -139,7 +140,31 @@ export function ledgerDdl(t: LedgerTable): string {
       statements_checksum text
     );
     ALTER TABLE ${qualified(t)} ADD COLUMN IF NOT EXISTS statements_checksum text;
-    CREATE TABLE IF NOT EXISTS ${qualified(attemptsTable(t))} (
+    CREATE TABLE IF NOT EXISTS ${qualified(ownerTable(t))} (
+      singleton  boolean     PRIMARY KEY DEFAULT true CHECK (singleton),
+      owner      text        NOT NULL,
+      claimed_at timestamptz NOT NULL DEFAULT clock_timestamp()
+    );
+    CREATE TABLE IF NOT EXISTS ${qualified(fingerprintTable(t))} (
+      id       int         PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+      objects  jsonb       NOT NULL,
+      taken_at timestamptz NOT NULL DEFAULT now()
+    )`;
+}
+
+/**
+ * The attempts table, made with its first row (a failure, or the first
+ * statement of a no-transaction file) rather than with the ledger: most
+ * databases never need it, and each table made in a fresh database costs
+ * the server catalog work (measured in docs/benchmarks.md). A catalog
+ * lookup, and DDL only when the table is missing. Call under the migration
+ * lock, as the connection's own user.
+ */
+export async function ensureAttemptsTable(c: Queryable, t: LedgerTable): Promise<void> {
+  await ensureTable(
+    c,
+    attemptsTable(t),
+    `(
       id              bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
       version         text        NOT NULL,
       name            text        NOT NULL,
@@ -152,8 +177,16 @@ export function ledgerDdl(t: LedgerTable): string {
       line            integer,
       applied_by      text        NOT NULL,
       at              timestamptz NOT NULL DEFAULT clock_timestamp()
-    );
-    CREATE TABLE IF NOT EXISTS ${qualified(repairsTable(t))} (
+    )`,
+  );
+}
+
+/** The repairs table, made with the first repair (as ensureAttemptsTable). */
+export async function ensureRepairsTable(c: Queryable, t: LedgerTable): Promise<void> {
+  await ensureTable(
+    c,
+    repairsTable(t),
+    `(
       id                      bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
       version                 text        NOT NULL,
       old_checksum            text        NOT NULL,
@@ -163,17 +196,15 @@ export function ledgerDdl(t: LedgerTable): string {
       repaired_by             text        NOT NULL,
       reason                  text        NOT NULL,
       repaired_at             timestamptz NOT NULL DEFAULT clock_timestamp()
-    );
-    CREATE TABLE IF NOT EXISTS ${qualified(ownerTable(t))} (
-      singleton  boolean     PRIMARY KEY DEFAULT true CHECK (singleton),
-      owner      text        NOT NULL,
-      claimed_at timestamptz NOT NULL DEFAULT clock_timestamp()
-    );
-    CREATE TABLE IF NOT EXISTS ${qualified(fingerprintTable(t))} (
-      id       int         PRIMARY KEY DEFAULT 1 CHECK (id = 1),
-      objects  jsonb       NOT NULL,
-      taken_at timestamptz NOT NULL DEFAULT now()
-    )`;
+    )`,
+  );
+}
+
+async function ensureTable(c: Queryable, t: LedgerTable, columns: string): Promise<void> {
+  const { rows } = await c.query<{ r: string | null }>('SELECT to_regclass($1) AS r', [
+    qualified(t),
+  ]);
+  if (!rows[0]?.r) await c.query(`CREATE TABLE IF NOT EXISTS ${qualified(t)} ${columns}`);
 }
 
 /**

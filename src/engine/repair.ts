@@ -76,7 +76,7 @@ export function checkRepair(
   return { row, migration };
 }
 
-/** Records the repair of `target` (the ledger must have its repair table: ensureLedger). */
+/** Records the repair of `target` (the ledger must be at its current shape: ensureLedger). */
 export function applyRepair(
   c: Queryable,
   ledger: LedgerTable,
@@ -103,9 +103,9 @@ export interface RepairOutcome {
 
 /**
  * The CLI's repair: connects, takes the migration lock, checks, records (the
- * ledger's missing column and repairs table added first). Of `o`, only the
- * connection settings, `migrations`, `ledger`, `lockWaitMs` and `appliedBy`
- * (the default `by`) are used.
+ * ledger's missing column added first; the repairs table is made with the
+ * first repair). Of `o`, only the connection settings, `migrations`,
+ * `ledger`, `lockWaitMs` and `appliedBy` (the default `by`) are used.
  */
 export async function repair(o: RunOptions, req: RepairRequest): Promise<RepairOutcome> {
   const opts = resolveOptions(o);

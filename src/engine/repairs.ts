@@ -1,11 +1,17 @@
 /**
  * The repair history (`schema_operator_repairs`, beside the ledger): one row
  * per repair, keeping the checksums the ledger had and took, who asked, when
- * and why. Only appended to; the ledger row itself is updated in the same
- * transaction, so a repair is never half-written.
+ * and why. Made with the first repair and only appended to; the ledger row
+ * itself is updated in the same transaction, so a repair is never half-written.
  */
 import { asRunner } from './session.js';
-import { qualified, repairsTable, type LedgerTable, type Queryable } from './ledger.js';
+import {
+  ensureRepairsTable,
+  qualified,
+  repairsTable,
+  type LedgerTable,
+  type Queryable,
+} from './ledger.js';
 
 /** One repair, as recorded. */
 export interface RepairRecord {
@@ -35,6 +41,8 @@ export async function recordRepair(
 ): Promise<RepairRecord> {
   let at = new Date();
   await asRunner(c, false, async () => {
+    // The first repair of this ledger makes its table, in the same transaction.
+    await ensureRepairsTable(c, t);
     await c.query(
       `UPDATE ${qualified(t)} SET checksum = $2, statements_checksum = $3 WHERE version = $1`,
       [r.version, r.newChecksum, r.newStatementsChecksum],

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { migrate, parseMigration, type Migration } from '../../../src/engine/index.js';
+import { migrate, parseMigration, repair, type Migration } from '../../../src/engine/index.js';
 import { freshDatabase, query } from '../../support/pg.js';
 import { recordingSource } from '../../support/recording-source.js';
 
@@ -35,6 +35,15 @@ const OLD_LEDGER = `
     message text, statement text, line integer, applied_by text NOT NULL,
     at timestamptz NOT NULL DEFAULT clock_timestamp());`;
 
+/** The tables of the ledger and beside it, by name. */
+async function ledgerTables(url: string): Promise<string[]> {
+  const rows = await query<{ t: string }>(
+    url,
+    "SELECT tablename AS t FROM pg_tables WHERE tablename LIKE 'schema\\_operator\\_%' ORDER BY 1",
+  );
+  return rows.map((r) => r.t);
+}
+
 /** DDL on the ledger's own tables, whose names the engine always quotes (the files' DDL is theirs). */
 const ledgerDdl = (t: string) =>
   /(CREATE\s+(TABLE|SCHEMA)\s+IF\s+NOT\s+EXISTS|ALTER\s+TABLE)\s+"/i.test(t);
@@ -43,7 +52,7 @@ describe('the ledger tables and when their DDL runs (PostgreSQL 18)', () => {
   let url: string;
   beforeEach(async () => (url = await freshDatabase(18)));
 
-  it('gives an old ledger the statements checksum column and the repairs table on its next write', async () => {
+  it('gives an old ledger the statements checksum column on its next write, and the repairs table with its first repair', async () => {
     await query(url, OLD_LEDGER);
     await query(
       url,
@@ -59,6 +68,19 @@ describe('the ledger tables and when their DDL runs (PostgreSQL 18)', () => {
       'SELECT version, statements_checksum FROM schema_operator_history ORDER BY installed_rank',
     );
     expect(rows[0]).to.deep.equal({ version: '001', statements_checksum: null });
+    expect(await ledgerTables(url)).to.deep.equal([
+      'schema_operator_attempts',
+      'schema_operator_fingerprint',
+      'schema_operator_history',
+      'schema_operator_owner',
+    ]);
+
+    const edited = parseMigration({ name: '001_a.sql', content: 'CREATE TABLE a (id integer);' });
+    const outcome = await repair(
+      { url, migrations: [edited, b], sleep: noSleep },
+      { version: '001', reason: 'reformatted' },
+    );
+    expect(outcome.repaired).to.include({ version: '001', reason: 'reformatted' });
     const repairs = await query(
       url,
       `SELECT column_name FROM information_schema.columns
@@ -75,6 +97,23 @@ describe('the ledger tables and when their DDL runs (PostgreSQL 18)', () => {
       'reason',
       'repaired_at',
     ]);
+  });
+
+  it('makes the ledger, owner and fingerprint tables with a new ledger, the attempts table with its first row', async () => {
+    await recordedRun(url, [a]);
+    expect(await ledgerTables(url)).to.deep.equal([
+      'schema_operator_fingerprint',
+      'schema_operator_history',
+      'schema_operator_owner',
+    ]);
+    const concurrently = parseMigration({
+      name: '003_c.sql',
+      content: '-- schema-operator: no-transaction\nCREATE INDEX CONCURRENTLY a_id ON a (id);',
+    });
+    await migrate({ url, migrations: [a, concurrently], sleep: noSleep, claim: { owner: 'x/y' } });
+    expect(
+      await query(url, 'SELECT version, status, statement_index FROM schema_operator_attempts'),
+    ).to.deep.equal([{ version: '003', status: 'progress', statement_index: 0 }]);
   });
 
   it('runs no DDL when the ledger is at the current shape, even when it applies a file', async () => {

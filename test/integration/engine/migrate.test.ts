@@ -260,12 +260,21 @@ for (const major of MAJORS) {
 
     it('keeps the ledger in its own schema when asked', async () => {
       const dir = migrationDir({ '001_a.sql': 'CREATE TABLE a (id int);' });
-      await run(dir, { ledger: { schema: 'ops', name: 'api_history' } });
+      const ledger = { schema: 'ops', name: 'api_history' };
+      await run(dir, { ledger });
       expect(await query(url, 'SELECT version FROM ops.api_history')).to.deep.equal([
         { version: '001' },
       ]);
-      expect(await query(url, 'SELECT count(*)::int AS n FROM ops.api_attempts')).to.deep.equal([
-        { n: 0 },
+      // The attempts table is made beside it with its first row, here a failure.
+      expect(await query(url, "SELECT to_regclass('ops.api_attempts') AS r")).to.deep.equal([
+        { r: null },
+      ]);
+      writeFiles(dir, { '002_b.sql': 'INSERT INTO nowhere VALUES (1);' });
+      expect(await run(dir, { ledger }).catch((e: unknown) => e)).to.be.instanceOf(
+        MigrationFailedError,
+      );
+      expect(await query(url, 'SELECT version, status FROM ops.api_attempts')).to.deep.equal([
+        { version: '002', status: 'failed' },
       ]);
     });
   });

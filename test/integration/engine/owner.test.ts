@@ -73,7 +73,7 @@ describe('the owner recorded beside a ledger (PostgreSQL 18)', () => {
 
   it('does not count its own table as an existing schema', async () => {
     await run({ owner: 'platform/api' });
-    await query(url, 'DROP TABLE schema_operator_history, schema_operator_attempts, a');
+    await query(url, 'DROP TABLE schema_operator_history, a');
     await run({ owner: 'platform/api' });
     expect(await owner()).to.equal('platform/api');
     await query(url, 'CREATE TABLE user_table (id int)');

@@ -37,11 +37,18 @@ describe(`comments-only edits and repair on PostgreSQL ${major}`, () => {
       url,
       'SELECT version, checksum, statements_checksum FROM schema_operator_history ORDER BY installed_rank',
     );
-  const repairs = () =>
-    query<{ version: string; old_checksum: string; new_checksum: string; reason: string }>(
+  /** The repairs table's rows; null while no repair has made it. */
+  const repairs = async () => {
+    const [made] = await query<{ r: string | null }>(
+      url,
+      "SELECT to_regclass('schema_operator_repairs') AS r",
+    );
+    if (!made?.r) return null;
+    return query<{ version: string; old_checksum: string; new_checksum: string; reason: string }>(
       url,
       'SELECT * FROM schema_operator_repairs ORDER BY id',
     );
+  };
   const twoFiles = () =>
     migrationDir({
       '001_a.sql': 'CREATE TABLE a (id int);',
@@ -140,7 +147,7 @@ describe(`comments-only edits and repair on PostgreSQL ${major}`, () => {
       const err = await fix(dir, c.version, c.reason).catch((e: unknown) => e);
       expect(err).to.be.instanceOf(RepairRefusedError);
       expect((err as Error).message).to.match(c.why);
-      expect(await repairs()).to.deep.equal([]);
+      expect(await repairs()).to.equal(null);
     });
   }
 
