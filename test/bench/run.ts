@@ -1,5 +1,5 @@
 /**
- * The benchmark runner: `node dist/test/bench/run.js [apply|noop|lock|backfill|gate|orgs|orgs-class|ready|fleet|configmaps|pool|wait|apiserver ...]`
+ * The benchmark runner: `node dist/test/bench/run.js [apply|noop|lock|backfill|gate|orgs|orgs-class|ready|fleet|firstrun|configmaps|pool|wait|apiserver ...]`
  * (`npm run bench -- noop`); without names it runs apply, noop and lock. It
  * starts one throwaway PostgreSQL 18 server for all of them, prints the
  * machine and each benchmark's Markdown table on stdout (progress goes to
@@ -15,6 +15,7 @@ import { apiserverBenchmark } from './apiserver.js';
 import { applyBenchmark } from './apply.js';
 import { backfillBenchmark } from './backfill.js';
 import { configMapsBenchmark } from './configmaps.js';
+import { firstRunBenchmark } from './firstrun.js';
 import { fleetBenchmark } from './fleet.js';
 import { gateBenchmark } from './gate.js';
 import { withClient, type BenchContext } from './context.js';
@@ -38,6 +39,7 @@ const BENCHMARKS: Record<string, (ctx: BenchContext) => Promise<string>> = {
   'orgs-class': orgsClassBenchmark,
   ready: readyBenchmark,
   fleet: fleetBenchmark,
+  firstrun: firstRunBenchmark,
   configmaps: configMapsBenchmark,
   pool: poolBenchmark,
   wait: waitBenchmark,
