@@ -95,7 +95,8 @@ export class DatabaseRegistry<P extends Closable, S = string> {
  * One database's pools: the migration sessions (lent to one run at a time,
  * reset before reuse; engine session-pool.ts) and whatever else a controller
  * keeps for it (the Organization controller's row writer), opened on first
- * use and closed together.
+ * use and closed together. Their idle sessions are all known to the
+ * process's one limit (idle-budget.ts).
  */
 export class SharedDatabase implements Closable {
   private readonly parts = new Map<string, Closable>();
@@ -106,6 +107,11 @@ export class SharedDatabase implements Closable {
   /** The migration sessions of this database (SchemaMigration runs, drift checks, resyncs). */
   get sessions(): ConnectionSource {
     return (this.sessionPools ??= new SessionPools(this.sessionOptions));
+  }
+
+  /** The process's limit on idle sessions, for the parts' own pools. */
+  get budget(): IdleBudget | undefined {
+    return this.sessionOptions.budget;
   }
 
   /** The part named `name`, opened by `open` on first use. */

@@ -25,7 +25,12 @@ export {
   type RawFile,
 } from './source.js';
 export { compareVersions, isVersion, versionKey } from './version.js';
-export { checkDatabase, redactUrl, type DatabaseAccess } from './connection.js';
+export {
+  checkDatabase,
+  redactUrl,
+  type ConnectOptions,
+  type DatabaseAccess,
+} from './connection.js';
 export { DatabaseHostNotAllowedError, InvalidDatabaseUrlError } from './database-errors.js';
 export { isHostAllowed, parseAllowedHosts, type AllowedHosts } from './database-hosts.js';
 export { parseDatabaseUrl, type DatabaseTarget, type SslMode } from './database-url.js';

@@ -32,6 +32,12 @@ export interface SessionPoolOptions {
    * idle session of the budget is closed. Absent: no limit but `max`.
    */
   budget?: IdleBudget;
+  /**
+   * False: this pool's idle sessions are not limited by the budget (its own
+   * idle timeout bounds them), but are given back with the rest when the
+   * server is out of slots. Default true.
+   */
+  countedInBudget?: boolean;
   /** Opens a session (default `connect`); replaceable in tests. */
   connect?: (opts: ConnectOptions) => Promise<pg.Client>;
   /** The clock, in ms (default `Date.now`); replaceable in tests. */
@@ -102,9 +108,11 @@ export class SessionPool implements ConnectionSource {
   private readonly connect: (opts: ConnectOptions) => Promise<pg.Client>;
   private readonly now: () => number;
   private readonly budget: IdleBudget | undefined;
+  private readonly counted: boolean;
 
   constructor(opts: SessionPoolOptions = {}) {
     this.budget = opts.budget;
+    this.counted = opts.countedInBudget ?? true;
     this.max = Math.max(1, opts.max ?? DEFAULT_POOL_SIZE);
     this.idleTimeoutMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.connect = opts.connect ?? connect;
@@ -225,7 +233,7 @@ export class SessionPool implements ConnectionSource {
     const timer = setTimeout(() => this.closeIdle(c), this.idleTimeoutMs);
     timer.unref();
     this.idle.push({ client: c, timer, since: this.now() });
-    this.budget?.add(c, () => this.closeIdle(c));
+    this.budget?.add(c, () => this.closeIdle(c), { counted: this.counted });
   }
 
   /** Closes the idle session `c` (timed out, or past the process's budget). */

@@ -169,10 +169,13 @@ export function setupOrganizations(s: OrganizationSetup): OrganizationWiring {
   s.metrics?.registerOrganizationPhases(() => phaseCounts(orgs.cache.list()));
 
   const registry = s.databases ?? databasePools();
-  const orgDatabase = (holder: string, access: DatabaseAccess) =>
-    registry
-      .acquire(holderKey('Organization', holder), access)
-      .part('organizations', () => countedDatabase(openOrgDatabase(access), s.metrics));
+  const orgDatabase = (holder: string, access: DatabaseAccess) => {
+    const shared = registry.acquire(holderKey('Organization', holder), access);
+    // A server out of slots gets the writer's idle sessions back with the runs'.
+    return shared.part('organizations', () =>
+      countedDatabase(openOrgDatabase(access, { budget: shared.budget }), s.metrics),
+    );
+  };
   const finalizers = finalizerWriter(orgClient);
   const statuses = statusWriter<NonNullable<Organization['status']>>({
     patch: (key, body) => orgClient.patchStatus(key, body),

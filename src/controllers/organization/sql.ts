@@ -25,8 +25,10 @@
 import pg from 'pg';
 import {
   checkDatabase,
-  clientConfig,
-  IsolatedClient,
+  SessionPool,
+  withSession,
+  type ConnectOptions,
+  type IdleBudget,
   type DatabaseAccess,
 } from '../../engine/index.js';
 import {
@@ -98,15 +100,24 @@ export class OrgDatabaseError extends Error {
   }
 }
 
-/** Batching and pool settings. */
+/** Batching and session settings. */
 export interface OrgDatabaseOptions {
   /** How long the first upsert of a batch waits for company (default 20 ms). */
   windowMs?: number;
   /** A batch is written at once when it reaches this size (default 500). */
   maxBatch?: number;
-  /** Pool size (default 4). */
-  maxConnections?: number;
+  /**
+   * The process's limit on idle sessions (idle-budget.ts). The writer's idle
+   * sessions are not counted in it (they close after 30 s idle, as a fleet's
+   * databases each keep one while its organizations are written), but a
+   * server out of slots gets them back with every other idle session, and
+   * the refused connection is tried again.
+   */
+  budget?: IdleBudget;
 }
+
+/** An idle session of the writer closes after this long. */
+const IDLE_TIMEOUT_MS = 30_000;
 
 /** SQLSTATE unique_violation: a concurrent writer took a name between our check and insert. */
 const UNIQUE_VIOLATION = '23505';
@@ -116,32 +127,39 @@ interface Pending {
   waiters: Array<{ resolve(r: UpsertResult): void; reject(e: unknown): void }>;
 }
 
+/** Runs queries on a session of the writer's: lent for one call, given back unchanged. */
+type OnSession = <T>(fn: (c: pg.ClientBase) => Promise<T>) => Promise<T>;
+
 /**
- * Opens (lazily: the pool connects on first use) the database `access`
- * names, through the same checks and `pg` settings as every connection
- * (checkDatabase, clientConfig: no connection string, no file, no `PG*`
- * variable); throws InvalidDatabaseUrlError or DatabaseHostNotAllowedError.
+ * Opens (lazily: no session until the first statement) the database
+ * `access` names, through the same checks and `pg` settings as every
+ * connection (checkDatabase, then the engine's `connect`: no connection
+ * string, no file, no `PG*` variable); throws InvalidDatabaseUrlError or
+ * DatabaseHostNotAllowedError. Its sessions are an engine session pool of
+ * its own (session-pool.ts), never lent to a migration run, whose reset
+ * would drop the prepared upsert. Every call leaves its session as it found
+ * it (no SET; a transaction always ends), so it comes back without a reset.
  */
 export function openOrgDatabase(
   access: DatabaseAccess,
   opts: OrgDatabaseOptions = {},
 ): OrgDatabase {
-  const config = clientConfig(checkDatabase(access), access.tls, {
+  checkDatabase(access);
+  const connectOptions: ConnectOptions = {
+    ...access,
     applicationName: 'schema-operator/organizations',
     connectTimeoutMs: 10_000,
+  };
+  const sessions = new SessionPool({
+    budget: opts.budget,
+    countedInBudget: false,
+    idleTimeoutMs: IDLE_TIMEOUT_MS,
   });
-  const pool = new pg.Pool({
-    ...config,
-    Client: IsolatedClient,
-    max: opts.maxConnections ?? 4,
-    idleTimeoutMillis: 30_000,
-  });
-  // An idle client that loses its connection emits 'error'; the next query reports it.
-  pool.on('error', () => undefined);
-  // Made once per pool, before the first statement that reads it.
+  const onSession: OnSession = (fn) => withSession(sessions, connectOptions, fn);
+  // Made once per writer, before the first statement that reads it.
   let prepared: Promise<void> | undefined;
   const prepare = () =>
-    (prepared ??= ensureRowsTable(pool).catch((err: unknown) => {
+    (prepared ??= onSession(ensureRowsTable).catch((err: unknown) => {
       prepared = undefined;
       throw err;
     }));
@@ -155,7 +173,7 @@ export function openOrgDatabase(
     timer = undefined;
     const rows = batch;
     batch = new Map();
-    if (rows.size > 0) void writeBatch(pool, rows, prepare);
+    if (rows.size > 0) void writeBatch(onSession, rows, prepare);
   };
 
   return {
@@ -172,59 +190,61 @@ export function openOrgDatabase(
     markDeleted(id, uid) {
       return run('marking the organization row deleted', async () => {
         await prepare();
-        const r = await pool.query<{ marked: boolean }>(
-          `WITH mine AS (SELECT 1 FROM ${ROWS_TABLE} WHERE id = $1 AND uid = $2),
+        const r = await onSession((c) =>
+          c.query<{ marked: boolean }>(
+            `WITH mine AS (SELECT 1 FROM ${ROWS_TABLE} WHERE id = $1 AND uid = $2),
                 marked AS (
                   UPDATE organizations SET status = 'deleted', updated_at = CURRENT_TIMESTAMP
                    WHERE id = $1 AND status IS DISTINCT FROM 'deleted' AND EXISTS (SELECT 1 FROM mine)
                   RETURNING 1)
            SELECT EXISTS (SELECT 1 FROM mine) AND EXISTS (SELECT 1 FROM organizations WHERE id = $1) AS marked`,
-          [id, uid],
+            [id, uid],
+          ),
         );
         return r.rows[0]?.marked ?? false;
       });
     },
     references(id) {
       return run('counting the rows that reference the organization', () =>
-        countReferences(pool, id),
+        onSession((c) => countReferences(c, id)),
       );
     },
     deleteRow(id, uid) {
       return run('deleting the organization row', async () => {
         await prepare();
-        const c = await pool.connect();
-        try {
+        return onSession(async (c) => {
           await c.query('BEGIN');
-          const mine = await c.query(
-            `SELECT 1 FROM ${ROWS_TABLE} WHERE id = $1 AND uid = $2 AND created FOR UPDATE`,
-            [id, uid],
-          );
-          if ((mine.rowCount ?? 0) === 0 || id === DEFAULT_ORG) {
+          try {
+            const mine = await c.query(
+              `SELECT 1 FROM ${ROWS_TABLE} WHERE id = $1 AND uid = $2 AND created FOR UPDATE`,
+              [id, uid],
+            );
+            if ((mine.rowCount ?? 0) === 0 || id === DEFAULT_ORG) {
+              await c.query('COMMIT');
+              return { outcome: 'not-created' } as DeleteResult;
+            }
+            // The row lock makes concurrent inserts that reference it wait for us.
+            await c.query('SELECT 1 FROM organizations WHERE id = $1 FOR UPDATE', [id]);
+            const refs = await countReferences(c, id);
+            if (refs.length > 0) {
+              await c.query('COMMIT');
+              return { outcome: 'blocked', references: refs } as DeleteResult;
+            }
+            await c.query('DELETE FROM organizations WHERE id = $1', [id]);
+            await c.query(`DELETE FROM ${ROWS_TABLE} WHERE id = $1`, [id]);
             await c.query('COMMIT');
-            return { outcome: 'not-created' } as DeleteResult;
+            return { outcome: 'deleted' } as DeleteResult;
+          } catch (err) {
+            // The session goes back as it came: out of the transaction (a lost one is closed).
+            await c.query('ROLLBACK').catch(() => undefined);
+            throw err;
           }
-          // The row lock makes concurrent inserts that reference it wait for us.
-          await c.query('SELECT 1 FROM organizations WHERE id = $1 FOR UPDATE', [id]);
-          const refs = await countReferences(c, id);
-          if (refs.length > 0) {
-            await c.query('COMMIT');
-            return { outcome: 'blocked', references: refs } as DeleteResult;
-          }
-          await c.query('DELETE FROM organizations WHERE id = $1', [id]);
-          await c.query(`DELETE FROM ${ROWS_TABLE} WHERE id = $1`, [id]);
-          await c.query('COMMIT');
-          return { outcome: 'deleted' } as DeleteResult;
-        } catch (err) {
-          await c.query('ROLLBACK').catch(() => undefined);
-          throw err;
-        } finally {
-          c.release();
-        }
+        });
       });
     },
     async end() {
       flush();
-      await pool.end();
+      await sessions.end();
     },
   };
 }
@@ -237,9 +257,7 @@ async function run<T>(what: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
-
-async function countReferences(db: Queryable, id: string): Promise<Reference[]> {
+async function countReferences(db: pg.ClientBase, id: string): Promise<Reference[]> {
   const { rows } = await db.query<{ tbl: string; col: string }>(REFERENCING);
   if (rows.length === 0) return [];
   const parts = rows.map(
@@ -260,35 +278,37 @@ function quoteQualified(regclass: string): string {
     : regclass;
 }
 
-/** SQLSTATE duplicate_table / unique_violation: two pools made the table at once, which is fine. */
+/** SQLSTATE duplicate_table / unique_violation: two writers made the table at once, which is fine. */
 const ALREADY_MADE = new Set(['42P07', UNIQUE_VIOLATION]);
 
-async function ensureRowsTable(pool: pg.Pool): Promise<void> {
-  await pool.query(CREATE_ROWS_TABLE).catch((err: { code?: string }) => {
+async function ensureRowsTable(c: pg.ClientBase): Promise<void> {
+  await c.query(CREATE_ROWS_TABLE).catch((err: { code?: string }) => {
     if (!ALREADY_MADE.has(err.code ?? '')) throw err;
   });
 }
 
 async function writeBatch(
-  pool: pg.Pool,
+  onSession: OnSession,
   batch: Map<string, Pending>,
   prepare: () => Promise<void>,
 ): Promise<void> {
   const entries = [...batch.values()];
   try {
     await prepare();
-    let results: Map<string, UpsertResult>;
-    try {
-      results = await upsertRows(
-        pool,
-        entries.map((e) => e.row),
-      );
-    } catch (err) {
-      // A name taken concurrently fails the whole statement: write row by row to find whose.
-      if ((err as { code?: string }).code !== UNIQUE_VIOLATION || entries.length === 1) throw err;
-      results = new Map();
-      for (const e of entries) results.set(e.row.id, await upsertOne(pool, e.row));
-    }
+    const results = await onSession(async (c) => {
+      try {
+        return await upsertRows(
+          c,
+          entries.map((e) => e.row),
+        );
+      } catch (err) {
+        // A name taken concurrently fails the whole statement: write row by row to find whose.
+        if ((err as { code?: string }).code !== UNIQUE_VIOLATION || entries.length === 1) throw err;
+        const one = new Map<string, UpsertResult>();
+        for (const e of entries) one.set(e.row.id, await upsertOne(c, e.row));
+        return one;
+      }
+    });
     for (const e of entries) for (const w of e.waiters) w.resolve(results.get(e.row.id)!);
   } catch (err) {
     const wrapped = new OrgDatabaseError(`upserting ${entries.length} organization row(s)`, err);
@@ -296,12 +316,12 @@ async function writeBatch(
   }
 }
 
-async function upsertOne(pool: pg.Pool, row: OrgRow): Promise<UpsertResult> {
+async function upsertOne(c: pg.ClientBase, row: OrgRow): Promise<UpsertResult> {
   try {
-    return (await upsertRows(pool, [row])).get(row.id)!;
+    return (await upsertRows(c, [row])).get(row.id)!;
   } catch (err) {
     if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
-    const owner = await pool.query<{ id: string }>(
+    const owner = await c.query<{ id: string }>(
       'SELECT id FROM organizations WHERE name = $1 AND id <> $2',
       [row.name, row.id],
     );
@@ -309,8 +329,8 @@ async function upsertOne(pool: pg.Pool, row: OrgRow): Promise<UpsertResult> {
   }
 }
 
-async function upsertRows(pool: pg.Pool, rows: OrgRow[]): Promise<Map<string, UpsertResult>> {
-  const { rows: out } = await pool.query<{
+async function upsertRows(c: pg.ClientBase, rows: OrgRow[]): Promise<Map<string, UpsertResult>> {
+  const { rows: out } = await c.query<{
     id: string;
     owner: string | null;
     written: boolean;

@@ -47,6 +47,19 @@ describe('IdleBudget', () => {
     expect(closed).to.deep.equal([0, 1, 2]);
     expect(b.size).to.equal(0);
   });
+
+  it('does not limit uncounted sessions, nor close one for a counted one, but closes them all with the rest', () => {
+    const b = new IdleBudget(1);
+    const closed: string[] = [];
+    for (const s of ['w1', 'w2', 'w3']) b.add({ s }, () => closed.push(s), { counted: false });
+    b.add({}, () => closed.push('r1'));
+    b.add({}, () => closed.push('r2'));
+    expect(closed).to.deep.equal(['r1']);
+    expect([b.size, b.held]).to.deep.equal([1, 4]);
+    expect(b.closeAll()).to.equal(4);
+    expect(closed).to.deep.equal(['r1', 'w1', 'w2', 'w3', 'r2']);
+    expect([b.size, b.held]).to.deep.equal([0, 0]);
+  });
 });
 
 describe('session pools under one idle budget', () => {
