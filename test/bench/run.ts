@@ -95,7 +95,12 @@ function cpuModel(): string {
 }
 
 try {
-  server = await startLocalPostgres({ major: 18 });
+  // BENCH_PG_MAX_CONNECTIONS: e.g. 100, PostgreSQL's default, for the fleet on a server with fewer slots.
+  const maxConnections = process.env.BENCH_PG_MAX_CONNECTIONS;
+  server = await startLocalPostgres({
+    major: 18,
+    ...(maxConnections ? { settings: { max_connections: maxConnections } } : {}),
+  });
   const serverVersion = await withClient(server.url(), async (c) => {
     const { rows } = await c.query<{ v: string }>("SELECT current_setting('server_version') AS v");
     return rows[0]!.v;
