@@ -3,7 +3,13 @@
  * mapped to a normalized definition, read in one catalog query. Stored beside
  * the ledger after each run, it is what drift is measured against.
  */
-import { fingerprintTable, qualified, type LedgerTable, type Queryable } from './ledger.js';
+import {
+  fingerprintTable,
+  qualified,
+  tableExists,
+  type LedgerTable,
+  type Queryable,
+} from './ledger.js';
 
 /** Object key (`column app.users.email`) -> normalized definition text. */
 export type Fingerprint = Record<string, string>;
@@ -110,8 +116,7 @@ export async function recordFingerprint(
  */
 export async function hasStoredFingerprint(c: Queryable, ledger: LedgerTable): Promise<boolean> {
   const t = fingerprintTable(ledger);
-  const exists = await c.query<{ r: string | null }>(`SELECT to_regclass($1) AS r`, [qualified(t)]);
-  if (!exists.rows[0]?.r) return false;
+  if (!(await tableExists(c, t))) return false;
   const res = await c.query(`SELECT 1 FROM ${qualified(t)} WHERE id = 1`);
   return res.rows.length > 0;
 }
@@ -122,8 +127,7 @@ export async function readStoredFingerprint(
   ledger: LedgerTable,
 ): Promise<StoredFingerprint | null> {
   const t = fingerprintTable(ledger);
-  const exists = await c.query<{ r: string | null }>(`SELECT to_regclass($1) AS r`, [qualified(t)]);
-  if (!exists.rows[0]?.r) return null;
+  if (!(await tableExists(c, t))) return null;
   const res = await c.query<{ objects: Fingerprint; taken_at: Date }>(
     `SELECT objects, taken_at FROM ${qualified(t)} WHERE id = 1`,
   );

@@ -81,8 +81,8 @@ export function qualified(t: LedgerTable): string {
 /**
  * Creates what is missing of the ledger's tables (the ledger, owner and
  * fingerprint tables, the schema; the attempts and repairs tables are made
- * when first written: ensureAttemptsTable, ensureRepairsTable) and adds the columns
- * an older ledger lacks. Runs under the migration lock, before a run's first
+ * when first written: ensureAttemptsTable, ensureRepairsTable) and adds the
+ * columns an older ledger lacks. Runs under the migration lock, before a run's first
  * write. One catalog query first: when everything is there at the current
  * shape, no DDL runs at all (DDL takes ACCESS EXCLUSIVE locks on catalog
  * entries, and would queue a run behind readers of these tables); otherwise
@@ -201,10 +201,16 @@ export async function ensureRepairsTable(c: Queryable, t: LedgerTable): Promise<
 }
 
 async function ensureTable(c: Queryable, t: LedgerTable, columns: string): Promise<void> {
+  if (!(await tableExists(c, t)))
+    await c.query(`CREATE TABLE IF NOT EXISTS ${qualified(t)} ${columns}`);
+}
+
+/** Whether table `t` exists: one catalog lookup, which reads nothing of it and takes no lock. */
+export async function tableExists(c: Queryable, t: LedgerTable): Promise<boolean> {
   const { rows } = await c.query<{ r: string | null }>('SELECT to_regclass($1) AS r', [
     qualified(t),
   ]);
-  if (!rows[0]?.r) await c.query(`CREATE TABLE IF NOT EXISTS ${qualified(t)} ${columns}`);
+  return !!rows[0]?.r;
 }
 
 /**
@@ -213,8 +219,7 @@ async function ensureTable(c: Queryable, t: LedgerTable, columns: string): Promi
  * existed reads with null there, without DDL (read-only commands use this).
  */
 export async function readLedger(c: Queryable, t: LedgerTable): Promise<LedgerRow[] | null> {
-  const exists = await c.query<{ r: string | null }>('SELECT to_regclass($1) AS r', [qualified(t)]);
-  if (!exists.rows[0]?.r) return null;
+  if (!(await tableExists(c, t))) return null;
   const { rows } = await c.query(`SELECT * FROM ${qualified(t)} ORDER BY installed_rank`);
   return rows.map((r) => ({
     installedRank: r.installed_rank,

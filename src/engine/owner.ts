@@ -8,7 +8,7 @@
  * the caller's business.
  */
 import { LedgerOwnedError } from './errors.js';
-import { qualified, type LedgerTable, type Queryable } from './ledger.js';
+import { qualified, tableExists, type LedgerTable, type Queryable } from './ledger.js';
 
 /** Who a run claims the ledger for, and when an earlier owner may be replaced. */
 export interface LedgerClaim {
@@ -32,10 +32,10 @@ export function ownerTable(t: LedgerTable): LedgerTable {
 
 /** The recorded owner, or null when there is none (no table yet, or an empty one). */
 export async function readOwner(c: Queryable, t: LedgerTable): Promise<string | null> {
-  const o = qualified(ownerTable(t));
-  const exists = await c.query<{ r: string | null }>('SELECT to_regclass($1) AS r', [o]);
-  if (!exists.rows[0]?.r) return null;
-  const { rows } = await c.query<{ owner: string }>(`SELECT owner FROM ${o} LIMIT 1`);
+  if (!(await tableExists(c, ownerTable(t)))) return null;
+  const { rows } = await c.query<{ owner: string }>(
+    `SELECT owner FROM ${qualified(ownerTable(t))} LIMIT 1`,
+  );
   return rows[0]?.owner ?? null;
 }
 

@@ -9,6 +9,7 @@ import {
   ensureRepairsTable,
   qualified,
   repairsTable,
+  tableExists,
   type LedgerTable,
   type Queryable,
 } from './ledger.js';
@@ -69,10 +70,8 @@ export async function recordRepair(
 
 /** Every repair in the order made; none when the table does not exist yet (read-only: no DDL). */
 export async function readRepairs(c: Queryable, t: LedgerTable): Promise<RepairRecord[]> {
-  const table = qualified(repairsTable(t));
-  const exists = await c.query<{ r: string | null }>('SELECT to_regclass($1) AS r', [table]);
-  if (!exists.rows[0]?.r) return [];
-  const { rows } = await c.query(`SELECT * FROM ${table} ORDER BY id`);
+  if (!(await tableExists(c, repairsTable(t)))) return [];
+  const { rows } = await c.query(`SELECT * FROM ${qualified(repairsTable(t))} ORDER BY id`);
   return rows.map((r) => ({
     version: r.version,
     oldChecksum: r.old_checksum,

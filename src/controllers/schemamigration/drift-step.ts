@@ -4,11 +4,11 @@
  * the fingerprint the engine recorded after the last run. A run that applied
  * files has just recorded that fingerprint from the live schema, under its
  * lock: there is no drift by definition, so it clears Drifted and restarts
- * the interval without reading the catalog again. A difference is Drifted=True with status.drift, one Event per
- * newly seen object and the drift gauge at 1; Ready is never touched, since
- * the migrations themselves are still applied. When it last checked is
- * remembered in memory, so a reconcile woken for another reason between two
- * checks costs no catalog read.
+ * the interval without reading the catalog again. A difference is
+ * Drifted=True with status.drift, one Event per newly seen object and the
+ * drift gauge at 1; Ready is never touched, since the migrations themselves
+ * are still applied. When it last checked is remembered in memory, so a
+ * reconcile woken for another reason between two checks costs no catalog read.
  */
 import {
   checkDrift,
